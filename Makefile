@@ -1,0 +1,62 @@
+# cmodel: PGXS build, plus the server-independent core's unit tests, fuzzer
+# and benchmarks.  `make && make install` builds the extension; `make test`
+# (see test/run_all.sh) runs every suite.
+
+EXTENSION = cmodel
+MODULE_big = cmodel
+DATA = $(wildcard sql/cmodel--*.sql)
+
+CORE_OBJS = src/cm_util.o src/descriptor.o src/validate.o src/plan.o
+OBJS = $(CORE_OBJS) src/cmodel.o src/catalog.o src/register.o
+
+SHLIB_LINK = -ljansson
+PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
+
+REGRESS = $(patsubst sql/%.sql,%,$(filter-out sql/cmodel--%,$(sort $(wildcard sql/*.sql))))
+REGRESS_OPTS = --inputdir=. --temp-instance=./tmp_check
+
+# LLVM bitcode is not needed and would pull the JIT toolchain into CI.
+with_llvm = no
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+CORE_SRCS = $(CORE_OBJS:.o=.c)
+HOSTCC ?= cc
+HOST_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Wno-missing-field-initializers -Isrc
+
+test/unit/cm_unit: test/unit/cm_unit.c $(CORE_SRCS) src/cm_core.h
+	$(HOSTCC) $(HOST_CFLAGS) -fsanitize=address,undefined -o $@ test/unit/cm_unit.c $(CORE_SRCS) -ljansson
+
+test/fuzz/cm_fuzz: test/fuzz/cm_fuzz.c $(CORE_SRCS) src/cm_core.h
+	clang-14 $(HOST_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ test/fuzz/cm_fuzz.c $(CORE_SRCS) -ljansson
+
+.PHONY: unit fuzz prove bench demo test
+unit: test/unit/cm_unit
+	test/unit/cm_unit
+
+FUZZ_SECONDS ?= 30
+fuzz: test/fuzz/cm_fuzz
+	mkdir -p test/fuzz/work
+	test/fuzz/cm_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+		-artifact_prefix=test/fuzz/work/ test/fuzz/work test/fuzz/corpus
+
+prove:
+	rm -rf tmp_check
+	PG_TEST_TIMEOUT_DEFAULT=60 PATH="$(bindir):$$PATH" \
+	PG_REGRESS="$(pgxsdir)/src/test/regress/pg_regress" \
+	PERL5LIB="$(pgxsdir)/src/test/perl:$$PERL5LIB" prove -v test/t/*.pl
+
+bench:
+	bench/run.sh
+
+demo:
+	demo/run.sh
+
+test:
+	test/run_all.sh
+
+EXTRA_CLEAN = tmp_check results regression.diffs regression.out log test/unit/cm_unit \
+	test/fuzz/cm_fuzz test/fuzz/work

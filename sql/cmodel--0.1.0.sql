@@ -1,0 +1,393 @@
+/* cmodel--0.1.0.sql: registry, views and registration functions */
+
+\echo Use "CREATE EXTENSION cmodel" to load this file. \quit
+
+CREATE SCHEMA cmodel;
+COMMENT ON SCHEMA cmodel IS 'cmodel registry: namespaces, models, fields, relations, indexes';
+
+/* ------------------------------------------------------------------------
+ * Registry tables
+ * ------------------------------------------------------------------------
+ */
+CREATE TABLE cmodel.reg_namespace (
+    namespace text PRIMARY KEY,
+    created_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE cmodel.reg_namespace IS 'Schemas owned by cmodel (one per plugin namespace)';
+
+CREATE TABLE cmodel.reg_core_model (
+    name text PRIMARY KEY,
+    tbl pg_catalog.regclass NOT NULL,
+    key_column name NOT NULL,
+    registered_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE cmodel.reg_core_model IS 'Platform tables that plugin models may relate to';
+
+CREATE TABLE cmodel.reg_model (
+    namespace text NOT NULL REFERENCES cmodel.reg_namespace (namespace),
+    name text NOT NULL,
+    kind text NOT NULL CHECK (kind IN ('model', 'proxy', 'abstract')),
+    app_label text NOT NULL,
+    table_name text,
+    proxy_for text,
+    plugin text,
+    descriptor jsonb NOT NULL,
+    retired boolean NOT NULL DEFAULT false,
+    registered_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    PRIMARY KEY (namespace, name)
+);
+COMMENT ON TABLE cmodel.reg_model IS 'Registered models with their normalized descriptors';
+
+CREATE TABLE cmodel.reg_field (
+    namespace text NOT NULL,
+    model text NOT NULL,
+    name text NOT NULL,
+    position integer NOT NULL,
+    field_type text NOT NULL,
+    column_name text,
+    column_type text,
+    options jsonb NOT NULL,
+    retired boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (namespace, model, name),
+    FOREIGN KEY (namespace, model) REFERENCES cmodel.reg_model (namespace, name)
+);
+COMMENT ON TABLE cmodel.reg_field IS 'Fields of registered models; options hold default, auto_now, max_length and the rest';
+
+CREATE TABLE cmodel.reg_relation (
+    namespace text NOT NULL,
+    model text NOT NULL,
+    field text NOT NULL,
+    kind text NOT NULL,
+    column_name text,
+    target text NOT NULL,
+    target_table pg_catalog.regclass,
+    target_column text,
+    on_delete text,
+    related_name text,
+    through text,
+    retired boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (namespace, model, field),
+    FOREIGN KEY (namespace, model) REFERENCES cmodel.reg_model (namespace, name)
+);
+COMMENT ON TABLE cmodel.reg_relation IS 'ForeignKey, OneToOneField and ManyToManyField relations of registered models';
+
+CREATE TABLE cmodel.reg_index (
+    namespace text NOT NULL,
+    index_name text NOT NULL,
+    model text NOT NULL,
+    name text,
+    kind text NOT NULL CHECK (kind IN ('btree', 'gin', 'unique')),
+    origin text NOT NULL,
+    columns text[] NOT NULL,
+    definition text NOT NULL,
+    retired boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (namespace, index_name),
+    FOREIGN KEY (namespace, model) REFERENCES cmodel.reg_model (namespace, name)
+);
+COMMENT ON TABLE cmodel.reg_index IS 'Indexes and unique constraints of registered models, with their canonical definitions';
+
+CREATE TABLE cmodel.reg_plugin (
+    namespace text NOT NULL REFERENCES cmodel.reg_namespace (namespace),
+    plugin text NOT NULL,
+    models_hash text NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    PRIMARY KEY (namespace, plugin)
+);
+COMMENT ON TABLE cmodel.reg_plugin IS 'Hash of the model set each plugin last registered';
+
+SELECT pg_catalog.pg_extension_config_dump('cmodel.reg_namespace', '');
+SELECT pg_catalog.pg_extension_config_dump('cmodel.reg_core_model', '');
+SELECT pg_catalog.pg_extension_config_dump('cmodel.reg_model', '');
+SELECT pg_catalog.pg_extension_config_dump('cmodel.reg_field', '');
+SELECT pg_catalog.pg_extension_config_dump('cmodel.reg_relation', '');
+SELECT pg_catalog.pg_extension_config_dump('cmodel.reg_index', '');
+SELECT pg_catalog.pg_extension_config_dump('cmodel.reg_plugin', '');
+
+/* ------------------------------------------------------------------------
+ * Views
+ * ------------------------------------------------------------------------
+ */
+CREATE VIEW cmodel.namespaces AS
+SELECT n.namespace,
+       n.created_at,
+       (SELECT pg_catalog.count(*) FROM cmodel.reg_model m
+         WHERE m.namespace = n.namespace AND NOT m.retired) AS models
+  FROM cmodel.reg_namespace n;
+COMMENT ON VIEW cmodel.namespaces IS 'Namespaces and how many active models each holds';
+
+CREATE VIEW cmodel.models AS
+SELECT m.namespace,
+       m.name AS model,
+       m.kind,
+       m.table_name,
+       m.proxy_for,
+       m.app_label,
+       m.plugin,
+       m.retired,
+       m.registered_at,
+       m.updated_at
+  FROM cmodel.reg_model m;
+COMMENT ON VIEW cmodel.models IS 'Registered models: concrete (with a table), proxies and abstract bases';
+
+CREATE VIEW cmodel.fields AS
+SELECT f.namespace,
+       f.model,
+       f.name AS field,
+       f.position,
+       f.field_type,
+       f.column_name,
+       f.column_type,
+       f.options->'default' AS "default",
+       COALESCE((f.options->>'auto_now')::boolean, false) AS auto_now,
+       COALESCE((f.options->>'auto_now_add')::boolean, false) AS auto_now_add,
+       (f.options->>'max_length')::integer AS max_length,
+       f.retired
+  FROM cmodel.reg_field f;
+COMMENT ON VIEW cmodel.fields IS 'Fields of registered models, with the write-time options the SDK applies';
+
+CREATE VIEW cmodel.relations AS
+SELECT r.namespace,
+       r.model,
+       r.field,
+       r.kind,
+       r.column_name,
+       r.target,
+       r.target_table,
+       r.target_column,
+       r.on_delete,
+       r.related_name,
+       r.through,
+       r.retired
+  FROM cmodel.reg_relation r;
+COMMENT ON VIEW cmodel.relations IS 'Relations of registered models, with their resolved target tables and on_delete';
+
+CREATE VIEW cmodel.indexes AS
+SELECT i.namespace,
+       i.model,
+       i.index_name,
+       i.name,
+       i.kind,
+       i.origin,
+       i.columns,
+       i.definition,
+       i.retired
+  FROM cmodel.reg_index i;
+COMMENT ON VIEW cmodel.indexes IS 'Indexes and unique constraints of registered models';
+
+CREATE VIEW cmodel.core_models AS
+SELECT c.name, c.tbl, c.key_column, c.registered_at
+  FROM cmodel.reg_core_model c;
+COMMENT ON VIEW cmodel.core_models IS 'Core (platform) models that plugin relations may target';
+
+CREATE VIEW cmodel.plugins AS
+SELECT p.namespace, p.plugin, p.models_hash, p.updated_at
+  FROM cmodel.reg_plugin p;
+COMMENT ON VIEW cmodel.plugins IS 'Model-set hash each plugin last registered, for readiness checks';
+
+/* ------------------------------------------------------------------------
+ * Functions
+ * ------------------------------------------------------------------------
+ */
+CREATE FUNCTION @extschema@.cmodel_create_namespace(namespace text)
+RETURNS void
+LANGUAGE C
+VOLATILE
+STRICT
+PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'cmodel_create_namespace';
+COMMENT ON FUNCTION @extschema@.cmodel_create_namespace(text) IS
+'Create a plugin namespace (a schema owned by the registry); does nothing if it exists';
+
+CREATE FUNCTION @extschema@.cmodel_register_core_model(name text, tbl pg_catalog.regclass, key_column name)
+RETURNS void
+LANGUAGE plpgsql
+VOLATILE
+STRICT
+PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    kind "char";
+BEGIN
+    IF $1 !~ '^[A-Za-z_][A-Za-z0-9_]*$' OR octet_length($1) > 63 THEN
+        RAISE EXCEPTION 'invalid core model name "%"', $1
+            USING ERRCODE = 'invalid_name',
+                  DETAIL = 'A core model name is what descriptors write in "to" and "bases": an ASCII identifier of at most 63 bytes.',
+                  HINT = 'Use the SDK class name, for example "Staff".';
+    END IF;
+    SELECT c.relkind INTO kind FROM pg_class c WHERE c.oid = $2;
+    IF kind NOT IN ('r', 'p') THEN
+        RAISE EXCEPTION 'core model "%" must be a table, and "%" is not', $1, $2
+            USING ERRCODE = 'wrong_object_type',
+                  DETAIL = 'Relations need rows with a key to point at.',
+                  HINT = 'Register the table itself, not a view or other relation.';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute a
+                    WHERE a.attrelid = $2 AND a.attname = $3 AND a.attnum > 0 AND NOT a.attisdropped) THEN
+        RAISE EXCEPTION 'column "%" of table "%" does not exist', $3, $2
+            USING ERRCODE = 'undefined_column',
+                  DETAIL = format('Core model "%s" needs a key column in %s.', $1, $2),
+                  HINT = 'Name the table''s primary key column, such as "dbid".';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a
+                     ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+                    WHERE i.indrelid = $2 AND i.indisunique AND i.indnkeyatts = 1
+                      AND i.indpred IS NULL AND i.indexprs IS NULL AND a.attname = $3) THEN
+        RAISE EXCEPTION 'key column "%" of table "%" is not unique', $3, $2
+            USING ERRCODE = 'invalid_object_definition',
+                  DETAIL = 'Each child row must point at exactly one parent row.',
+                  HINT = 'Use the primary key, or add a unique index on the column first.';
+    END IF;
+    INSERT INTO cmodel.reg_core_model AS c (name, tbl, key_column)
+    VALUES ($1, $2, $3)
+    ON CONFLICT ON CONSTRAINT reg_core_model_pkey
+    DO UPDATE SET tbl = excluded.tbl, key_column = excluded.key_column, registered_at = now();
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.cmodel_register_core_model(text, pg_catalog.regclass, name) IS
+'Make a platform table available to plugin relations under a model name, keyed by a unique column';
+
+CREATE FUNCTION @extschema@.cmodel_register_model(namespace text, descriptor json)
+RETURNS TABLE (action text, object text, statement text)
+LANGUAGE C
+VOLATILE
+STRICT
+PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'cmodel_register_model';
+COMMENT ON FUNCTION @extschema@.cmodel_register_model(text, json) IS
+'Validate a model descriptor, record it and create or extend its table additively; one row per action';
+
+/* The text overload lets cmodel report malformed JSON with line and column. */
+CREATE FUNCTION @extschema@.cmodel_register_model(namespace text, descriptor text)
+RETURNS TABLE (action text, object text, statement text)
+LANGUAGE C
+VOLATILE
+STRICT
+PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'cmodel_register_model';
+COMMENT ON FUNCTION @extschema@.cmodel_register_model(text, text) IS
+'Validate a model descriptor given as text, record it and create or extend its table additively';
+
+/* Not STRICT: plugin may be NULL (no per-plugin hash, no model retirement). */
+CREATE FUNCTION @extschema@.cmodel_register_models(namespace text, descriptors json, plugin text DEFAULT NULL)
+RETURNS TABLE (action text, object text, statement text)
+LANGUAGE C
+VOLATILE
+CALLED ON NULL INPUT
+PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'cmodel_register_models';
+COMMENT ON FUNCTION @extschema@.cmodel_register_models(text, json, text) IS
+'Register an array of model descriptors all or nothing; with a plugin, record its hash, retire its dropped models and notify';
+
+CREATE FUNCTION @extschema@.cmodel_register_models(namespace text, descriptors text, plugin text DEFAULT NULL)
+RETURNS TABLE (action text, object text, statement text)
+LANGUAGE C
+VOLATILE
+CALLED ON NULL INPUT
+PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'cmodel_register_models';
+COMMENT ON FUNCTION @extschema@.cmodel_register_models(text, text, text) IS
+'Register an array of model descriptors given as text, all or nothing';
+
+CREATE FUNCTION @extschema@.cmodel_plan_model(namespace text, descriptor json)
+RETURNS TABLE (action text, object text, statement text)
+LANGUAGE C
+STABLE
+STRICT
+PARALLEL RESTRICTED
+AS 'MODULE_PATHNAME', 'cmodel_plan_model';
+COMMENT ON FUNCTION @extschema@.cmodel_plan_model(text, json) IS
+'The actions cmodel_register_model would take, without changing anything';
+
+CREATE FUNCTION @extschema@.cmodel_plan_model(namespace text, descriptor text)
+RETURNS TABLE (action text, object text, statement text)
+LANGUAGE C
+STABLE
+STRICT
+PARALLEL RESTRICTED
+AS 'MODULE_PATHNAME', 'cmodel_plan_model';
+COMMENT ON FUNCTION @extschema@.cmodel_plan_model(text, text) IS
+'The actions cmodel_register_model would take for a descriptor given as text, without changing anything';
+
+/* Not STRICT: plugin may be NULL. */
+CREATE FUNCTION @extschema@.cmodel_plan_models(namespace text, descriptors json, plugin text DEFAULT NULL)
+RETURNS TABLE (action text, object text, statement text)
+LANGUAGE C
+STABLE
+CALLED ON NULL INPUT
+PARALLEL RESTRICTED
+AS 'MODULE_PATHNAME', 'cmodel_plan_models';
+COMMENT ON FUNCTION @extschema@.cmodel_plan_models(text, json, text) IS
+'The actions cmodel_register_models would take, without changing anything';
+
+CREATE FUNCTION @extschema@.cmodel_plan_models(namespace text, descriptors text, plugin text DEFAULT NULL)
+RETURNS TABLE (action text, object text, statement text)
+LANGUAGE C
+STABLE
+CALLED ON NULL INPUT
+PARALLEL RESTRICTED
+AS 'MODULE_PATHNAME', 'cmodel_plan_models';
+COMMENT ON FUNCTION @extschema@.cmodel_plan_models(text, text, text) IS
+'The actions cmodel_register_models would take for descriptors given as text, without changing anything';
+
+CREATE FUNCTION @extschema@.cmodel_describe_model(namespace text, model text)
+RETURNS jsonb
+LANGUAGE plpgsql
+STABLE
+STRICT
+PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    d jsonb;
+BEGIN
+    SELECT m.descriptor INTO d
+      FROM cmodel.reg_model m
+     WHERE m.namespace = $1 AND m.name = $2 AND NOT m.retired;
+    IF d IS NULL THEN
+        RAISE EXCEPTION 'model "%" is not registered in namespace "%"', $2, $1
+            USING ERRCODE = 'undefined_object',
+                  DETAIL = 'cmodel.models lists the registered models; retired models are not described.',
+                  HINT = 'Check the namespace and the model name (model names are case-sensitive).';
+    END IF;
+    RETURN d;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.cmodel_describe_model(text, text) IS
+'The normalized descriptor of a registered model; registering it again changes nothing';
+
+CREATE FUNCTION @extschema@.cmodel_models_hash(descriptors json)
+RETURNS text
+LANGUAGE sql
+IMMUTABLE
+STRICT
+PARALLEL SAFE
+AS $$ SELECT pg_catalog.md5(($1)::pg_catalog.jsonb::pg_catalog.text) $$;
+COMMENT ON FUNCTION @extschema@.cmodel_models_hash(json) IS
+'The hash cmodel_register_models records for a plugin (independent of key order and spacing)';
+
+CREATE FUNCTION @extschema@.cmodel_namespace_ready(namespace text, plugin text, hash text)
+RETURNS boolean
+LANGUAGE sql
+STABLE
+STRICT
+PARALLEL SAFE
+AS $$
+    SELECT EXISTS (SELECT 1 FROM cmodel.reg_plugin p
+                    WHERE p.namespace = $1 AND p.plugin = $2 AND p.models_hash = $3)
+$$;
+COMMENT ON FUNCTION @extschema@.cmodel_namespace_ready(text, text, text) IS
+'True once the plugin''s model set with this hash is registered in the namespace';
+
+/* Registration changes schemas and tables: only roles granted it may call it. */
+REVOKE ALL ON FUNCTION @extschema@.cmodel_create_namespace(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.cmodel_register_core_model(text, pg_catalog.regclass, name) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.cmodel_register_model(text, json) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.cmodel_register_model(text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.cmodel_register_models(text, json, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.cmodel_register_models(text, text, text) FROM PUBLIC;
+
+GRANT USAGE ON SCHEMA cmodel TO PUBLIC;
+GRANT SELECT ON cmodel.namespaces, cmodel.models, cmodel.fields, cmodel.relations,
+    cmodel.indexes, cmodel.core_models, cmodel.plugins TO PUBLIC;

@@ -1,0 +1,477 @@
+/*-------------------------------------------------------------------------
+ *
+ * catalog.c
+ *	  Read what the planner needs from the registry and the system catalogs,
+ *	  and write the registry after a registration.
+ *
+ * The snapshot is the planner's whole view of the world: the core models
+ * with their columns, the namespace's registered models, fields and
+ * indexes, and the tables, columns and indexes that physically exist in the
+ * schema.  All reads and writes go through SPI with parameters; every query
+ * is schema-qualified so it means the same under any search_path.  Strings
+ * are copied into the core's arena, so nothing here outlives the call.
+ *
+ * src/catalog.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+
+#include "cmodel.h"
+
+/* ------------------------------------------------------------------------
+ * SPI helpers
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * Run a query whose parameters are all text (NULL for SQL NULL); the SQL
+ * casts them where it needs other types.
+ */
+static int
+exec_text(const char *sql, int nargs, const char **args, bool read_only)
+{
+	Oid			types[16];
+	Datum		values[16];
+	char		nulls[16] = {0};
+	int			i;
+	int			rc;
+
+	Assert(nargs <= 16);
+	for (i = 0; i < nargs; i++)
+	{
+		types[i] = TEXTOID;
+		values[i] = args[i] ? CStringGetTextDatum(args[i]) : (Datum) 0;
+		nulls[i] = args[i] ? ' ' : 'n';
+	}
+	rc = SPI_execute_with_args(sql, nargs, types, values, nulls, read_only, 0);
+	if (rc < 0)
+		elog(ERROR, "cmodel: SPI_execute_with_args failed (%s): %s",
+			 SPI_result_code_string(rc), sql);
+	return rc;
+}
+
+static char *
+col_text(CmArena *arena, int row, int col)
+{
+	char	   *v = SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col);
+
+	return v ? cm_strdup(arena, v) : NULL;
+}
+
+static bool
+col_bool(int row, int col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, &isnull);
+
+	return !isnull && DatumGetBool(d);
+}
+
+/* Split "{a,b}"-free output: columns come as a JSON array text. */
+static int
+json_names(CmArena *arena, const char *json, char ***out, bool **flags, const char *flagjson)
+{
+	/* the queries build arrays with one name per line, see below */
+	int			n = 0;
+	const char *p;
+	char	  **names;
+
+	if (json == NULL || *json == '\0')
+	{
+		*out = NULL;
+		return 0;
+	}
+	for (p = json; *p; p++)
+		n += *p == '\n';
+	n++;
+	names = cm_alloc(arena, sizeof(char *) * n);
+	*flags = cm_alloc(arena, sizeof(bool) * n);
+	n = 0;
+	p = json;
+	for (;;)
+	{
+		const char *e = strchr(p, '\n');
+		size_t		len = e ? (size_t) (e - p) : strlen(p);
+
+		names[n] = len == 1 && p[0] == '\x01' ? NULL : cm_strndup(arena, p, len);
+		(*flags)[n] = flagjson && flagjson[n] == 't';
+		n++;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	*out = names;
+	return n;
+}
+
+/* ------------------------------------------------------------------------
+ * Snapshot
+ * ------------------------------------------------------------------------
+ */
+
+static void
+load_cores(CmArena *arena, CmSnapshot *snap)
+{
+	int			i,
+				r;
+	int			ncores = 0;
+	const char *sql =
+		"SELECT c.name, n.nspname, t.relname, c.key_column, a.attname,"
+		"       pg_catalog.format_type(a.atttypid, a.atttypmod),"
+		"       EXISTS (SELECT 1 FROM pg_catalog.pg_index i"
+		"                WHERE i.indrelid = t.oid AND i.indisunique AND i.indnkeyatts = 1"
+		"                  AND i.indkey[0] = a.attnum AND i.indpred IS NULL AND i.indexprs IS NULL)"
+		"  FROM cmodel.reg_core_model c"
+		"  JOIN pg_catalog.pg_class t ON t.oid = c.tbl"
+		"  JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
+		"  JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped"
+		" ORDER BY c.name, a.attnum";
+
+	exec_text(sql, 0, NULL, true);
+	snap->cores = cm_alloc(arena, sizeof(CmCoreModel) * (SPI_processed + 1));
+	for (r = 0; r < (int) SPI_processed; r++)
+	{
+		char	   *name = col_text(arena, r, 1);
+		CmCoreModel *c = ncores ? &snap->cores[ncores - 1] : NULL;
+
+		if (c == NULL || strcmp(c->name, name) != 0)
+		{
+			c = &snap->cores[ncores++];
+			c->name = name;
+			c->schema = col_text(arena, r, 2);
+			c->table = col_text(arena, r, 3);
+			c->key = col_text(arena, r, 4);
+			c->columns = cm_alloc(arena, sizeof(CmColumn) * (SPI_processed - r));
+		}
+		i = c->ncolumns++;
+		c->columns[i].name = col_text(arena, r, 5);
+		c->columns[i].type = col_text(arena, r, 6);
+		c->columns[i].unique = col_bool(r, 7);
+	}
+	snap->ncores = ncores;
+}
+
+static void
+load_registry(CmArena *arena, CmSnapshot *snap)
+{
+	const char *args[1] = {snap->namespace};
+	int			r;
+
+	exec_text("SELECT 1 FROM cmodel.reg_namespace WHERE namespace = $1", 1, args, true);
+	snap->namespace_registered = SPI_processed > 0;
+
+	exec_text("SELECT name, descriptor::pg_catalog.text, plugin, kind, retired"
+			  "  FROM cmodel.reg_model WHERE namespace = $1 ORDER BY name", 1, args, true);
+	snap->nmodels = (int) SPI_processed;
+	snap->models = cm_alloc(arena, sizeof(CmRegModel) * (snap->nmodels + 1));
+	for (r = 0; r < snap->nmodels; r++)
+	{
+		snap->models[r].name = col_text(arena, r, 1);
+		snap->models[r].descriptor = col_text(arena, r, 2);
+		snap->models[r].plugin = col_text(arena, r, 3);
+		snap->models[r].kind = col_text(arena, r, 4);
+		snap->models[r].retired = col_bool(r, 5);
+	}
+
+	exec_text("SELECT model, name, column_name, column_type, retired"
+			  "  FROM cmodel.reg_field WHERE namespace = $1", 1, args, true);
+	snap->nfields = (int) SPI_processed;
+	snap->fields = cm_alloc(arena, sizeof(CmRegField) * (snap->nfields + 1));
+	for (r = 0; r < snap->nfields; r++)
+	{
+		snap->fields[r].model = col_text(arena, r, 1);
+		snap->fields[r].name = col_text(arena, r, 2);
+		snap->fields[r].column = col_text(arena, r, 3);
+		snap->fields[r].column_type = col_text(arena, r, 4);
+		snap->fields[r].retired = col_bool(r, 5);
+	}
+
+	exec_text("SELECT model, index_name, definition, retired"
+			  "  FROM cmodel.reg_index WHERE namespace = $1", 1, args, true);
+	snap->nindexes = (int) SPI_processed;
+	snap->indexes = cm_alloc(arena, sizeof(CmRegIndex) * (snap->nindexes + 1));
+	for (r = 0; r < snap->nindexes; r++)
+	{
+		snap->indexes[r].model = col_text(arena, r, 1);
+		snap->indexes[r].pg_name = col_text(arena, r, 2);
+		snap->indexes[r].definition = col_text(arena, r, 3);
+		snap->indexes[r].retired = col_bool(r, 4);
+	}
+}
+
+static void
+load_schema(CmArena *arena, CmSnapshot *snap)
+{
+	const char *args[1] = {snap->namespace};
+	int			r;
+	int			ntables = 0;
+
+	exec_text("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", 1, args, true);
+	snap->schema_exists = SPI_processed > 0;
+	if (!snap->schema_exists)
+		return;
+
+	exec_text("SELECT c.relname FROM pg_catalog.pg_class c"
+			  "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+			  " WHERE n.nspname = $1", 1, args, true);
+	snap->nrelnames = (int) SPI_processed;
+	snap->relnames = cm_alloc(arena, sizeof(char *) * (snap->nrelnames + 1));
+	for (r = 0; r < snap->nrelnames; r++)
+		snap->relnames[r] = col_text(arena, r, 1);
+
+	exec_text("SELECT c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),"
+			  "       (SELECT pa.attname FROM pg_catalog.pg_index i"
+			  "          JOIN pg_catalog.pg_attribute pa ON pa.attrelid = i.indrelid AND pa.attnum = i.indkey[0]"
+			  "         WHERE i.indrelid = c.oid AND i.indisprimary AND i.indnkeyatts = 1)"
+			  "  FROM pg_catalog.pg_class c"
+			  "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+			  "  JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+			  " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')"
+			  " ORDER BY c.relname, a.attnum", 1, args, true);
+	snap->tables = cm_alloc(arena, sizeof(CmTableState) * (SPI_processed + 1));
+	for (r = 0; r < (int) SPI_processed; r++)
+	{
+		char	   *name = col_text(arena, r, 1);
+		CmTableState *t = ntables ? &snap->tables[ntables - 1] : NULL;
+		int			i;
+
+		if (t == NULL || strcmp(t->name, name) != 0)
+		{
+			t = &snap->tables[ntables++];
+			t->name = name;
+			t->pk_column = col_text(arena, r, 4);
+			t->columns = cm_alloc(arena, sizeof(CmColumn) * (SPI_processed - r));
+		}
+		i = t->ncolumns++;
+		t->columns[i].name = col_text(arena, r, 2);
+		t->columns[i].type = col_text(arena, r, 3);
+	}
+	snap->ntables = ntables;
+
+	/* key columns one per line ("\x01" for an expression), DESC flags as t/f */
+	exec_text("SELECT ic.relname, tc.relname, i.indisunique, am.amname,"
+			  "       (SELECT pg_catalog.string_agg(COALESCE(a.attname::pg_catalog.text, E'\\x01'), E'\\n' ORDER BY k.ord)"
+			  "          FROM pg_catalog.unnest(i.indkey::pg_catalog.int2[]) WITH ORDINALITY k(attnum, ord)"
+			  "          LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
+			  "         WHERE k.ord <= i.indnkeyatts),"
+			  "       (SELECT pg_catalog.string_agg(CASE WHEN (o.opt & 1) = 1 THEN 't' ELSE 'f' END, '' ORDER BY o.ord)"
+			  "          FROM pg_catalog.unnest(i.indoption::pg_catalog.int2[]) WITH ORDINALITY o(opt, ord)"
+			  "         WHERE o.ord <= i.indnkeyatts),"
+			  "       i.indpred IS NOT NULL"
+			  "  FROM pg_catalog.pg_index i"
+			  "  JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
+			  "  JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid"
+			  "  JOIN pg_catalog.pg_am am ON am.oid = ic.relam"
+			  "  JOIN pg_catalog.pg_namespace n ON n.oid = tc.relnamespace"
+			  " WHERE n.nspname = $1", 1, args, true);
+	snap->npgindexes = (int) SPI_processed;
+	snap->pgindexes = cm_alloc(arena, sizeof(CmIndexState) * (snap->npgindexes + 1));
+	for (r = 0; r < snap->npgindexes; r++)
+	{
+		CmIndexState *s = &snap->pgindexes[r];
+
+		s->name = col_text(arena, r, 1);
+		s->table = col_text(arena, r, 2);
+		s->unique = col_bool(r, 3);
+		s->method = col_text(arena, r, 4);
+		s->ncolumns = json_names(arena, col_text(arena, r, 5), &s->columns, &s->desc,
+								 col_text(arena, r, 6));
+		s->partial = col_bool(r, 7);
+	}
+}
+
+/* Fill a snapshot of everything the planner compares against. */
+void
+cmodel_load_snapshot(CmArena *arena, const char *ns, CmSnapshot *snap)
+{
+	memset(snap, 0, sizeof(*snap));
+	snap->namespace = cm_strdup(arena, ns);
+	load_cores(arena, snap);
+	load_registry(arena, snap);
+	load_schema(arena, snap);
+}
+
+/* ------------------------------------------------------------------------
+ * Registry writes
+ * ------------------------------------------------------------------------
+ */
+static const char *
+kind_text(CmModelKind k)
+{
+	return k == CM_MODEL_PROXY ? "proxy" : k == CM_MODEL_ABSTRACT ? "abstract" : "model";
+}
+
+static const char *
+on_delete_text(CmOnDelete od)
+{
+	return od == CM_OD_CASCADE ? "CASCADE" : od == CM_OD_SET_NULL ? "SET_NULL" :
+		od == CM_OD_DO_NOTHING ? "DO_NOTHING" : NULL;
+}
+
+static const char *
+index_kind_text(CmIndexKind k)
+{
+	return k == CM_IDX_GIN ? "gin" : k == CM_IDX_UNIQUE ? "unique" : "btree";
+}
+
+/* Fields, relations and indexes of one concrete model. */
+static void
+record_model_parts(CmArena *arena, const char *ns, CmModel *m)
+{
+	const char *args[12];
+	int			i;
+
+	args[0] = ns;
+	args[1] = m->name;
+	exec_text("UPDATE cmodel.reg_field SET retired = true"
+			  " WHERE namespace = $1 AND model = $2 AND NOT retired", 2, args, false);
+	exec_text("UPDATE cmodel.reg_relation SET retired = true"
+			  " WHERE namespace = $1 AND model = $2 AND NOT retired", 2, args, false);
+	exec_text("UPDATE cmodel.reg_index SET retired = true"
+			  " WHERE namespace = $1 AND model = $2 AND NOT retired", 2, args, false);
+
+	for (i = 0; i < m->nall_fields; i++)
+	{
+		CmField    *f = m->all_fields[i];
+
+		args[2] = f->name;
+		args[3] = psprintf("%d", i + 1);
+		args[4] = cm_field_type_name(f->type);
+		args[5] = f->column;
+		args[6] = f->column_type;
+		args[7] = cm_field_json_text(arena, f);
+		exec_text("INSERT INTO cmodel.reg_field AS f"
+				  " (namespace, model, name, position, field_type, column_name, column_type, options)"
+				  " VALUES ($1, $2, $3, $4::pg_catalog.int4, $5, $6, $7, $8::pg_catalog.jsonb)"
+				  " ON CONFLICT ON CONSTRAINT reg_field_pkey DO UPDATE SET"
+				  " position = excluded.position, field_type = excluded.field_type,"
+				  " column_name = excluded.column_name, column_type = excluded.column_type,"
+				  " options = excluded.options, retired = false", 8, args, false);
+		if (!cm_is_relation(f->type))
+			continue;
+		args[3] = cm_field_type_name(f->type);
+		args[4] = f->column;
+		args[5] = f->target_name;
+		if (f->target_core)
+			args[6] = quote_qualified_identifier(f->target_core->schema, f->target_core->table);
+		else
+			args[6] = quote_qualified_identifier(ns, f->target->table);
+		args[7] = f->target_column;
+		args[8] = on_delete_text(f->on_delete);
+		args[9] = f->related_name_expanded;
+		args[10] = f->through;
+		exec_text("INSERT INTO cmodel.reg_relation AS r"
+				  " (namespace, model, field, kind, column_name, target, target_table,"
+				  "  target_column, on_delete, related_name, through)"
+				  " VALUES ($1, $2, $3, $4, $5, $6, $7::pg_catalog.regclass, $8, $9, $10, $11)"
+				  " ON CONFLICT ON CONSTRAINT reg_relation_pkey DO UPDATE SET"
+				  " kind = excluded.kind, column_name = excluded.column_name, target = excluded.target,"
+				  " target_table = excluded.target_table, target_column = excluded.target_column,"
+				  " on_delete = excluded.on_delete, related_name = excluded.related_name,"
+				  " through = excluded.through, retired = false", 11, args, false);
+	}
+	for (i = 0; i < m->nall_indexes; i++)
+	{
+		CmIndex    *ix = m->all_indexes[i];
+
+		args[2] = ix->pg_name;
+		args[3] = ix->name ? ix->base_name : NULL;
+		args[4] = index_kind_text(ix->kind);
+		args[5] = ix->origin;
+		args[6] = cm_json_string_array(arena, ix->nfields, ix->columns);
+		args[7] = ix->definition;
+		exec_text("INSERT INTO cmodel.reg_index AS i"
+				  " (namespace, model, index_name, name, kind, origin, columns, definition)"
+				  " VALUES ($1, $2, $3, $4, $5, $6,"
+				  "  ARRAY(SELECT pg_catalog.jsonb_array_elements_text($7::pg_catalog.jsonb)), $8)"
+				  " ON CONFLICT ON CONSTRAINT reg_index_pkey DO UPDATE SET"
+				  " model = excluded.model, name = excluded.name, kind = excluded.kind,"
+				  " origin = excluded.origin, columns = excluded.columns,"
+				  " definition = excluded.definition, retired = false", 8, args, false);
+	}
+}
+
+/*
+ * Record a plan that has been applied: the namespace, every model whose
+ * descriptor or parts changed, models the plugin dropped, and the plugin's
+ * hash (with a NOTIFY, sent even when nothing changed so waiters wake up).
+ */
+void
+cmodel_write_registry(CmArena *arena, const CmSnapshot *snap, const CmPlan *plan,
+					  const char *plugin, const char *hash)
+{
+	const char *args[8];
+	int			i;
+
+	args[0] = snap->namespace;
+	if (plan->register_namespace)
+		exec_text("INSERT INTO cmodel.reg_namespace (namespace) VALUES ($1)"
+				  " ON CONFLICT DO NOTHING", 1, args, false);
+
+	for (i = 0; i < plan->nmodels; i++)
+	{
+		CmModel    *m = plan->models[i];
+
+		if (!plan->record[i])
+			continue;
+		args[1] = m->name;
+		args[2] = kind_text(m->kind);
+		args[3] = m->app_label;
+		args[4] = m->table;
+		args[5] = m->proxy_for;
+		args[6] = plugin;
+		args[7] = m->normalized;
+		exec_text("INSERT INTO cmodel.reg_model AS m"
+				  " (namespace, name, kind, app_label, table_name, proxy_for, plugin, descriptor)"
+				  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8::pg_catalog.jsonb)"
+				  " ON CONFLICT ON CONSTRAINT reg_model_pkey DO UPDATE SET"
+				  " kind = excluded.kind, app_label = excluded.app_label,"
+				  " table_name = excluded.table_name, proxy_for = excluded.proxy_for,"
+				  " plugin = COALESCE(excluded.plugin, m.plugin), descriptor = excluded.descriptor,"
+				  " retired = false, updated_at = pg_catalog.now()", 8, args, false);
+		if (m->kind == CM_MODEL_CONCRETE)
+			record_model_parts(arena, snap->namespace, m);
+	}
+
+	for (i = 0; i < plan->nretire; i++)
+	{
+		args[1] = plan->retire_models[i];
+		exec_text("UPDATE cmodel.reg_model SET retired = true, updated_at = pg_catalog.now()"
+				  " WHERE namespace = $1 AND name = $2", 2, args, false);
+		exec_text("UPDATE cmodel.reg_field SET retired = true WHERE namespace = $1 AND model = $2",
+				  2, args, false);
+		exec_text("UPDATE cmodel.reg_relation SET retired = true WHERE namespace = $1 AND model = $2",
+				  2, args, false);
+		exec_text("UPDATE cmodel.reg_index SET retired = true WHERE namespace = $1 AND model = $2",
+				  2, args, false);
+	}
+
+	if (plugin)
+	{
+		args[1] = plugin;
+		args[2] = hash;
+		exec_text("INSERT INTO cmodel.reg_plugin AS p (namespace, plugin, models_hash)"
+				  " VALUES ($1, $2, $3)"
+				  " ON CONFLICT ON CONSTRAINT reg_plugin_pkey DO UPDATE SET"
+				  " models_hash = excluded.models_hash, updated_at = pg_catalog.now()"
+				  " WHERE p.models_hash IS DISTINCT FROM excluded.models_hash", 3, args, false);
+		exec_text("SELECT pg_catalog.pg_notify('cmodel_namespace_ready',"
+				  " pg_catalog.json_build_object('namespace', $1, 'plugin', $2, 'hash', $3)::pg_catalog.text)",
+				  3, args, false);
+	}
+}
+
+/* md5 of the descriptors' jsonb text: what cmodel_models_hash() returns. */
+char *
+cmodel_models_hash(CmArena *arena, const char *json)
+{
+	const char *args[1] = {json};
+
+	exec_text("SELECT pg_catalog.md5($1::pg_catalog.jsonb::pg_catalog.text)", 1, args, true);
+	return col_text(arena, 0, 1);
+}

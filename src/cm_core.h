@@ -1,0 +1,414 @@
+/*-------------------------------------------------------------------------
+ *
+ * cm_core.h
+ *	  The server-independent core of cmodel: descriptor parsing, validation
+ *	  and DDL planning.
+ *
+ * Nothing declared here depends on PostgreSQL backend headers, so the core
+ * builds into the extension, into the unit tests (test/unit) and into the
+ * libFuzzer target (test/fuzz) alike.  All memory the core hands out comes
+ * from a CmArena and is released in one go with cm_arena_free(); the core
+ * never throws, it reports problems through a CmError.  The only calls back
+ * into the host are the identifier/literal quoting hooks in CmEnv, so the
+ * server can use quote_identifier() and quote_literal_cstr().
+ *
+ * src/cm_core.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef CM_CORE_H
+#define CM_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CM_NAMEDATALEN 64		/* PostgreSQL identifiers: at most 63 bytes */
+#define CM_MAX_IDENT (CM_NAMEDATALEN - 1)
+
+/* ------------------------------------------------------------------------
+ * Arena and string buffer
+ * ------------------------------------------------------------------------
+ */
+typedef struct CmArena CmArena;
+
+extern CmArena *cm_arena_new(void);
+extern void cm_arena_free(CmArena *arena);
+extern void *cm_alloc(CmArena *arena, size_t size);	/* zeroed */
+extern char *cm_strdup(CmArena *arena, const char *s);
+extern char *cm_strndup(CmArena *arena, const char *s, size_t n);
+extern char *cm_printf(CmArena *arena, const char *fmt,...)
+			__attribute__((format(printf, 2, 3)));
+
+typedef struct CmBuf
+{
+	CmArena    *arena;
+	char	   *data;
+	size_t		len;
+	size_t		cap;
+} CmBuf;
+
+extern void cm_buf_init(CmBuf *buf, CmArena *arena);
+extern void cm_buf_puts(CmBuf *buf, const char *s);
+extern void cm_buf_putn(CmBuf *buf, const char *s, size_t n);
+extern void cm_buf_printf(CmBuf *buf, const char *fmt,...)
+			__attribute__((format(printf, 2, 3)));
+
+/* ------------------------------------------------------------------------
+ * Errors
+ * ------------------------------------------------------------------------
+ */
+typedef enum CmErrorKind
+{
+	CM_OK = 0,
+	CM_ERR_JSON,				/* malformed JSON text */
+	CM_ERR_INVALID,				/* descriptor breaks a validation rule */
+	CM_ERR_UNDEFINED,			/* a referenced model/field does not exist */
+	CM_ERR_DUPLICATE,			/* a name is used twice */
+	CM_ERR_RESERVED,			/* a reserved name */
+	CM_ERR_NOT_ALLOWED			/* a change the additive lifecycle forbids */
+} CmErrorKind;
+
+typedef struct CmError
+{
+	CmErrorKind kind;
+	char	   *message;
+	char	   *detail;
+	char	   *hint;
+} CmError;
+
+/*
+ * Host hooks.  The quoting hooks append the quoted form of their argument to
+ * a buffer; the server uses PostgreSQL's quoting, the tests a simpler one.
+ */
+typedef struct CmEnv
+{
+	void		(*quote_ident) (CmBuf *out, const char *ident);
+	void		(*quote_literal) (CmBuf *out, const char *literal);
+} CmEnv;
+
+extern const CmEnv cm_default_env;	/* always-quote, for tests and tools */
+
+/* ------------------------------------------------------------------------
+ * Descriptors
+ * ------------------------------------------------------------------------
+ */
+typedef enum CmFieldType
+{
+	CM_F_TEXT,
+	CM_F_CHAR,
+	CM_F_EMAIL,
+	CM_F_URL,
+	CM_F_SLUG,
+	CM_F_INTEGER,
+	CM_F_BIGINT,
+	CM_F_SMALLINT,
+	CM_F_FLOAT,
+	CM_F_DECIMAL,
+	CM_F_BOOLEAN,
+	CM_F_DATE,
+	CM_F_DATETIME,
+	CM_F_TIME,
+	CM_F_DURATION,
+	CM_F_UUID,
+	CM_F_JSON,
+	CM_F_FOREIGNKEY,
+	CM_F_ONETOONE,
+	CM_F_MANYTOMANY
+} CmFieldType;
+
+typedef enum CmOnDelete
+{
+	CM_OD_NONE = 0,
+	CM_OD_CASCADE,
+	CM_OD_SET_NULL,
+	CM_OD_DO_NOTHING
+} CmOnDelete;
+
+typedef struct CmModel CmModel;
+
+typedef struct CmField
+{
+	char	   *name;
+	CmFieldType type;
+	char	   *path;			/* JSON path for messages: "fields[2]" */
+	char	   *owner;			/* model that declared it (for inherited) */
+
+	int			max_length;		/* -1 when absent */
+	int			max_digits;
+	int			decimal_places;
+	char	   *default_json;	/* compact JSON text or NULL */
+	bool		auto_now;
+	bool		auto_now_add;
+	bool		db_index;
+	bool		primary_key;
+	int			null_opt;		/* -1 absent, 0 false, 1 true */
+	int			blank_opt;
+	char	   *verbose_name;
+	char	   *help_text;
+
+	/* relations */
+	char	   *to;
+	char	   *to_field;
+	CmOnDelete	on_delete;
+	char	   *related_name;	/* as written */
+	char	   *related_query_name;
+	char	   *through;
+	char	   *through_fields[2];
+
+	/* resolved */
+	char	   *column;			/* NULL for ManyToMany */
+	char	   *column_type;	/* SQL type text */
+	CmModel    *target;			/* resolved concrete model, or NULL */
+	struct CmCoreModel *target_core;	/* resolved core model, or NULL */
+	char	   *target_name;	/* name as resolved (proxy or model) */
+	char	   *target_column;	/* resolved to_field column */
+	char	   *related_name_expanded;
+	bool		inherited;
+} CmField;
+
+typedef enum CmIndexKind
+{
+	CM_IDX_BTREE,
+	CM_IDX_GIN,
+	CM_IDX_UNIQUE
+} CmIndexKind;
+
+typedef enum CmLookup
+{
+	CM_LK_EXACT,
+	CM_LK_GT,
+	CM_LK_GTE,
+	CM_LK_LT,
+	CM_LK_LTE,
+	CM_LK_ISNULL,
+	CM_LK_IN
+} CmLookup;
+
+typedef struct CmCond
+{
+	char	   *key;			/* as written: "age__gte" */
+	char	   *field;
+	CmLookup	lookup;
+	char	   *value_json;		/* compact JSON text */
+	char	   *column;			/* resolved */
+	char	   *column_type;
+} CmCond;
+
+typedef struct CmIndex
+{
+	char	   *name;			/* Django name, or NULL when auto-named */
+	CmIndexKind kind;
+	char	   *origin;			/* "index", "constraint", "unique_together", ... */
+	char	   *path;
+	int			nfields;
+	char	  **fields;
+	bool	   *desc;
+	int			nconds;
+	CmCond	   *conds;
+	bool		automatic;		/* created for a relation, not declared */
+
+	/* resolved */
+	char	  **columns;
+	char	   *base_name;		/* name before namespacing */
+	char	   *pg_name;		/* final index name, <= 63 bytes */
+	char	   *definition;		/* CREATE statement, the canonical form */
+} CmIndex;
+
+typedef enum CmModelKind
+{
+	CM_MODEL_CONCRETE,
+	CM_MODEL_ABSTRACT,
+	CM_MODEL_PROXY
+} CmModelKind;
+
+struct CmModel
+{
+	char	   *name;
+	char	   *app_label;		/* NULL: the namespace name */
+	char	   *path;			/* "" or "[3]" prefix for batch items */
+	CmModelKind kind;
+	int			nbases;
+	char	  **bases;
+	int			nfields;
+	CmField    *fields;			/* own fields, as declared */
+	bool		has_meta;
+
+	/* Meta, own */
+	int			nindexes;
+	CmIndex    *indexes;		/* indexes + constraints + *_together */
+	char	   *ordering_json;
+	char	   *verbose_name;
+	char	   *verbose_name_plural;
+
+	/* resolved */
+	int			state;			/* bases: 0 new, 1 expanding, 2 expanded */
+	int			pk_state;		/* 1 while its key type is being derived */
+	bool		fields_done;	/* columns and indexes resolved */
+	bool		registered;		/* came from the registry, not the call */
+	char	   *table;
+	char	   *proxy_for;		/* concrete model or core model name */
+	CmModel    *proxy_target;
+	struct CmCoreModel *proxy_core;
+	int			nall_fields;
+	CmField   **all_fields;		/* inherited + own, in column order */
+	int			nall_indexes;
+	CmIndex   **all_indexes;	/* declared + automatic */
+	CmField    *pk_field;		/* OneToOne primary key, or NULL for dbid */
+	char	   *pk_column;
+	char	   *pk_type;
+	char	   *normalized;		/* normalized descriptor JSON text */
+};
+
+/* ------------------------------------------------------------------------
+ * What the host knows: core models, the registry, the physical schema
+ * ------------------------------------------------------------------------
+ */
+typedef struct CmColumn
+{
+	char	   *name;
+	char	   *type;			/* format_type() text */
+	bool		unique;			/* has a single-column unique index */
+} CmColumn;
+
+typedef struct CmCoreModel
+{
+	char	   *name;
+	char	   *schema;
+	char	   *table;
+	char	   *key;
+	int			ncolumns;
+	CmColumn   *columns;
+} CmCoreModel;
+
+typedef struct CmTableState
+{
+	char	   *name;
+	int			ncolumns;
+	CmColumn   *columns;
+	char	   *pk_column;		/* single-column primary key, or NULL */
+} CmTableState;
+
+typedef struct CmIndexState
+{
+	char	   *name;
+	char	   *table;
+	bool		unique;
+	char	   *method;
+	int			ncolumns;
+	char	  **columns;		/* NULL entry for expression columns */
+	bool	   *desc;
+	bool		partial;
+} CmIndexState;
+
+typedef struct CmRegModel
+{
+	char	   *name;
+	char	   *descriptor;		/* normalized descriptor text */
+	char	   *plugin;
+	char	   *kind;			/* "model", "proxy" or "abstract" */
+	bool		retired;
+} CmRegModel;
+
+typedef struct CmRegField
+{
+	char	   *model;
+	char	   *name;
+	char	   *column;
+	char	   *column_type;
+	bool		retired;
+} CmRegField;
+
+typedef struct CmRegIndex
+{
+	char	   *model;
+	char	   *pg_name;
+	char	   *definition;
+	bool		retired;
+} CmRegIndex;
+
+typedef struct CmSnapshot
+{
+	const char *namespace;
+	bool		schema_exists;
+	bool		namespace_registered;
+	int			ncores;
+	CmCoreModel *cores;
+	int			nmodels;
+	CmRegModel *models;
+	int			nfields;
+	CmRegField *fields;
+	int			nindexes;
+	CmRegIndex *indexes;
+	int			ntables;
+	CmTableState *tables;
+	int			npgindexes;
+	CmIndexState *pgindexes;
+	int			nrelnames;		/* every relation name in the schema */
+	char	  **relnames;
+} CmSnapshot;
+
+/* ------------------------------------------------------------------------
+ * Plans
+ * ------------------------------------------------------------------------
+ */
+typedef struct CmAction
+{
+	const char *action;			/* "create model", "add field", ... */
+	char	   *object;			/* namespace.table[.column] */
+	char	   *sql;			/* DDL to run, or NULL for registry-only */
+	CmModel    *model;
+} CmAction;
+
+typedef struct CmPlan
+{
+	int			nactions;
+	int			cap;
+	CmAction   *actions;
+	int			nmodels;
+	CmModel   **models;			/* batch models, resolved */
+	bool	   *record;			/* per batch model: registry must be written */
+	int			nretire;
+	char	  **retire_models;	/* registered models of the plugin not in batch */
+	bool		register_namespace;
+} CmPlan;
+
+/* ------------------------------------------------------------------------
+ * Entry points
+ * ------------------------------------------------------------------------
+ */
+
+/* names */
+extern bool cm_valid_namespace(const char *ns, CmArena *arena, CmError *err);
+extern char *cm_index_name(CmArena *arena, const char *ns, const char *table,
+						   const char *name);
+extern const char *cm_field_type_name(CmFieldType t);
+extern bool cm_is_relation(CmFieldType t);
+
+/* descriptor.c: JSON text -> models.  is_array: a list of descriptors. */
+extern bool cm_parse_descriptors(CmArena *arena, const char *json, bool is_array,
+								 int *nmodels, CmModel ***models, CmError *err);
+extern char *cm_normalize_model(CmArena *arena, const CmModel *m);
+extern bool cm_json_text_equal(const char *a, const char *b);
+extern char *cm_field_json_text(CmArena *arena, const CmField *f);
+extern char *cm_json_string_array(CmArena *arena, int n, char **items);
+
+/* validate.c: resolve bases, relations, indexes; check every rule */
+extern bool cm_resolve(CmArena *arena, const CmEnv *env, const CmSnapshot *snap,
+					   int nmodels, CmModel **models, CmError *err);
+
+/* plan.c: compare with the snapshot and produce the actions */
+extern bool cm_plan(CmArena *arena, const CmEnv *env, const CmSnapshot *snap,
+					int nmodels, CmModel **models, const char *plugin,
+					CmPlan *plan, CmError *err);
+
+/* all three, for tests and the fuzzer */
+extern bool cm_plan_text(CmArena *arena, const CmEnv *env, const CmSnapshot *snap,
+						 const char *json, bool is_array, const char *plugin,
+						 CmPlan *plan, CmError *err);
+
+extern bool cm_set_error(CmError *err, CmArena *arena, CmErrorKind kind,
+						 const char *detail, const char *hint,
+						 const char *fmt,...)
+			__attribute__((format(printf, 6, 7)));
+
+#endif							/* CM_CORE_H */

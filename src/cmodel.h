@@ -1,0 +1,29 @@
+/*-------------------------------------------------------------------------
+ *
+ * cmodel.h
+ *	  Declarations shared by cmodel's server-side files.
+ *
+ * The server side wraps the core (cm_core.h): catalog.c reads the registry
+ * and the system catalogs into a CmSnapshot and writes the registry back,
+ * register.c holds the SQL-callable registration functions.
+ *
+ * src/cmodel.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef CMODEL_H
+#define CMODEL_H
+
+#include "cm_core.h"
+
+/* catalog.c */
+extern void cmodel_load_snapshot(CmArena *arena, const char *ns, CmSnapshot *snap);
+extern void cmodel_write_registry(CmArena *arena, const CmSnapshot *snap,
+								  const CmPlan *plan, const char *plugin,
+								  const char *hash);
+extern char *cmodel_models_hash(CmArena *arena, const char *json);
+
+/* register.c */
+extern void cmodel_register_init(void);
+
+#endif							/* CMODEL_H */

@@ -1,0 +1,513 @@
+/*-------------------------------------------------------------------------
+ *
+ * plan.c
+ *	  Compare resolved models with the registry and the physical schema and
+ *	  list the actions that make the database match them, additively.
+ *
+ * The planner is the lifecycle's rulebook: it only ever creates schemas,
+ * tables, columns and indexes, and it records what disappeared from a
+ * descriptor as retired instead of dropping it.  Anything else the new
+ * descriptors would need (a column whose type changes, an index whose
+ * definition changes under the same name, a primary key that changes) is an
+ * error with a hint, raised before a single statement runs.  The physical
+ * catalog decides what exists, so tables the SDK built are adopted as they
+ * are, and a second registration of the same descriptors plans nothing.
+ *
+ * src/plan.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "cm_internal.h"
+
+#include <string.h>
+
+typedef struct PlanCtx
+{
+	CmArena    *a;
+	const CmEnv *env;
+	const CmSnapshot *snap;
+	CmError    *err;
+	CmPlan	   *plan;
+	int			nnames;			/* index and table names this plan creates */
+	int			capnames;
+	char	  **names;
+	CmModel   **name_owner;
+} PlanCtx;
+
+/* ------------------------------------------------------------------------
+ * Helpers
+ * ------------------------------------------------------------------------
+ */
+static CmAction *
+add_action(PlanCtx *c, const char *action, char *object, char *sql, CmModel *m)
+{
+	CmPlan	   *p = c->plan;
+	CmAction   *act;
+
+	if (p->nactions == p->cap)
+	{
+		CmAction   *grown;
+
+		p->cap = p->cap * 2 + 16;
+		grown = cm_alloc(c->a, sizeof(CmAction) * p->cap);
+		if (p->nactions)
+			memcpy(grown, p->actions, sizeof(CmAction) * p->nactions);
+		p->actions = grown;
+	}
+	act = &p->actions[p->nactions++];
+	act->action = action;
+	act->object = object;
+	act->sql = sql;
+	act->model = m;
+	return act;
+}
+
+static char *
+qualified(PlanCtx *c, const char *rel)
+{
+	CmBuf		b;
+
+	cm_buf_init(&b, c->a);
+	c->env->quote_ident(&b, c->snap->namespace);
+	cm_buf_puts(&b, ".");
+	c->env->quote_ident(&b, rel);
+	return b.data;
+}
+
+static CmRegModel *
+reg_model(PlanCtx *c, const char *name)
+{
+	int			i;
+
+	for (i = 0; i < c->snap->nmodels; i++)
+		if (strcmp(c->snap->models[i].name, name) == 0)
+			return &c->snap->models[i];
+	return NULL;
+}
+
+static CmTableState *
+table_state(PlanCtx *c, const char *name)
+{
+	int			i;
+
+	for (i = 0; i < c->snap->ntables; i++)
+		if (strcmp(c->snap->tables[i].name, name) == 0)
+			return &c->snap->tables[i];
+	return NULL;
+}
+
+static CmColumn *
+column_state(CmTableState *t, const char *name)
+{
+	int			i;
+
+	for (i = 0; i < t->ncolumns; i++)
+		if (strcmp(t->columns[i].name, name) == 0)
+			return &t->columns[i];
+	return NULL;
+}
+
+static CmRegField *
+reg_field(PlanCtx *c, const char *model, const char *name)
+{
+	int			i;
+
+	for (i = 0; i < c->snap->nfields; i++)
+		if (strcmp(c->snap->fields[i].model, model) == 0 &&
+			strcmp(c->snap->fields[i].name, name) == 0)
+			return &c->snap->fields[i];
+	return NULL;
+}
+
+static CmRegIndex *
+reg_index(PlanCtx *c, const char *pg_name)
+{
+	int			i;
+
+	for (i = 0; i < c->snap->nindexes; i++)
+		if (strcmp(c->snap->indexes[i].pg_name, pg_name) == 0)
+			return &c->snap->indexes[i];
+	return NULL;
+}
+
+static CmIndexState *
+index_state(PlanCtx *c, const char *name)
+{
+	int			i;
+
+	for (i = 0; i < c->snap->npgindexes; i++)
+		if (strcmp(c->snap->pgindexes[i].name, name) == 0)
+			return &c->snap->pgindexes[i];
+	return NULL;
+}
+
+static bool
+relname_exists(PlanCtx *c, const char *name)
+{
+	int			i;
+
+	for (i = 0; i < c->snap->nrelnames; i++)
+		if (strcmp(c->snap->relnames[i], name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Claim a relation name this plan will create; a second claim by another
+ * model (two long names truncated alike, or "a"+"b_c" vs "a_b"+"c") is an
+ * error rather than a silent collision.
+ */
+static bool
+claim_name(PlanCtx *c, CmModel *m, const char *name, const char *path)
+{
+	int			i;
+
+	for (i = 0; i < c->nnames; i++)
+		if (strcmp(c->names[i], name) == 0)
+			return cm_model_error(c->err, c->a, CM_ERR_DUPLICATE, m, NULL, path,
+								  cm_printf(c->a, "Relation name \"%s\" would be created twice in namespace \"%s\" (also by model \"%s\").",
+											name, c->snap->namespace, c->name_owner[i]->name),
+								  "Rename the index or constraint.",
+								  "relation name \"%s\" collides", name);
+	if (c->nnames == c->capnames)
+	{
+		char	  **n;
+		CmModel   **o;
+
+		c->capnames = c->capnames * 2 + 16;
+		n = cm_alloc(c->a, sizeof(char *) * c->capnames);
+		o = cm_alloc(c->a, sizeof(CmModel *) * c->capnames);
+		if (c->nnames)
+		{
+			memcpy(n, c->names, sizeof(char *) * c->nnames);
+			memcpy(o, c->name_owner, sizeof(CmModel *) * c->nnames);
+		}
+		c->names = n;
+		c->name_owner = o;
+	}
+	c->names[c->nnames] = (char *) name;
+	c->name_owner[c->nnames++] = m;
+	return true;
+}
+
+/* Does an existing index have the structure of the planned one? */
+static bool
+same_structure(const CmIndexState *s, const CmIndex *ix, const char *table)
+{
+	int			i;
+
+	if (strcmp(s->table, table) != 0 || s->unique != (ix->kind == CM_IDX_UNIQUE) ||
+		strcmp(s->method, ix->kind == CM_IDX_GIN ? "gin" : "btree") != 0 ||
+		s->ncolumns != ix->nfields || s->partial != (ix->nconds > 0))
+		return false;
+	for (i = 0; i < s->ncolumns; i++)
+		if (s->columns[i] == NULL || strcmp(s->columns[i], ix->columns[i]) != 0 ||
+			s->desc[i] != ix->desc[i])
+			return false;
+	return true;
+}
+
+/* ------------------------------------------------------------------------
+ * Tables and columns
+ * ------------------------------------------------------------------------
+ */
+static char *
+create_table_sql(PlanCtx *c, CmModel *m)
+{
+	CmBuf		b;
+	int			i;
+
+	cm_buf_init(&b, c->a);
+	cm_buf_printf(&b, "CREATE TABLE %s (", qualified(c, m->table));
+	c->env->quote_ident(&b, m->pk_column);
+	if (m->pk_field)
+		cm_buf_printf(&b, " %s PRIMARY KEY", m->pk_type);
+	else
+		cm_buf_puts(&b, " bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY");
+	for (i = 0; i < m->nall_fields; i++)
+	{
+		CmField    *f = m->all_fields[i];
+
+		if (f->column == NULL || f == m->pk_field)
+			continue;
+		cm_buf_puts(&b, ", ");
+		c->env->quote_ident(&b, f->column);
+		cm_buf_printf(&b, " %s", f->column_type);
+	}
+	cm_buf_puts(&b, ")");
+	return b.data;
+}
+
+/* Columns of an existing table: add what is missing, refuse type changes. */
+static bool
+plan_columns(PlanCtx *c, CmModel *m, CmTableState *t, CmRegModel *reg)
+{
+	int			i;
+	CmColumn   *pk = column_state(t, m->pk_column);
+
+	if (t->pk_column == NULL || strcmp(t->pk_column, m->pk_column) != 0 ||
+		pk == NULL || strcmp(pk->type, m->pk_type) != 0)
+		return cm_model_error(c->err, c->a, CM_ERR_NOT_ALLOWED, m, NULL, NULL,
+							  cm_printf(c->a, "Table %s.%s has primary key %s %s; the descriptor needs %s %s. Changing a primary key would rewrite the table (Alter Model).",
+										c->snap->namespace, m->table,
+										t->pk_column ? t->pk_column : "(none)", pk ? pk->type : "",
+										m->pk_column, m->pk_type),
+							  "Create a new model with the new key and copy the data.",
+							  "primary key of table \"%s\" cannot change", m->table);
+	for (i = 0; i < m->nall_fields; i++)
+	{
+		CmField    *f = m->all_fields[i];
+		CmColumn   *col;
+		CmRegField *rf;
+
+		if (f->column == NULL || f == m->pk_field)
+			continue;
+		col = column_state(t, f->column);
+		rf = reg ? reg_field(c, m->name, f->name) : NULL;
+		if (col && strcmp(col->type, f->column_type) != 0)
+			return cm_model_error(c->err, c->a, CM_ERR_NOT_ALLOWED, m, f->name, f->path,
+								  cm_printf(c->a, "Column %s.%s.%s is %s; the descriptor needs %s. Changing a column's type would rewrite the table (Alter Field).",
+											c->snap->namespace, m->table, f->column, col->type, f->column_type),
+								  "Add a new field with the new type and copy the data; remove the old field from the descriptor and it will be kept, ignored.",
+								  "type of field \"%s\" cannot change from %s to %s",
+								  f->name, col->type, f->column_type);
+		if (col == NULL)
+		{
+			CmBuf		b;
+
+			cm_buf_init(&b, c->a);
+			cm_buf_printf(&b, "ALTER TABLE %s ADD COLUMN ", qualified(c, m->table));
+			c->env->quote_ident(&b, f->column);
+			cm_buf_printf(&b, " %s", f->column_type);
+			add_action(c, "add field", cm_printf(c->a, "%s.%s.%s", c->snap->namespace, m->table, f->column),
+					   b.data, m);
+		}
+		else if (rf && rf->retired)
+			add_action(c, "revive field", cm_printf(c->a, "%s.%s.%s", c->snap->namespace, m->table, f->column),
+					   NULL, m);
+	}
+	/* fields the descriptor no longer has: kept, marked retired */
+	for (i = 0; reg && i < c->snap->nfields; i++)
+	{
+		CmRegField *rf = &c->snap->fields[i];
+		int			j;
+		bool		present = false;
+
+		if (rf->retired || strcmp(rf->model, m->name) != 0)
+			continue;
+		for (j = 0; j < m->nall_fields && !present; j++)
+			present = strcmp(m->all_fields[j]->name, rf->name) == 0;
+		if (!present)
+			add_action(c, "retire field",
+					   cm_printf(c->a, "%s.%s.%s", c->snap->namespace, m->table,
+								 rf->column ? rf->column : rf->name), NULL, m);
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------------
+ * Indexes
+ * ------------------------------------------------------------------------
+ */
+static bool
+plan_indexes(PlanCtx *c, CmModel *m, CmRegModel *reg)
+{
+	int			i;
+
+	for (i = 0; i < m->nall_indexes; i++)
+	{
+		CmIndex    *ix = m->all_indexes[i];
+		CmRegIndex *ri = reg_index(c, ix->pg_name);
+		CmIndexState *st = index_state(c, ix->pg_name);
+		char	   *object = cm_printf(c->a, "%s.%s", c->snap->namespace, ix->pg_name);
+
+		if (!claim_name(c, m, ix->pg_name, ix->path))
+			return false;
+		if (ri && strcmp(ri->model, m->name) != 0)
+			return cm_model_error(c->err, c->a, CM_ERR_DUPLICATE, m, NULL, ix->path,
+								  cm_printf(c->a, "Index \"%s\" is registered for model \"%s\".", ix->pg_name, ri->model),
+								  "Rename the index or constraint.",
+								  "index name \"%s\" collides", ix->pg_name);
+		if (ri && strcmp(ri->definition, ix->definition) != 0)
+			return cm_model_error(c->err, c->a, CM_ERR_NOT_ALLOWED, m, NULL, ix->path,
+								  cm_printf(c->a, "Index \"%s\" is registered as: %s. The descriptor now needs: %s.",
+											ix->pg_name, ri->definition, ix->definition),
+								  "Indexes are never altered: give the changed index or constraint a new name; the old one will be kept and ignored.",
+								  "definition of index \"%s\" cannot change",
+								  ix->base_name);
+		if (st)
+		{
+			if (ri == NULL && !same_structure(st, ix, m->table))
+				return cm_model_error(c->err, c->a, CM_ERR_DUPLICATE, m, NULL, ix->path,
+									  cm_printf(c->a, "An index named \"%s\" already exists in namespace \"%s\" with another definition.",
+												ix->pg_name, c->snap->namespace),
+									  "Give the index or constraint another name.",
+									  "index name \"%s\" is taken", ix->pg_name);
+			if (ri == NULL)
+				add_action(c, "adopt index", object, NULL, m);
+			else if (ri->retired)
+				add_action(c, "revive index", object, NULL, m);
+			continue;
+		}
+		if (relname_exists(c, ix->pg_name))
+			return cm_model_error(c->err, c->a, CM_ERR_DUPLICATE, m, NULL, ix->path,
+								  cm_printf(c->a, "A relation named \"%s\" already exists in namespace \"%s\".",
+											ix->pg_name, c->snap->namespace),
+								  "Give the index or constraint another name.",
+								  "index name \"%s\" is taken", ix->pg_name);
+		add_action(c, ix->kind == CM_IDX_UNIQUE ? "create unique index" : "create index",
+				   object, ix->definition, m);
+	}
+	for (i = 0; reg && i < c->snap->nindexes; i++)
+	{
+		CmRegIndex *ri = &c->snap->indexes[i];
+		int			j;
+		bool		present = false;
+
+		if (ri->retired || strcmp(ri->model, m->name) != 0)
+			continue;
+		for (j = 0; j < m->nall_indexes && !present; j++)
+			present = strcmp(m->all_indexes[j]->pg_name, ri->pg_name) == 0;
+		if (!present)
+			add_action(c, "retire index", cm_printf(c->a, "%s.%s", c->snap->namespace, ri->pg_name),
+					   NULL, m);
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------------
+ * Models
+ * ------------------------------------------------------------------------
+ */
+static const char *
+kind_name(CmModelKind k)
+{
+	return k == CM_MODEL_PROXY ? "proxy" : k == CM_MODEL_ABSTRACT ? "abstract" : "model";
+}
+
+static bool
+plan_model(PlanCtx *c, CmModel *m, int idx)
+{
+	CmRegModel *reg = reg_model(c, m->name);
+	bool		changed = reg == NULL || reg->retired ||
+	!cm_json_text_equal(reg->descriptor, m->normalized);
+	int			before = c->plan->nactions;
+	const char *kind = kind_name(m->kind);
+	CmTableState *t;
+
+	if (reg && strcmp(reg->kind, "model") == 0 && m->kind != CM_MODEL_CONCRETE)
+		return cm_model_error(c->err, c->a, CM_ERR_NOT_ALLOWED, m, NULL, "meta",
+							  cm_printf(c->a, "Model \"%s\" is registered with a table; it cannot become %s %s (Alter Model).",
+										m->name, m->kind == CM_MODEL_PROXY ? "a" : "an", kind),
+							  "Create a new model under another name; remove this one from the plugin and it will be kept, ignored.",
+							  "model \"%s\" cannot change kind", m->name);
+	if (m->kind != CM_MODEL_CONCRETE)
+	{
+		if (changed)
+			add_action(c, reg && !reg->retired ? cm_printf(c->a, "update %s", kind) :
+					   cm_printf(c->a, "register %s", kind),
+					   cm_printf(c->a, "%s.%s", c->snap->namespace, m->name), NULL, m);
+		c->plan->record[idx] = changed;
+		return true;
+	}
+
+	t = table_state(c, m->table);
+	if (!claim_name(c, m, m->table, "name"))
+		return false;
+	if (t == NULL)
+	{
+		if (relname_exists(c, m->table))
+			return cm_model_error(c->err, c->a, CM_ERR_DUPLICATE, m, NULL, "name",
+								  cm_printf(c->a, "A relation named \"%s\" that is not a table already exists in namespace \"%s\".",
+											m->table, c->snap->namespace),
+								  "Rename the model.", "table name \"%s\" is taken", m->table);
+		add_action(c, "create model", cm_printf(c->a, "%s.%s", c->snap->namespace, m->table),
+				   create_table_sql(c, m), m);
+	}
+	else
+	{
+		if (reg == NULL)
+			add_action(c, "adopt model", cm_printf(c->a, "%s.%s", c->snap->namespace, m->table), NULL, m);
+		else if (reg->retired)
+			add_action(c, "revive model", cm_printf(c->a, "%s.%s", c->snap->namespace, m->table), NULL, m);
+		if (!plan_columns(c, m, t, reg))
+			return false;
+	}
+	if (!plan_indexes(c, m, reg))
+		return false;
+	if (changed && c->plan->nactions == before)
+		add_action(c, "update model", cm_printf(c->a, "%s.%s", c->snap->namespace, m->table), NULL, m);
+	c->plan->record[idx] = changed || c->plan->nactions > before;
+	return true;
+}
+
+/* See cm_core.h. */
+bool
+cm_plan(CmArena *arena, const CmEnv *env, const CmSnapshot *snap,
+		int nmodels, CmModel **models, const char *plugin,
+		CmPlan *plan, CmError *err)
+{
+	PlanCtx		c;
+	int			i,
+				j;
+
+	memset(&c, 0, sizeof(c));
+	memset(plan, 0, sizeof(*plan));
+	c.a = arena;
+	c.env = env;
+	c.snap = snap;
+	c.err = err;
+	c.plan = plan;
+	plan->nmodels = nmodels;
+	plan->models = models;
+	plan->record = cm_alloc(arena, sizeof(bool) * (nmodels + 1));
+	plan->retire_models = cm_alloc(arena, sizeof(char *) * (snap->nmodels + 1));
+
+	if (!snap->schema_exists)
+	{
+		CmBuf		b;
+
+		cm_buf_init(&b, arena);
+		cm_buf_puts(&b, "CREATE SCHEMA ");
+		env->quote_ident(&b, snap->namespace);
+		add_action(&c, "create namespace", cm_strdup(arena, snap->namespace), b.data, NULL);
+	}
+	else if (!snap->namespace_registered)
+		add_action(&c, "adopt namespace", cm_strdup(arena, snap->namespace), NULL, NULL);
+	plan->register_namespace = !snap->namespace_registered;
+
+	for (i = 0; i < nmodels; i++)
+		if (!plan_model(&c, models[i], i))
+			return false;
+
+	/* models the plugin registered before and no longer describes */
+	for (i = 0; plugin && i < snap->nmodels; i++)
+	{
+		CmRegModel *r = &snap->models[i];
+		bool		present = false;
+
+		if (r->retired || r->plugin == NULL || strcmp(r->plugin, plugin) != 0)
+			continue;
+		for (j = 0; j < nmodels && !present; j++)
+			present = strcmp(models[j]->name, r->name) == 0;
+		if (present)
+			continue;
+		plan->retire_models[plan->nretire++] = r->name;
+		add_action(&c, "retire model", cm_printf(arena, "%s.%s", snap->namespace, r->name), NULL, NULL);
+	}
+	return true;
+}
+
+/* See cm_core.h. */
+bool
+cm_plan_text(CmArena *arena, const CmEnv *env, const CmSnapshot *snap,
+			 const char *json, bool is_array, const char *plugin,
+			 CmPlan *plan, CmError *err)
+{
+	int			n;
+	CmModel   **models;
+
+	return cm_parse_descriptors(arena, json, is_array, &n, &models, err) &&
+		cm_resolve(arena, env, snap, n, models, err) &&
+		cm_plan(arena, env, snap, n, models, plugin, plan, err);
+}

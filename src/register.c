@@ -1,0 +1,304 @@
+/*-------------------------------------------------------------------------
+ *
+ * register.c
+ *	  SQL-callable registration: cmodel_register_model(s),
+ *	  cmodel_plan_model(s) and cmodel_create_namespace.
+ *
+ * Every call follows the same path: validate the namespace name, take the
+ * namespace's advisory lock (registrations that change something serialize
+ * per namespace, so concurrent deploys never fail because another ran),
+ * read a snapshot, let the core parse, resolve and plan, then run the
+ * planned DDL and write the registry.  It all happens inside the caller's
+ * transaction, so any error leaves tables and registry as they were.
+ * The plan functions stop after planning and change nothing.
+ *
+ * src/register.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+
+#include "cmodel.h"
+
+typedef struct ActionErrorContext
+{
+	const char *action;
+	const char *object;
+	const char *sql;
+} ActionErrorContext;
+
+/* Quote with PostgreSQL's rules (only when needed). */
+static void
+server_quote_ident(CmBuf *out, const char *ident)
+{
+	cm_buf_puts(out, quote_identifier(ident));
+}
+
+/* Quote a value as an SQL literal, E'' form when needed. */
+static void
+server_quote_literal(CmBuf *out, const char *literal)
+{
+	char	   *q = quote_literal_cstr(literal);
+
+	cm_buf_puts(out, q);
+	pfree(q);
+}
+
+static const CmEnv server_env = {server_quote_ident, server_quote_literal};
+
+/* Map a core error to SQLSTATE and raise it. */
+static void
+report_core_error(const CmError *err)
+{
+	int			code;
+
+	switch (err->kind)
+	{
+		case CM_ERR_JSON:
+			code = ERRCODE_INVALID_JSON_TEXT;
+			break;
+		case CM_ERR_UNDEFINED:
+			code = ERRCODE_UNDEFINED_OBJECT;
+			break;
+		case CM_ERR_DUPLICATE:
+			code = ERRCODE_DUPLICATE_OBJECT;
+			break;
+		case CM_ERR_RESERVED:
+			code = ERRCODE_RESERVED_NAME;
+			break;
+		case CM_ERR_NOT_ALLOWED:
+			code = ERRCODE_FEATURE_NOT_SUPPORTED;
+			break;
+		default:
+			code = ERRCODE_INVALID_OBJECT_DEFINITION;
+			break;
+	}
+	ereport(ERROR,
+			(errcode(code),
+			 errmsg("%s", err->message),
+			 err->detail ? errdetail("%s", err->detail) : 0,
+			 err->hint ? errhint("%s", err->hint) : 0));
+}
+
+/* Error context: which planned action was running. */
+static void
+action_error_callback(void *arg)
+{
+	ActionErrorContext *ctx = (ActionErrorContext *) arg;
+
+	errcontext("cmodel action \"%s\" on %s: %s", ctx->action, ctx->object, ctx->sql);
+}
+
+/* Run the DDL of a plan, in order. */
+static void
+apply_plan(const CmPlan *plan)
+{
+	ActionErrorContext ctx;
+	ErrorContextCallback cb;
+	int			i;
+
+	cb.callback = action_error_callback;
+	cb.arg = &ctx;
+	cb.previous = error_context_stack;
+	error_context_stack = &cb;
+	for (i = 0; i < plan->nactions; i++)
+	{
+		const CmAction *a = &plan->actions[i];
+		int			rc;
+
+		if (a->sql == NULL)
+			continue;
+		ctx.action = a->action;
+		ctx.object = a->object;
+		ctx.sql = a->sql;
+		rc = SPI_execute(a->sql, false, 0);
+		if (rc < 0)
+			elog(ERROR, "cmodel: SPI_execute failed (%s): %s", SPI_result_code_string(rc), a->sql);
+	}
+	error_context_stack = cb.previous;
+}
+
+/* Serialize registrations that change a namespace. */
+static void
+lock_namespace(const char *ns)
+{
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(ns)};
+
+	if (SPI_execute_with_args("SELECT pg_catalog.pg_advisory_xact_lock("
+							  "pg_catalog.hashtext('cmodel'), pg_catalog.hashtext($1))",
+							  1, types, values, NULL, false, 0) < 0)
+		elog(ERROR, "cmodel: could not lock namespace \"%s\"", ns);
+}
+
+static void
+check_namespace(CmArena *arena, const char *ns)
+{
+	CmError		err = {0};
+
+	if (!cm_valid_namespace(ns, arena, &err))
+		ereport(ERROR,
+				(errcode(err.kind == CM_ERR_RESERVED ? ERRCODE_RESERVED_NAME : ERRCODE_INVALID_SCHEMA_NAME),
+				 errmsg("%s", err.message),
+				 errdetail("%s", err.detail),
+				 errhint("%s", err.hint)));
+}
+
+/*
+ * The shared body of the register and plan functions.  json NULL means
+ * "no models" (cmodel_create_namespace).
+ */
+static void
+run_registration(FunctionCallInfo fcinfo, const char *ns, const char *json,
+				 bool is_array, const char *plugin, bool apply)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	CmArena    *arena = cm_arena_new();
+
+	PG_TRY();
+	{
+		CmSnapshot	snap;
+		CmPlan		plan;
+		CmError		err = {0};
+		char	   *hash = NULL;
+		int			i;
+
+		check_namespace(arena, ns);
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "cmodel: SPI_connect failed");
+		if (apply)
+			lock_namespace(ns);
+		cmodel_load_snapshot(arena, ns, &snap);
+		if (json == NULL)
+		{
+			if (!cm_plan(arena, &server_env, &snap, 0, NULL, NULL, &plan, &err))
+				report_core_error(&err);
+		}
+		else if (!cm_plan_text(arena, &server_env, &snap, json, is_array, plugin, &plan, &err))
+			report_core_error(&err);
+		if (apply)
+		{
+			apply_plan(&plan);
+			if (plugin)
+				hash = cmodel_models_hash(arena, json);
+			cmodel_write_registry(arena, &snap, &plan, plugin, hash);
+		}
+		if (rsinfo)
+		{
+			for (i = 0; i < plan.nactions; i++)
+			{
+				Datum		values[3];
+				bool		nulls[3] = {false, false, false};
+
+				values[0] = CStringGetTextDatum(plan.actions[i].action);
+				values[1] = CStringGetTextDatum(plan.actions[i].object);
+				if (plan.actions[i].sql)
+					values[2] = CStringGetTextDatum(plan.actions[i].sql);
+				else
+					nulls[2] = true;
+				tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			}
+		}
+		SPI_finish();
+	}
+	PG_FINALLY();
+	{
+		cm_arena_free(arena);
+	}
+	PG_END_TRY();
+}
+
+static char *
+required_text(FunctionCallInfo fcinfo, int argno, const char *what)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be null", what),
+				 errdetail("cmodel registers nothing without a namespace and descriptors."),
+				 errhint("Pass a namespace name and a JSON array of model descriptors.")));
+	return text_to_cstring(PG_GETARG_TEXT_PP(argno));
+}
+
+/* The argument order shared by every *_model(s) function. */
+static Datum
+registration_entry(FunctionCallInfo fcinfo, bool is_array, bool apply)
+{
+	char	   *ns;
+	char	   *json;
+	char	   *plugin = NULL;
+
+	InitMaterializedSRF(fcinfo, 0);
+	ns = required_text(fcinfo, 0, "namespace");
+	json = required_text(fcinfo, 1, is_array ? "descriptors" : "descriptor");
+	if (is_array && PG_NARGS() > 2 && !PG_ARGISNULL(2))
+		plugin = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	run_registration(fcinfo, ns, json, is_array, plugin, apply);
+	return (Datum) 0;
+}
+
+/* ------------------------------------------------------------------------
+ * SQL-callable functions
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * cmodel_register_model(namespace text, descriptor json|text)
+ * One model; returns the actions taken.
+ */
+PG_FUNCTION_INFO_V1(cmodel_register_model);
+Datum
+cmodel_register_model(PG_FUNCTION_ARGS)
+{
+	return registration_entry(fcinfo, false, true);
+}
+
+/*
+ * cmodel_register_models(namespace text, descriptors json|text, plugin text)
+ * A list of models, all or nothing.
+ */
+PG_FUNCTION_INFO_V1(cmodel_register_models);
+Datum
+cmodel_register_models(PG_FUNCTION_ARGS)
+{
+	return registration_entry(fcinfo, true, true);
+}
+
+/* cmodel_plan_model(namespace text, descriptor json|text): no changes. */
+PG_FUNCTION_INFO_V1(cmodel_plan_model);
+Datum
+cmodel_plan_model(PG_FUNCTION_ARGS)
+{
+	return registration_entry(fcinfo, false, false);
+}
+
+/* cmodel_plan_models(namespace text, descriptors json|text, plugin text): no changes. */
+PG_FUNCTION_INFO_V1(cmodel_plan_models);
+Datum
+cmodel_plan_models(PG_FUNCTION_ARGS)
+{
+	return registration_entry(fcinfo, true, false);
+}
+
+/* cmodel_create_namespace(namespace text): create and register the schema. */
+PG_FUNCTION_INFO_V1(cmodel_create_namespace);
+Datum
+cmodel_create_namespace(PG_FUNCTION_ARGS)
+{
+	char	   *ns = text_to_cstring(PG_GETARG_TEXT_PP(0));
+
+	run_registration(fcinfo, ns, NULL, false, NULL, true);
+	PG_RETURN_VOID();
+}
+
+/* Registration has no settings yet; the hook keeps _PG_init uniform. */
+void
+cmodel_register_init(void)
+{
+}
