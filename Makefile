@@ -28,10 +28,10 @@ HOST_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror -Wno-unused-pa
 	-Wno-missing-field-initializers -Isrc
 
 test/unit/cm_unit: test/unit/cm_unit.c $(CORE_SRCS) src/cm_core.h
-	$(HOSTCC) $(HOST_CFLAGS) -fsanitize=address,undefined -o $@ test/unit/cm_unit.c $(CORE_SRCS) -ljansson
+	$(HOSTCC) $(HOST_CFLAGS) -Wno-format-truncation -fsanitize=address,undefined -fno-sanitize-recover=all -o $@ test/unit/cm_unit.c $(CORE_SRCS) -ljansson
 
 test/fuzz/cm_fuzz: test/fuzz/cm_fuzz.c $(CORE_SRCS) src/cm_core.h
-	clang-14 $(HOST_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ test/fuzz/cm_fuzz.c $(CORE_SRCS) -ljansson
+	clang-14 $(HOST_CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ test/fuzz/cm_fuzz.c $(CORE_SRCS) -ljansson
 
 .PHONY: unit fuzz prove bench demo test
 unit: test/unit/cm_unit

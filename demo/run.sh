@@ -10,6 +10,7 @@
 #      and runs demo/demo.sql against it with psql, echoing every statement;
 #   4. always stops that server (pg_ctl stop, then by PID if needed) and
 #      removes the temporary directory, whether the demo succeeded or not.
+#   Steps 3 and 4 are test/cluster.sh, shared with bench/run.sh.
 #
 # Environment: DEMO_PORT (default 54329; only names the socket file, so it
 # cannot clash with another server), PG_CONFIG (default PG 15's).
@@ -36,58 +37,19 @@ echo "==> build and install cmodel"
 make --no-print-directory "PG_CONFIG=$PG_CONFIG" with_llvm=no
 make --no-print-directory "PG_CONFIG=$PG_CONFIG" with_llvm=no install
 
-# The throwaway cluster: data directory and socket directory in one temp dir,
-# owned by postgres (initdb refuses to run as root).
-WORK=$(mktemp -d /tmp/cmodel-demo.XXXXXX)
-PGDATA=$WORK/data
-SOCKDIR=$WORK/sock
-mkdir "$SOCKDIR"
-chown -R postgres:postgres "$WORK"
-chmod 700 "$WORK"
-PGPID=""
-
-# Stop the server (fast shutdown; by PID if pg_ctl cannot) and remove the
-# temp dir.  Runs on every exit, including errors and Ctrl-C.
-cleanup() {
-	local rc=$?
-	set +e
-	if [ -f "$PGDATA/postmaster.pid" ]; then
-		echo "==> stopping the demo server"
-		runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null
-	fi
-	if [ -n "$PGPID" ] && kill -0 "$PGPID" 2>/dev/null; then
-		kill -TERM "$PGPID" 2>/dev/null
-		for _ in $(seq 50); do
-			kill -0 "$PGPID" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -KILL "$PGPID" 2>/dev/null
-	fi
-	rm -rf "$WORK"
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-echo "==> initdb (throwaway cluster in $PGDATA)"
-runuser -u postgres -- "$PG_BIN/initdb" -D "$PGDATA" -U postgres -A trust \
-	-E UTF8 --locale=C.UTF-8 --no-sync >"$WORK/initdb.log" 2>&1 ||
-	{ cat "$WORK/initdb.log"; exit 1; }
-
-echo "==> starting PostgreSQL (unix socket $SOCKDIR, port $PORT, no TCP)"
-if ! runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$WORK/server.log" -w \
-	-o "-c listen_addresses='' -k $SOCKDIR -p $PORT" start >/dev/null; then
-	cat "$WORK/server.log"
-	exit 1
-fi
-PGPID=$(head -n 1 "$PGDATA/postmaster.pid")
+# The throwaway cluster (test/cluster.sh): data and socket directories in
+# one temp dir owned by postgres; stopped and removed on every exit.
+# shellcheck source=../test/cluster.sh
+. test/cluster.sh
+cluster_init demo "$PORT"
+cluster_start
 
 echo "==> running demo/demo.sql"
 echo
 # psql runs as root (it only talks to the socket; trust auth as user postgres)
 # so it can read demo/ wherever the clone lives.  --echo-all prints each
 # statement before its result.
-"$PG_BIN/psql" -X -v ON_ERROR_STOP=1 --echo-all -P pager=off \
-	-h "$SOCKDIR" -p "$PORT" -U postgres -d postgres -f demo/demo.sql </dev/null
+cluster_psql -v ON_ERROR_STOP=1 --echo-all -P pager=off \
+	-d postgres -f demo/demo.sql </dev/null
 echo
 echo "==> demo finished"

@@ -1,0 +1,358 @@
+/*-------------------------------------------------------------------------
+ *
+ * cm_unit.c
+ *	  Unit tests of the server-independent core: parsing, validation rules,
+ *	  naming, normalization and planning, built with ASan/UBSan.
+ *
+ * Each check prints "ok"/"not ok" with a description; the last line is
+ * "N passed, N failed" and the exit status is non-zero on any failure.
+ *
+ * test/unit/cm_unit.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "cm_core.h"
+#include "../cm_testlib.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int	npassed;
+static int	nfailed;
+
+static void
+check(bool ok, const char *what, const char *extra)
+{
+	if (ok)
+		npassed++;
+	else
+		nfailed++;
+	printf("%s - %s%s%s\n", ok ? "ok" : "not ok", what, extra ? ": " : "", extra ? extra : "");
+}
+
+/* Plan descriptors against an empty namespace; returns the error or NULL. */
+static const CmError *
+plan_json(CmArena *a, const char *json, bool is_array, CmPlan *plan, CmSnapshot *snap)
+{
+	static CmError err;
+
+	memset(&err, 0, sizeof(err));
+	cm_test_base_snapshot(snap, "my_plugin");
+	if (cm_plan_text(a, &cm_default_env, snap, json, is_array, NULL, plan, &err))
+		return NULL;
+	return &err;
+}
+
+/* Expect a descriptor to be rejected with a message containing needle. */
+static void
+expect_error(const char *what, const char *json, CmErrorKind kind, const char *needle)
+{
+	CmArena    *a = cm_arena_new();
+	CmPlan		plan;
+	CmSnapshot	snap;
+	const CmError *e = plan_json(a, json, json[0] == '[', &plan, &snap);
+	bool		ok = e && e->kind == kind && strstr(e->message, needle) &&
+	e->detail && e->hint;
+
+	check(ok, what, e ? e->message : "accepted");
+	cm_arena_free(a);
+}
+
+/* Expect a descriptor to be accepted; returns the number of actions. */
+static int
+expect_ok(const char *what, const char *json)
+{
+	CmArena    *a = cm_arena_new();
+	CmPlan		plan;
+	CmSnapshot	snap;
+	const CmError *e = plan_json(a, json, json[0] == '[', &plan, &snap);
+	int			n = e ? -1 : plan.nactions;
+
+	check(e == NULL, what, e ? e->message : NULL);
+	cm_arena_free(a);
+	return n;
+}
+
+/* The SQL of the first action whose object ends with suffix. */
+static bool
+plan_has(const char *json, const char *action, const char *sql_part)
+{
+	CmArena    *a = cm_arena_new();
+	CmPlan		plan;
+	CmSnapshot	snap;
+	const CmError *e = plan_json(a, json, json[0] == '[', &plan, &snap);
+	bool		found = false;
+	int			i;
+
+	for (i = 0; !e && i < plan.nactions && !found; i++)
+		found = strcmp(plan.actions[i].action, action) == 0 &&
+			(sql_part == NULL || (plan.actions[i].sql && strstr(plan.actions[i].sql, sql_part)));
+	cm_arena_free(a);
+	return found;
+}
+
+static const char *seed =
+"[{\"name\":\"CustomStaff\",\"bases\":[\"Staff\",\"ModelExtension\"]},"
+" {\"name\":\"CustomPatient\",\"bases\":[\"Patient\"],\"meta\":{\"proxy\":true}},"
+" {\"name\":\"StaffSpecialty\",\"fields\":["
+"   {\"name\":\"staff\",\"type\":\"ForeignKey\",\"to\":\"CustomStaff\",\"on_delete\":\"CASCADE\",\"related_name\":\"staff_specialties\"},"
+"   {\"name\":\"specialty\",\"type\":\"ForeignKey\",\"to\":\"Specialty\",\"on_delete\":\"CASCADE\",\"related_name\":\"staff_specialties\"}],"
+"  \"meta\":{\"constraints\":[{\"type\":\"UniqueConstraint\",\"fields\":[\"staff\",\"specialty\"],\"name\":\"unique_staff_specialty\"}]}},"
+" {\"name\":\"Specialty\",\"fields\":[{\"name\":\"name\",\"type\":\"TextField\"},"
+"   {\"name\":\"staff\",\"type\":\"ManyToManyField\",\"to\":\"CustomStaff\",\"through\":\"StaffSpecialty\",\"related_name\":\"%(app_label)s_specialties\"}],"
+"  \"meta\":{\"indexes\":[{\"fields\":[\"name\"]}]}},"
+" {\"name\":\"PatientPreferences\",\"fields\":[{\"name\":\"patient\",\"type\":\"OneToOneField\",\"to\":\"CustomPatient\",\"to_field\":\"dbid\",\"on_delete\":\"CASCADE\",\"related_name\":\"preferences\",\"primary_key\":true},"
+"   {\"name\":\"preferences\",\"type\":\"JSONField\",\"default\":{}}]},"
+" {\"name\":\"Timestamped\",\"fields\":[{\"name\":\"created_at\",\"type\":\"DateTimeField\",\"auto_now_add\":true}],"
+"  \"meta\":{\"abstract\":true,\"indexes\":[{\"fields\":[\"-created_at\"],\"name\":\"%(class)s_recent\"}]}},"
+" {\"name\":\"Memo\",\"bases\":[\"Timestamped\"],\"fields\":[{\"name\":\"text\",\"type\":\"TextField\"}]},"
+" {\"name\":\"Note\",\"bases\":[\"Timestamped\"],\"fields\":[{\"name\":\"body\",\"type\":\"TextField\"},"
+"   {\"name\":\"parent\",\"type\":\"ForeignKey\",\"to\":\"self\",\"on_delete\":\"CASCADE\",\"related_name\":\"children\"},"
+"   {\"name\":\"author\",\"type\":\"ForeignKey\",\"to\":\"Staff\",\"on_delete\":\"SET_NULL\",\"related_name\":\"%(app_label)s_notes\"},"
+"   {\"name\":\"score\",\"type\":\"DecimalField\",\"max_digits\":12,\"db_index\":true},"
+"   {\"name\":\"active\",\"type\":\"BooleanField\"}],"
+"  \"meta\":{\"indexes\":[{\"fields\":[\"body\"],\"name\":\"active_body\",\"condition\":{\"active\":true,\"score__gte\":1.5,\"body__in\":[\"a\",\"b'c\"]}}],"
+"           \"unique_together\":[\"body\",\"author\"]}}]";
+
+/* ------------------------------------------------------------------------
+ * Tests
+ * ------------------------------------------------------------------------
+ */
+static void
+test_seed_plan(void)
+{
+	CmArena    *a = cm_arena_new();
+	CmPlan		plan,
+				again;
+	CmSnapshot	snap,
+				applied;
+	const CmError *e = plan_json(a, seed, true, &plan, &snap);
+	CmError		err = {0};
+
+	check(e == NULL, "seed models plan", e ? e->message : NULL);
+	if (e == NULL)
+	{
+		cm_test_applied_snapshot(a, &snap, &plan, &applied);
+		check(cm_plan_text(a, &cm_default_env, &applied, seed, true, NULL, &again, &err) &&
+			  again.nactions == 0, "re-planning applied seed is empty",
+			  again.nactions ? again.actions[0].object : err.message);
+	}
+	check(plan_has(seed, "create model", "\"patient_id\" bigint PRIMARY KEY, \"preferences\" jsonb)"),
+		  "OneToOne primary key replaces dbid", NULL);
+	check(plan_has(seed, "create model", "\"note\" (\"dbid\" bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, \"created_at\" timestamp with time zone, \"body\" text, \"parent_id\" bigint, \"author_id\" bigint, \"score\" numeric(12,10)"),
+		  "inherited fields first, FK columns typed as target key", NULL);
+	check(!plan_has(seed, "create model", "\"staff\" bigint"), "ManyToMany has no column", NULL);
+	check(plan_has(seed, "create index", "\"my_plugin_memo_memo_recent\" ON \"my_plugin\".\"memo\" USING btree (\"created_at\" DESC)"),
+		  "abstract Meta inherited with %(class)s when the child has no Meta", NULL);
+	check(!plan_has(seed, "create index", "note_recent"),
+		  "a child with its own Meta does not inherit the base's", NULL);
+	check(plan_has(seed, "create index",
+				   "WHERE \"active\" = true AND \"score\" >= 1.5 AND \"body\" IN ('a'::text, 'b''c'::text)"),
+		  "partial index condition rendered with literals", NULL);
+	check(plan_has(seed, "create unique index", "(\"body\", \"author_id\")"), "unique_together", NULL);
+	check(plan_has(seed, "create index", "\"my_plugin_note_score_idx\""), "db_index", NULL);
+	check(plan_has(seed, "create index", "\"my_plugin_staffspecialty_staff_id_idx\""), "FK auto index", NULL);
+	check(!plan_has(seed, "create unique index", "patientpreferences_patient_id_uniq"),
+		  "OneToOne primary key gets no extra unique index", NULL);
+	cm_arena_free(a);
+}
+
+static void
+test_validation_rules(void)
+{
+	expect_error("unknown field type", "{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"TextFeild\"}]}",
+				 CM_ERR_INVALID, "fields[0].type");
+	expect_error("unknown option", "{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"DecimalField\",\"max_digit\":3}]}",
+				 CM_ERR_INVALID, "unknown option \"max_digit\"");
+	expect_error("option of another type", "{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"IntegerField\",\"max_length\":3}]}",
+				 CM_ERR_INVALID, "does not apply");
+	expect_error("unique=True", "{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"TextField\",\"unique\":true}]}",
+				 CM_ERR_INVALID, "unique=True");
+	expect_error("primary_key on TextField", "{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"TextField\",\"primary_key\":true}]}",
+				 CM_ERR_INVALID, "primary_key");
+	expect_error("on_delete missing", "{\"name\":\"A\",\"fields\":[{\"name\":\"s\",\"type\":\"ForeignKey\",\"to\":\"Staff\",\"related_name\":\"+\"}]}",
+				 CM_ERR_INVALID, "fields[0].on_delete");
+	expect_error("on_delete PROTECT", "{\"name\":\"A\",\"fields\":[{\"name\":\"s\",\"type\":\"ForeignKey\",\"to\":\"Staff\",\"on_delete\":\"PROTECT\",\"related_name\":\"+\"}]}",
+				 CM_ERR_INVALID, "PROTECT");
+	expect_error("ManyToMany without through", "{\"name\":\"A\",\"fields\":[{\"name\":\"s\",\"type\":\"ManyToManyField\",\"to\":\"Staff\"}]}",
+				 CM_ERR_INVALID, "through");
+	expect_error("through with one FK",
+				 "[{\"name\":\"T\",\"fields\":[{\"name\":\"a\",\"type\":\"ForeignKey\",\"to\":\"A\",\"on_delete\":\"CASCADE\"}]},"
+				 "{\"name\":\"A\",\"fields\":[{\"name\":\"s\",\"type\":\"ManyToManyField\",\"to\":\"B\",\"through\":\"T\"}]},"
+				 "{\"name\":\"B\",\"fields\":[]}]", CM_ERR_INVALID, "does not link both sides");
+	expect_error("UniqueConstraint in indexes", "{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"TextField\"}],\"meta\":{\"indexes\":[{\"type\":\"UniqueConstraint\",\"fields\":[\"x\"],\"name\":\"u\"}]}}",
+				 CM_ERR_INVALID, "meta.indexes[0].type");
+	expect_error("CheckConstraint", "{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"TextField\"}],\"meta\":{\"constraints\":[{\"type\":\"CheckConstraint\",\"fields\":[\"x\"],\"name\":\"u\"}]}}",
+				 CM_ERR_INVALID, "CheckConstraint");
+	expect_error("descending UniqueConstraint", "{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"TextField\"}],\"meta\":{\"constraints\":[{\"fields\":[\"-x\"],\"name\":\"u\"}]}}",
+				 CM_ERR_INVALID, "descending");
+	expect_error("UniqueConstraint without name", "{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"TextField\"}],\"meta\":{\"constraints\":[{\"fields\":[\"x\"]}]}}",
+				 CM_ERR_INVALID, "no name");
+	expect_error("index on FK column", "{\"name\":\"A\",\"fields\":[{\"name\":\"s\",\"type\":\"ForeignKey\",\"to\":\"Staff\",\"on_delete\":\"CASCADE\",\"related_name\":\"+\"}],\"meta\":{\"indexes\":[{\"fields\":[\"s\"]}]}}",
+				 CM_ERR_INVALID, "automatically indexed");
+	expect_error("related_name to core not namespaced", "{\"name\":\"A\",\"fields\":[{\"name\":\"s\",\"type\":\"ForeignKey\",\"to\":\"Staff\",\"on_delete\":\"CASCADE\",\"related_name\":\"notes\"}]}",
+				 CM_ERR_INVALID, "not namespaced");
+	expect_ok("related_name with app label prefix", "{\"name\":\"A\",\"fields\":[{\"name\":\"s\",\"type\":\"ForeignKey\",\"to\":\"Staff\",\"on_delete\":\"CASCADE\",\"related_name\":\"my_plugin_notes\"}]}");
+	expect_ok("seed related_name %(app_label)s__certifications", "{\"name\":\"A\",\"fields\":[{\"name\":\"s\",\"type\":\"ForeignKey\",\"to\":\"Staff\",\"on_delete\":\"CASCADE\",\"related_name\":\"%(app_label)s__certifications\"}]}");
+	expect_error("field name with __", "{\"name\":\"A\",\"fields\":[{\"name\":\"a__b\",\"type\":\"TextField\"}]}",
+				 CM_ERR_INVALID, "\"__\"");
+	expect_error("field name ending _", "{\"name\":\"A\",\"fields\":[{\"name\":\"ab_\",\"type\":\"TextField\"}]}",
+				 CM_ERR_INVALID, "ends with");
+	expect_error("field name pk", "{\"name\":\"A\",\"fields\":[{\"name\":\"pk\",\"type\":\"TextField\"}]}",
+				 CM_ERR_RESERVED, "reserved");
+	expect_error("field name check", "{\"name\":\"A\",\"fields\":[{\"name\":\"check\",\"type\":\"TextField\"}]}",
+				 CM_ERR_RESERVED, "reserved");
+	expect_error("reverse accessor clash",
+				 "[{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"ForeignKey\",\"to\":\"B\",\"on_delete\":\"CASCADE\",\"related_name\":\"r\"},"
+				 "{\"name\":\"y\",\"type\":\"ForeignKey\",\"to\":\"B\",\"on_delete\":\"CASCADE\",\"related_name\":\"r\"}]},{\"name\":\"B\"}]",
+				 CM_ERR_DUPLICATE, "clashes");
+	expect_error("default accessor clash",
+				 "[{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"ForeignKey\",\"to\":\"B\",\"on_delete\":\"CASCADE\"},"
+				 "{\"name\":\"y\",\"type\":\"ForeignKey\",\"to\":\"B\",\"on_delete\":\"CASCADE\"}]},{\"name\":\"B\"}]",
+				 CM_ERR_DUPLICATE, "a_set");
+	expect_error("GinIndex on text", "{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"TextField\"}],\"meta\":{\"indexes\":[{\"type\":\"GinIndex\",\"fields\":[\"x\"],\"name\":\"g\"}]}}",
+				 CM_ERR_INVALID, "GinIndex");
+	expect_error("reserved table name", "{\"name\":\"cmodel_hub\",\"fields\":[]}", CM_ERR_RESERVED, "reserved");
+	expect_error("relation to missing model", "{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"ForeignKey\",\"to\":\"Nope\",\"on_delete\":\"CASCADE\"}]}",
+				 CM_ERR_UNDEFINED, "fields[0].to");
+	expect_error("multi-table inheritance", "[{\"name\":\"A\",\"fields\":[]},{\"name\":\"B\",\"bases\":[\"A\"]}]",
+				 CM_ERR_INVALID, "multi-table");
+	expect_error("inheritance cycle", "[{\"name\":\"A\",\"bases\":[\"B\"],\"meta\":{\"abstract\":true}},{\"name\":\"B\",\"bases\":[\"A\"],\"meta\":{\"abstract\":true}}]",
+				 CM_ERR_INVALID, "cycle");
+	expect_error("primary key cycle",
+				 "[{\"name\":\"A\",\"fields\":[{\"name\":\"b\",\"type\":\"OneToOneField\",\"to\":\"B\",\"on_delete\":\"CASCADE\",\"primary_key\":true}]},"
+				 "{\"name\":\"B\",\"fields\":[{\"name\":\"a\",\"type\":\"OneToOneField\",\"to\":\"A\",\"on_delete\":\"CASCADE\",\"primary_key\":true}]}]",
+				 CM_ERR_INVALID, "cycle");
+	expect_error("column clash staff/staff_id",
+				 "{\"name\":\"A\",\"fields\":[{\"name\":\"staff\",\"type\":\"ForeignKey\",\"to\":\"Staff\",\"on_delete\":\"CASCADE\",\"related_name\":\"+\"},{\"name\":\"staff_id\",\"type\":\"IntegerField\"}]}",
+				 CM_ERR_DUPLICATE, "column name clash");
+	expect_error("malformed JSON reports line and column", "{\"name\":\"A\",\n\"fields\": [\n{\"name\": \"x\" \"type\": \"TextField\"}]}",
+				 CM_ERR_JSON, "line 3, column");
+	expect_error("duplicate JSON keys", "{\"name\":\"A\",\"name\":\"B\"}", CM_ERR_JSON, "duplicate");
+	expect_error("to_field not unique", "[{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"TextField\"}]},"
+				 "{\"name\":\"B\",\"fields\":[{\"name\":\"a\",\"type\":\"ForeignKey\",\"to\":\"A\",\"to_field\":\"x\",\"on_delete\":\"CASCADE\"}]}]",
+				 CM_ERR_INVALID, "not unique");
+	expect_ok("to_field on unique field", "[{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"UUIDField\"}],\"meta\":{\"constraints\":[{\"fields\":[\"x\"],\"name\":\"ux\"}]}},"
+			  "{\"name\":\"B\",\"fields\":[{\"name\":\"a\",\"type\":\"ForeignKey\",\"to\":\"A\",\"to_field\":\"x\",\"on_delete\":\"CASCADE\"}]}]");
+	check(plan_has("[{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"UUIDField\"}],\"meta\":{\"constraints\":[{\"fields\":[\"x\"],\"name\":\"ux\"}]}},"
+				   "{\"name\":\"B\",\"fields\":[{\"name\":\"a\",\"type\":\"ForeignKey\",\"to\":\"A\",\"to_field\":\"x\",\"on_delete\":\"CASCADE\"}]}]",
+				   "create model", "\"a_id\" uuid"), "to_field column typed as the target field", NULL);
+	expect_error("proxy with fields", "{\"name\":\"P\",\"bases\":[\"Staff\"],\"meta\":{\"proxy\":true},\"fields\":[{\"name\":\"x\",\"type\":\"TextField\"}]}",
+				 CM_ERR_INVALID, "proxy");
+	expect_error("model twice in a call", "[{\"name\":\"A\"},{\"name\":\"A\"}]", CM_ERR_DUPLICATE, "twice");
+	expect_error("table name clash", "[{\"name\":\"Abc\"},{\"name\":\"ABC\"}]", CM_ERR_DUPLICATE, "table name clash");
+	expect_error("conditional index without name", "{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"IntegerField\"}],\"meta\":{\"indexes\":[{\"fields\":[\"x\"],\"condition\":{\"x__gt\":1}}]}}",
+				 CM_ERR_INVALID, "no name");
+	expect_error("unknown lookup", "{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"IntegerField\"}],\"meta\":{\"indexes\":[{\"fields\":[\"x\"],\"name\":\"i\",\"condition\":{\"x__like\":1}}]}}",
+				 CM_ERR_INVALID, "like");
+	expect_error("bad default type", "{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"IntegerField\",\"default\":\"one\"}]}",
+				 CM_ERR_INVALID, "default");
+	expect_error("unknown descriptor key", "{\"name\":\"A\",\"feilds\":[]}", CM_ERR_INVALID, "feilds");
+	expect_error("unknown Meta option", "{\"name\":\"A\",\"meta\":{\"db_table\":\"x\"}}", CM_ERR_INVALID, "db_table");
+}
+
+static void
+test_naming(void)
+{
+	CmArena    *a = cm_arena_new();
+	CmError		err = {0};
+	char		longname[80];
+	char	   *n1,
+			   *n2,
+			   *n3;
+
+	check(strcmp(cm_index_name(a, "ns", "tbl", "idx"), "ns_tbl_idx") == 0, "short index name kept", NULL);
+	memset(longname, 'x', 60);
+	longname[60] = '\0';
+	n1 = cm_index_name(a, "my_plugin", "providerqualification", longname);
+	longname[59] = 'y';
+	n2 = cm_index_name(a, "my_plugin", "providerqualification", longname);
+	n3 = cm_index_name(a, "my_plugin", "providerqualification", longname);
+	check(strlen(n1) == 63 && strlen(n2) == 63, "long index names are 63 bytes", n1);
+	check(strcmp(n1, n2) != 0, "long names differing at the end stay distinct", n2);
+	check(strcmp(n2, n3) == 0, "long names are deterministic", NULL);
+	check(cm_valid_namespace("org__name", a, &err), "org__name is a valid namespace", NULL);
+	check(!cm_valid_namespace("Public", a, &err), "upper case namespace rejected", NULL);
+	check(!cm_valid_namespace("public", a, &err) && err.kind == CM_ERR_RESERVED, "public reserved", NULL);
+	check(!cm_valid_namespace("pg_x", a, &err), "pg_ prefix reserved", NULL);
+	memset(longname, 'a', 64);
+	longname[64] = '\0';
+	check(!cm_valid_namespace(longname, a, &err), "64-byte namespace rejected", NULL);
+	cm_arena_free(a);
+}
+
+static void
+test_normalize_roundtrip(void)
+{
+	CmArena    *a = cm_arena_new();
+	CmPlan		plan;
+	CmSnapshot	snap;
+	const CmError *e = plan_json(a, seed, true, &plan, &snap);
+	int			i;
+	bool		ok = e == NULL;
+
+	for (i = 0; ok && i < plan.nmodels; i++)
+	{
+		CmPlan		p2;
+		CmSnapshot	s2;
+		const CmError *e2 = plan_json(a, plan.models[i]->normalized, false, &p2, &s2);
+
+		/* proxies and relations need their targets: re-plan within the batch */
+		if (e2 && e2->kind == CM_ERR_UNDEFINED)
+			continue;
+		ok = e2 == NULL && cm_json_text_equal(p2.models[0]->normalized, plan.models[i]->normalized);
+		if (!ok)
+			printf("# %s\n# %s\n", plan.models[i]->normalized, e2 ? e2->message : p2.models[0]->normalized);
+	}
+	check(ok, "normalize(parse(normalized)) is a fixed point", NULL);
+	cm_arena_free(a);
+}
+
+static void
+test_lifecycle(void)
+{
+	CmArena    *a = cm_arena_new();
+	CmPlan		plan,
+				p2;
+	CmSnapshot	snap,
+				applied;
+	CmError		err = {0};
+	const char *v1 = "{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"IntegerField\"},{\"name\":\"y\",\"type\":\"TextField\"}],"
+		"\"meta\":{\"indexes\":[{\"fields\":[\"x\"],\"name\":\"ix\"}]}}";
+
+	plan_json(a, v1, false, &plan, &snap);
+	cm_test_applied_snapshot(a, &snap, &plan, &applied);
+
+	check(!cm_plan_text(a, &cm_default_env, &applied,
+						"{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"TextField\"}]}",
+						false, NULL, &p2, &err) && err.kind == CM_ERR_NOT_ALLOWED,
+		  "type change rejected", err.message);
+	memset(&err, 0, sizeof(err));
+	check(!cm_plan_text(a, &cm_default_env, &applied,
+						"{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"IntegerField\"},{\"name\":\"y\",\"type\":\"TextField\"}],"
+						"\"meta\":{\"indexes\":[{\"fields\":[\"y\"],\"name\":\"ix\"}]}}",
+						false, NULL, &p2, &err) && err.kind == CM_ERR_NOT_ALLOWED,
+		  "index definition change rejected", err.message);
+	memset(&err, 0, sizeof(err));
+	check(cm_plan_text(a, &cm_default_env, &applied,
+					   "{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"IntegerField\"},{\"name\":\"z\",\"type\":\"DateField\"}]}",
+					   false, NULL, &p2, &err) && p2.nactions == 3 &&
+		  strcmp(p2.actions[0].action, "add field") == 0 &&
+		  strcmp(p2.actions[1].action, "retire field") == 0 &&
+		  strcmp(p2.actions[2].action, "retire index") == 0,
+		  "add field, retire removed field and index", err.message);
+	cm_arena_free(a);
+}
+
+int
+main(void)
+{
+	test_seed_plan();
+	test_validation_rules();
+	test_naming();
+	test_normalize_roundtrip();
+	test_lifecycle();
+	printf("%d passed, %d failed\n", npassed, nfailed);
+	return nfailed > 0;
+}
