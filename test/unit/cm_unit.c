@@ -133,10 +133,12 @@ test_seed_plan(void)
 	check(e == NULL, "seed models plan", e ? e->message : NULL);
 	if (e == NULL)
 	{
+		bool		ok;
+
 		cm_test_applied_snapshot(a, &snap, &plan, &applied);
-		check(cm_plan_text(a, &cm_default_env, &applied, seed, true, NULL, &again, &err) &&
-			  again.nactions == 0, "re-planning applied seed is empty",
-			  again.nactions ? again.actions[0].object : err.message);
+		ok = cm_plan_text(a, &cm_default_env, &applied, seed, true, NULL, &again, &err);
+		check(ok && again.nactions == 0, "re-planning applied seed is empty",
+			  !ok ? err.message : again.nactions ? again.actions[0].object : NULL);
 	}
 	check(plan_has(seed, "create model", "\"patient_id\" bigint PRIMARY KEY, \"preferences\" jsonb)"),
 		  "OneToOne primary key replaces dbid", NULL);
