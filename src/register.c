@@ -18,6 +18,7 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -95,6 +96,48 @@ action_error_callback(void *arg)
 	errcontext("cmodel action \"%s\" on %s: %s", ctx->action, ctx->object, ctx->sql);
 }
 
+/*
+ * Create a unique index, turning a duplicate-data failure into an error that
+ * says what to do.  The subtransaction lets us catch the failure and still
+ * leave the caller's transaction usable for the error we raise instead.
+ */
+static void
+create_unique_index(const CmAction *a)
+{
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcontext);
+	PG_TRY();
+	{
+		if (SPI_execute(a->sql, false, 0) < 0)
+			elog(ERROR, "cmodel: SPI_execute failed: %s", a->sql);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcontext);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+		if (edata->sqlerrcode != ERRCODE_UNIQUE_VIOLATION)
+			ReThrowError(edata);
+		ereport(ERROR,
+				(errcode(ERRCODE_UNIQUE_VIOLATION),
+				 errmsg("cannot add unique constraint \"%s\": existing rows are not unique", a->object),
+				 errdetail("%s", edata->detail ? edata->detail : edata->message),
+				 errhint("Remove or fix the duplicate rows, then register the model again; nothing was changed.")));
+	}
+	PG_END_TRY();
+}
+
 /* Run the DDL of a plan, in order. */
 static void
 apply_plan(const CmPlan *plan)
@@ -117,6 +160,11 @@ apply_plan(const CmPlan *plan)
 		ctx.action = a->action;
 		ctx.object = a->object;
 		ctx.sql = a->sql;
+		if (strcmp(a->action, "create unique index") == 0)
+		{
+			create_unique_index(a);
+			continue;
+		}
 		rc = SPI_execute(a->sql, false, 0);
 		if (rc < 0)
 			elog(ERROR, "cmodel: SPI_execute failed (%s): %s", SPI_result_code_string(rc), a->sql);
