@@ -148,10 +148,6 @@ SELECT * FROM cmodel_register_model('idx_ns', '{"name": "Bad", "fields": [
 SELECT * FROM cmodel_register_model('idx_ns', '{"name": "Bad", "fields": [
   {"name": "parent", "type": "OneToOneField", "to": "Parent", "on_delete": "CASCADE", "related_name": "bad"}],
   "meta": {"constraints": [{"type": "UniqueConstraint", "fields": ["parent"], "name": "uq_parent"}]}}');
--- error: single-column unique_together on a ForeignKey column
-SELECT * FROM cmodel_register_model('idx_ns', '{"name": "Bad", "fields": [
-  {"name": "parent", "type": "ForeignKey", "to": "Parent", "on_delete": "CASCADE", "related_name": "bads"}],
-  "meta": {"unique_together": [["parent"]]}}');
 -- error: single-column index on dbid (the primary key)
 SELECT * FROM cmodel_register_model('idx_ns', '{"name": "Bad", "fields": [
   {"name": "t", "type": "TextField"}],
@@ -169,18 +165,32 @@ SELECT * FROM cmodel_register_model('idx_ns', '{"name": "Bad", "fields": [
   {"name": "a", "type": "TextField"}, {"name": "b", "type": "TextField"}],
   "meta": {"indexes": [{"fields": ["a", "b"], "name": "ab"}],
            "constraints": [{"type": "UniqueConstraint", "fields": ["a", "b"], "name": "ab"}]}}');
--- error: a registered index whose definition changes under the same name
+-- error: a name that collides with an automatic name
 SELECT * FROM cmodel_register_model('idx_ns', '{"name": "Pair", "fields": [
   {"name": "a", "type": "TextField"}, {"name": "b", "type": "TextField"}],
   "meta": {"unique_together": ["a", "b"], "index_together": ["b", "a"],
            "indexes": [{"fields": ["a"], "name": "b_a_idx"}]}}');
+-- error: a registered index whose definition changes under the same name
+SELECT action, object FROM cmodel_register_model('idx_ns', '{"name": "Changing", "fields": [
+  {"name": "a", "type": "TextField"}, {"name": "b", "type": "TextField"}],
+  "meta": {"indexes": [{"fields": ["a"], "name": "by_a"}]}}');
+SELECT * FROM cmodel_register_model('idx_ns', '{"name": "Changing", "fields": [
+  {"name": "a", "type": "TextField"}, {"name": "b", "type": "TextField"}],
+  "meta": {"indexes": [{"fields": ["-a"], "name": "by_a"}]}}');
+SELECT * FROM cmodel_register_model('idx_ns', '{"name": "Changing", "fields": [
+  {"name": "a", "type": "TextField"}, {"name": "b", "type": "TextField"}],
+  "meta": {"indexes": [{"fields": ["a"], "name": "by_a", "condition": {"b__isnull": false}}]}}');
+SELECT indexname, indexdef FROM pg_indexes
+ WHERE schemaname = 'idx_ns' AND tablename = 'changing'
+ ORDER BY indexname COLLATE "C";
 
 -- index names: <namespace>_<table>_<name> when it fits in 63 bytes;
 -- longer ones are shortened deterministically with a hash suffix
 SELECT action, object FROM cmodel_register_model('idx_ns', '{"name": "LongModelNameForIndexNamingTests", "fields": [
   {"name": "a", "type": "TextField"}, {"name": "b", "type": "TextField"}, {"name": "c", "type": "TextField"}],
   "meta": {"indexes": [
-    {"fields": ["a"], "name": "exactly_twenty_two_by"},
+    {"fields": ["a"], "name": "name_of_exactly_23_byte"},
+    {"fields": ["b"], "name": "name_of_exactly_24_bytes"},
     {"fields": ["b"], "name": "index_on_b_with_a_name_long_enough_to_be_cut_v1"},
     {"fields": ["c"], "name": "index_on_b_with_a_name_long_enough_to_be_cut_v2"},
     {"fields": ["a", "b", "c"]}]}}');
@@ -195,7 +205,8 @@ SELECT indexname, indexdef FROM pg_indexes
 SELECT count(*) AS actions FROM cmodel_plan_model('idx_ns', '{"name": "LongModelNameForIndexNamingTests", "fields": [
   {"name": "a", "type": "TextField"}, {"name": "b", "type": "TextField"}, {"name": "c", "type": "TextField"}],
   "meta": {"indexes": [
-    {"fields": ["a"], "name": "exactly_twenty_two_by"},
+    {"fields": ["a"], "name": "name_of_exactly_23_byte"},
+    {"fields": ["b"], "name": "name_of_exactly_24_bytes"},
     {"fields": ["b"], "name": "index_on_b_with_a_name_long_enough_to_be_cut_v1"},
     {"fields": ["c"], "name": "index_on_b_with_a_name_long_enough_to_be_cut_v2"},
     {"fields": ["a", "b", "c"]}]}}');

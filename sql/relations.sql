@@ -176,7 +176,7 @@ SELECT table_name, column_name, data_type, is_nullable
 SELECT c.relname AS tbl, pg_get_constraintdef(k.oid) AS def
   FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
  WHERE c.relnamespace = 'rel_ns'::regnamespace AND c.relname IN ('noteextra', 'noteextralog')
- ORDER BY 1 COLLATE "C", 2 COLLATE "C";
+ ORDER BY c.relname COLLATE "C";
 SELECT indexname, indexdef FROM pg_indexes
  WHERE schemaname = 'rel_ns' AND tablename IN ('noteextra', 'noteextralog')
  ORDER BY indexname COLLATE "C";
@@ -216,6 +216,33 @@ SELECT column_name FROM information_schema.columns
 SELECT field, kind, column_name, target, target_table, through
   FROM cmodel.relations
  WHERE namespace = 'rel_ns' AND model = 'Specialty';
+
+-- a ManyToManyField straight to a core model follows the core related_name rule
+SELECT action, object FROM cmodel_plan_models('rel_ns', '[
+  {"name": "Skill", "fields": [
+    {"name": "staff", "type": "ManyToManyField", "to": "Staff", "through": "SkillLink",
+     "related_name": "%(app_label)s_skills"}]},
+  {"name": "SkillLink", "fields": [
+    {"name": "skill", "type": "ForeignKey", "to": "Skill", "on_delete": "CASCADE", "related_name": "links"},
+    {"name": "staff", "type": "ForeignKey", "to": "Staff", "on_delete": "CASCADE", "related_name": "+"}]}
+]');
+-- error: ... and an un-namespaced one is rejected
+SELECT * FROM cmodel_register_models('rel_ns', '[
+  {"name": "Skill", "fields": [
+    {"name": "staff", "type": "ManyToManyField", "to": "Staff", "through": "SkillLink",
+     "related_name": "skills"}]},
+  {"name": "SkillLink", "fields": [
+    {"name": "skill", "type": "ForeignKey", "to": "Skill", "on_delete": "CASCADE", "related_name": "links"},
+    {"name": "staff", "type": "ForeignKey", "to": "Staff", "on_delete": "CASCADE", "related_name": "+"}]}
+]');
+-- a ManyToManyField to "self": the through model has two ForeignKeys to it
+SELECT action, object FROM cmodel_plan_models('rel_ns', '[
+  {"name": "Person", "fields": [
+    {"name": "friends", "type": "ManyToManyField", "to": "self", "through": "Friendship", "related_name": "+"}]},
+  {"name": "Friendship", "fields": [
+    {"name": "a", "type": "ForeignKey", "to": "Person", "on_delete": "CASCADE", "related_name": "friendships_a"},
+    {"name": "b", "type": "ForeignKey", "to": "Person", "on_delete": "CASCADE", "related_name": "friendships_b"}]}
+]');
 
 -- through_fields picks the ForeignKeys when there are more than one per side
 SELECT action, object FROM cmodel_register_models('rel_ns', '[

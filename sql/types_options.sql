@@ -194,12 +194,12 @@ SELECT * FROM cmodel_register_model('types_ns', '{"name": "Bad", "fields": [
 SELECT action, object FROM cmodel_plan_model('types_ns', '{"name": "Frac", "fields": [
   {"name": "x", "type": "DecimalField", "max_digits": 5, "decimal_places": 5}]}');
 
--- error: default type mismatch, IntegerField with a string
+-- error: default type mismatch, BigIntegerField with a string
 SELECT * FROM cmodel_register_model('types_ns', '{"name": "Bad", "fields": [
-  {"name": "x", "type": "IntegerField", "default": "3"}]}');
--- error: default type mismatch, IntegerField with a float
+  {"name": "x", "type": "BigIntegerField", "default": "3"}]}');
+-- error: default type mismatch, SmallIntegerField with a float
 SELECT * FROM cmodel_register_model('types_ns', '{"name": "Bad", "fields": [
-  {"name": "x", "type": "IntegerField", "default": 3.5}]}');
+  {"name": "x", "type": "SmallIntegerField", "default": 3.5}]}');
 -- error: default type mismatch, BooleanField with a string
 SELECT * FROM cmodel_register_model('types_ns', '{"name": "Bad", "fields": [
   {"name": "x", "type": "BooleanField", "default": "true"}]}');
@@ -232,4 +232,5 @@ SELECT relname FROM pg_class
  ORDER BY relname COLLATE "C";
 
 DROP EXTENSION cmodel;
+SET client_min_messages TO warning;
 DROP SCHEMA types_ns CASCADE;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test/run_all.sh — the single test command (`make test` runs it).
 #
-# Runs every suite in order and keeps going when one fails:
+# Installs missing packages (test/install_deps.sh), then runs every suite in
+# order and keeps going when one fails:
 #   build    make && make install             (a failure here stops the run)
 #   unit     make unit        — counted per test, from cm_unit's own
 #                               "N passed, N failed" line
@@ -24,6 +25,12 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
+
+# A newcomer's machine may have nothing yet: install what is missing first
+# (a no-op when every package is present).
+if [ "$(id -u)" -eq 0 ]; then
+	bash test/install_deps.sh </dev/null
+fi
 
 PG_BIN=/usr/lib/postgresql/15/bin
 PG_CONFIG=${PG_CONFIG:-$PG_BIN/pg_config}
