@@ -115,7 +115,7 @@ json_names(CmArena *arena, const char *json, char ***out, bool **flags, const ch
  */
 
 static void
-load_cores(CmArena *arena, CmSnapshot *snap)
+load_cores(CmArena *arena, CmSnapshot *snap, bool ro)
 {
 	int			i,
 				r;
@@ -132,7 +132,7 @@ load_cores(CmArena *arena, CmSnapshot *snap)
 		"  JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped"
 		" ORDER BY c.name, a.attnum";
 
-	exec_text(sql, 0, NULL, true);
+	exec_text(sql, 0, NULL, ro);
 	snap->cores = cm_alloc(arena, sizeof(CmCoreModel) * (SPI_processed + 1));
 	for (r = 0; r < (int) SPI_processed; r++)
 	{
@@ -157,16 +157,16 @@ load_cores(CmArena *arena, CmSnapshot *snap)
 }
 
 static void
-load_registry(CmArena *arena, CmSnapshot *snap)
+load_registry(CmArena *arena, CmSnapshot *snap, bool ro)
 {
 	const char *args[1] = {snap->namespace};
 	int			r;
 
-	exec_text("SELECT 1 FROM cmodel.reg_namespace WHERE namespace = $1", 1, args, true);
+	exec_text("SELECT 1 FROM cmodel.reg_namespace WHERE namespace = $1", 1, args, ro);
 	snap->namespace_registered = SPI_processed > 0;
 
 	exec_text("SELECT name, descriptor::pg_catalog.text, plugin, kind, retired"
-			  "  FROM cmodel.reg_model WHERE namespace = $1 ORDER BY name", 1, args, true);
+			  "  FROM cmodel.reg_model WHERE namespace = $1 ORDER BY name", 1, args, ro);
 	snap->nmodels = (int) SPI_processed;
 	snap->models = cm_alloc(arena, sizeof(CmRegModel) * (snap->nmodels + 1));
 	for (r = 0; r < snap->nmodels; r++)
@@ -179,7 +179,7 @@ load_registry(CmArena *arena, CmSnapshot *snap)
 	}
 
 	exec_text("SELECT model, name, column_name, column_type, retired"
-			  "  FROM cmodel.reg_field WHERE namespace = $1", 1, args, true);
+			  "  FROM cmodel.reg_field WHERE namespace = $1", 1, args, ro);
 	snap->nfields = (int) SPI_processed;
 	snap->fields = cm_alloc(arena, sizeof(CmRegField) * (snap->nfields + 1));
 	for (r = 0; r < snap->nfields; r++)
@@ -192,7 +192,7 @@ load_registry(CmArena *arena, CmSnapshot *snap)
 	}
 
 	exec_text("SELECT model, index_name, definition, retired"
-			  "  FROM cmodel.reg_index WHERE namespace = $1", 1, args, true);
+			  "  FROM cmodel.reg_index WHERE namespace = $1", 1, args, ro);
 	snap->nindexes = (int) SPI_processed;
 	snap->indexes = cm_alloc(arena, sizeof(CmRegIndex) * (snap->nindexes + 1));
 	for (r = 0; r < snap->nindexes; r++)
@@ -205,20 +205,20 @@ load_registry(CmArena *arena, CmSnapshot *snap)
 }
 
 static void
-load_schema(CmArena *arena, CmSnapshot *snap)
+load_schema(CmArena *arena, CmSnapshot *snap, bool ro)
 {
 	const char *args[1] = {snap->namespace};
 	int			r;
 	int			ntables = 0;
 
-	exec_text("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", 1, args, true);
+	exec_text("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", 1, args, ro);
 	snap->schema_exists = SPI_processed > 0;
 	if (!snap->schema_exists)
 		return;
 
 	exec_text("SELECT c.relname FROM pg_catalog.pg_class c"
 			  "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-			  " WHERE n.nspname = $1", 1, args, true);
+			  " WHERE n.nspname = $1", 1, args, ro);
 	snap->nrelnames = (int) SPI_processed;
 	snap->relnames = cm_alloc(arena, sizeof(char *) * (snap->nrelnames + 1));
 	for (r = 0; r < snap->nrelnames; r++)
@@ -232,7 +232,7 @@ load_schema(CmArena *arena, CmSnapshot *snap)
 			  "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 			  "  JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
 			  " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')"
-			  " ORDER BY c.relname, a.attnum", 1, args, true);
+			  " ORDER BY c.relname, a.attnum", 1, args, ro);
 	snap->tables = cm_alloc(arena, sizeof(CmTableState) * (SPI_processed + 1));
 	for (r = 0; r < (int) SPI_processed; r++)
 	{
@@ -268,7 +268,7 @@ load_schema(CmArena *arena, CmSnapshot *snap)
 			  "  JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid"
 			  "  JOIN pg_catalog.pg_am am ON am.oid = ic.relam"
 			  "  JOIN pg_catalog.pg_namespace n ON n.oid = tc.relnamespace"
-			  " WHERE n.nspname = $1", 1, args, true);
+			  " WHERE n.nspname = $1", 1, args, ro);
 	snap->npgindexes = (int) SPI_processed;
 	snap->pgindexes = cm_alloc(arena, sizeof(CmIndexState) * (snap->npgindexes + 1));
 	for (r = 0; r < snap->npgindexes; r++)
@@ -285,15 +285,22 @@ load_schema(CmArena *arena, CmSnapshot *snap)
 	}
 }
 
-/* Fill a snapshot of everything the planner compares against. */
+/*
+ * Fill a snapshot of everything the planner compares against.  A
+ * registration passes for_update: its queries then take fresh snapshots, so
+ * after waiting for the namespace lock it sees what the previous holder
+ * committed (read-only SPI would reuse the calling query's older snapshot).
+ */
 void
-cmodel_load_snapshot(CmArena *arena, const char *ns, CmSnapshot *snap)
+cmodel_load_snapshot(CmArena *arena, const char *ns, CmSnapshot *snap, bool for_update)
 {
+	bool		ro = !for_update;
+
 	memset(snap, 0, sizeof(*snap));
 	snap->namespace = cm_strdup(arena, ns);
-	load_cores(arena, snap);
-	load_registry(arena, snap);
-	load_schema(arena, snap);
+	load_cores(arena, snap, ro);
+	load_registry(arena, snap, ro);
+	load_schema(arena, snap, ro);
 }
 
 /* ------------------------------------------------------------------------

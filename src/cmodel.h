@@ -17,7 +17,8 @@
 #include "cm_core.h"
 
 /* catalog.c */
-extern void cmodel_load_snapshot(CmArena *arena, const char *ns, CmSnapshot *snap);
+extern void cmodel_load_snapshot(CmArena *arena, const char *ns, CmSnapshot *snap,
+								 bool for_update);
 extern void cmodel_write_registry(CmArena *arena, const CmSnapshot *snap,
 								  const CmPlan *plan, const char *plugin,
 								  const char *hash);

@@ -222,7 +222,7 @@ run_registration(FunctionCallInfo fcinfo, const char *ns, const char *json,
 			elog(ERROR, "cmodel: SPI_connect failed");
 		if (apply)
 			lock_namespace(ns);
-		cmodel_load_snapshot(arena, ns, &snap);
+		cmodel_load_snapshot(arena, ns, &snap, apply);
 		if (json == NULL)
 		{
 			if (!cm_plan(arena, &server_env, &snap, 0, NULL, NULL, &plan, &err))
