@@ -144,7 +144,8 @@ SELECT * FROM cmodel_register_models('mm_shared', '[]', 'plugin_b');
 SELECT model, plugin, retired FROM cmodel.models WHERE namespace = 'mm_shared' ORDER BY model COLLATE "C";
 SELECT plugin, models_hash = cmodel_models_hash('[]') AS empty_set FROM cmodel.plugins
  WHERE namespace = 'mm_shared' ORDER BY plugin COLLATE "C";
--- a plugin's registration that changes nothing still records its hash
+-- a second plugin declaring the same model takes it over (registry only, no DDL)
+-- and records its hash
 SELECT * FROM cmodel_register_models('mm_shared', '[{"name": "Alpha", "fields": [{"name": "a", "type": "TextField"}]}]', 'plugin_c');
 SELECT plugin FROM cmodel.plugins WHERE namespace = 'mm_shared' ORDER BY plugin COLLATE "C";
 

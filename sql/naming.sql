@@ -144,6 +144,7 @@ SELECT relname FROM pg_class
  ORDER BY relname COLLATE "C";
 
 DROP EXTENSION cmodel;
+SET client_min_messages TO warning;
 DROP SCHEMA name_ns, name_org__plugin, _name_ns2, name_auto CASCADE;
 SELECT format('DROP SCHEMA %I', 'name_' || repeat('x', 58)) \gexec
 DROP TABLE public.name_staff;

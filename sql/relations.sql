@@ -378,5 +378,6 @@ SELECT model, kind, table_name, proxy_for FROM cmodel.models
 SELECT count(*) AS relations FROM cmodel.relations WHERE namespace = 'rel_ns';
 
 DROP EXTENSION cmodel;
+SET client_min_messages TO warning;
 DROP SCHEMA rel_ns CASCADE;
 DROP TABLE public.rel_staff, public.rel_patient, public.rel_note;

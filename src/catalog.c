@@ -262,7 +262,10 @@ load_schema(CmArena *arena, CmSnapshot *snap, bool ro)
 			  "       (SELECT pg_catalog.string_agg(CASE WHEN (o.opt & 1) = 1 THEN 't' ELSE 'f' END, '' ORDER BY o.ord)"
 			  "          FROM pg_catalog.unnest(i.indoption::pg_catalog.int2[]) WITH ORDINALITY o(opt, ord)"
 			  "         WHERE o.ord <= i.indnkeyatts),"
-			  "       i.indpred IS NOT NULL"
+			  "       i.indpred IS NOT NULL,"
+			  "       EXISTS (SELECT 1 FROM pg_catalog.unnest(i.indclass::pg_catalog.oid[]) WITH ORDINALITY k(opc, ord)"
+			  "                 JOIN pg_catalog.pg_opclass oc ON oc.oid = k.opc"
+			  "                WHERE k.ord <= i.indnkeyatts AND NOT oc.opcdefault)"
 			  "  FROM pg_catalog.pg_index i"
 			  "  JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
 			  "  JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid"
@@ -282,6 +285,7 @@ load_schema(CmArena *arena, CmSnapshot *snap, bool ro)
 		s->ncolumns = json_names(arena, col_text(arena, r, 5), &s->columns, &s->desc,
 								 col_text(arena, r, 6));
 		s->partial = col_bool(r, 7);
+		s->custom_opclass = col_bool(r, 8);
 	}
 }
 

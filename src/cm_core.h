@@ -298,6 +298,7 @@ typedef struct CmIndexState
 	char	  **columns;		/* NULL entry for expression columns */
 	bool	   *desc;
 	bool		partial;
+	bool		custom_opclass; /* some key column has a non-default opclass */
 } CmIndexState;
 
 typedef struct CmRegModel
@@ -391,6 +392,7 @@ extern char *cm_normalize_model(CmArena *arena, const CmModel *m);
 extern bool cm_json_text_equal(const char *a, const char *b);
 extern char *cm_field_json_text(CmArena *arena, const CmField *f);
 extern char *cm_json_string_array(CmArena *arena, int n, char **items);
+extern int	cm_json_scalars(CmArena *arena, const char *json, char ***out);
 
 /* validate.c: resolve bases, relations, indexes; check every rule */
 extern bool cm_resolve(CmArena *arena, const CmEnv *env, const CmSnapshot *snap,

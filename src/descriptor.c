@@ -329,7 +329,7 @@ check_default(PCtx *c, CmField *f, json_t *v, const char *path)
 	}
 	if (!ok)
 		return ferr(c, f, path, CM_ERR_INVALID,
-					cm_printf(c->a, "A %s default must be %s.",
+					cm_printf(c->a, "The default of a %s must be %s.",
 							  cm_field_type_name(f->type), want),
 					"Change the default to a value of the field's type.",
 					"default does not match the field type");
@@ -552,6 +552,11 @@ parse_field(PCtx *c, json_t *jf, int idx, CmField *f)
 		}
 	}
 
+	if ((f->auto_now ? 1 : 0) + (f->auto_now_add ? 1 : 0) + (f->default_json ? 1 : 0) > 1)
+		return ferr(c, f, fpath, CM_ERR_INVALID,
+					"auto_now, auto_now_add and default each set the value themselves (Django check fields.E160).",
+					"Keep only one of auto_now, auto_now_add and default.",
+					"auto_now, auto_now_add and default are mutually exclusive");
 	if (f->type == CM_F_DECIMAL && f->decimal_places > f->max_digits)
 		return ferr(c, f, cm_printf(c->a, "%s.decimal_places", fpath), CM_ERR_INVALID,
 					cm_printf(c->a, "decimal_places (%d) is greater than max_digits (%d).",
@@ -1270,4 +1275,44 @@ cm_json_string_array(CmArena *arena, int n, char **items)
 
 	json_decref(a);
 	return out;
+}
+
+/*
+ * The scalar values of a JSON text as SQL input strings: one for a scalar,
+ * one per element for an array; a JSON null gives a NULL entry.
+ */
+int
+cm_json_scalars(CmArena *arena, const char *json, char ***out)
+{
+	json_t	   *v = json_loads(json, JSON_DECODE_ANY, NULL);
+	json_t	   *items[1];
+	json_t	  **list = items;
+	size_t		n = 1;
+	size_t		i;
+
+	if (v == NULL)
+	{
+		*out = NULL;
+		return 0;
+	}
+	items[0] = v;
+	if (json_is_array(v))
+	{
+		n = json_array_size(v);
+		list = cm_alloc(arena, sizeof(json_t *) * (n + 1));
+		for (i = 0; i < n; i++)
+			list[i] = json_array_get(v, i);
+	}
+	*out = cm_alloc(arena, sizeof(char *) * (n + 1));
+	for (i = 0; i < n; i++)
+	{
+		json_t	   *e = list[i];
+
+		if (json_is_string(e))
+			(*out)[i] = cm_strndup(arena, json_string_value(e), json_string_length(e));
+		else if (!json_is_null(e))
+			(*out)[i] = jdump(arena, e);
+	}
+	json_decref(v);
+	return (int) n;
 }

@@ -28,6 +28,7 @@ typedef struct PlanCtx
 	const CmSnapshot *snap;
 	CmError    *err;
 	CmPlan	   *plan;
+	const char *plugin;			/* the registering plugin, or NULL */
 	int			nnames;			/* index and table names this plan creates */
 	int			capnames;
 	char	  **names;
@@ -190,7 +191,11 @@ claim_name(PlanCtx *c, CmModel *m, const char *name, const char *path)
 	return true;
 }
 
-/* Does an existing index have the structure of the planned one? */
+/*
+ * Does an existing, unregistered index have the structure of the planned
+ * one?  Partial indexes and non-default operator classes never match: their
+ * predicates cannot be compared safely as text, and the SDK builds neither.
+ */
 static bool
 same_structure(const CmIndexState *s, const CmIndex *ix, const char *table)
 {
@@ -198,7 +203,7 @@ same_structure(const CmIndexState *s, const CmIndex *ix, const char *table)
 
 	if (strcmp(s->table, table) != 0 || s->unique != (ix->kind == CM_IDX_UNIQUE) ||
 		strcmp(s->method, ix->kind == CM_IDX_GIN ? "gin" : "btree") != 0 ||
-		s->ncolumns != ix->nfields || s->partial != (ix->nconds > 0))
+		s->ncolumns != ix->nfields || s->partial || ix->nconds > 0 || s->custom_opclass)
 		return false;
 	for (i = 0; i < s->ncolumns; i++)
 		if (s->columns[i] == NULL || strcmp(s->columns[i], ix->columns[i]) != 0 ||
@@ -243,7 +248,7 @@ static bool
 plan_columns(PlanCtx *c, CmModel *m, CmTableState *t, CmRegModel *reg)
 {
 	int			i;
-	CmColumn   *pk = column_state(t, m->pk_column);
+	CmColumn   *pk = t->pk_column ? column_state(t, t->pk_column) : NULL;
 
 	if (t->pk_column == NULL || strcmp(t->pk_column, m->pk_column) != 0 ||
 		pk == NULL || strcmp(pk->type, m->pk_type) != 0)
@@ -339,6 +344,9 @@ plan_indexes(PlanCtx *c, CmModel *m, CmRegModel *reg)
 		{
 			if (ri == NULL && !same_structure(st, ix, m->table))
 				return cm_model_error(c->err, c->a, CM_ERR_DUPLICATE, m, NULL, ix->path,
+									  (st->partial || st->custom_opclass) ?
+									  cm_printf(c->a, "An unregistered index named \"%s\" already exists in namespace \"%s\"; it is partial or uses a non-default operator class, so cmodel cannot verify that it matches.",
+												ix->pg_name, c->snap->namespace) :
 									  cm_printf(c->a, "An index named \"%s\" already exists in namespace \"%s\" with another definition.",
 												ix->pg_name, c->snap->namespace),
 									  "Give the index or constraint another name.",
@@ -390,15 +398,16 @@ plan_model(PlanCtx *c, CmModel *m, int idx)
 {
 	CmRegModel *reg = reg_model(c, m->name);
 	bool		changed = reg == NULL || reg->retired ||
-	!cm_json_text_equal(reg->descriptor, m->normalized);
+	!cm_json_text_equal(reg->descriptor, m->normalized) ||
+	(c->plugin && (reg->plugin == NULL || strcmp(reg->plugin, c->plugin) != 0));
 	int			before = c->plan->nactions;
 	const char *kind = kind_name(m->kind);
 	CmTableState *t;
 
 	if (reg && strcmp(reg->kind, "model") == 0 && m->kind != CM_MODEL_CONCRETE)
 		return cm_model_error(c->err, c->a, CM_ERR_NOT_ALLOWED, m, NULL, "meta",
-							  cm_printf(c->a, "Model \"%s\" is registered with a table; it cannot become %s %s (Alter Model).",
-										m->name, m->kind == CM_MODEL_PROXY ? "a" : "an", kind),
+							  cm_printf(c->a, "Model \"%s\" is registered with a table; it cannot become %s (Alter Model).",
+										m->name, m->kind == CM_MODEL_PROXY ? "a proxy" : "an abstract model"),
 							  "Create a new model under another name; remove this one from the plugin and it will be kept, ignored.",
 							  "model \"%s\" cannot change kind", m->name);
 	if (m->kind != CM_MODEL_CONCRETE)
@@ -458,6 +467,7 @@ cm_plan(CmArena *arena, const CmEnv *env, const CmSnapshot *snap,
 	c.snap = snap;
 	c.err = err;
 	c.plan = plan;
+	c.plugin = plugin;
 	plan->nmodels = nmodels;
 	plan->models = models;
 	plan->record = cm_alloc(arena, sizeof(bool) * (nmodels + 1));

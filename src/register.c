@@ -25,6 +25,10 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 
+#include "parser/parse_type.h"
+#include "utils/lsyscache.h"
+
+#include "cm_internal.h"
 #include "cmodel.h"
 
 typedef struct ActionErrorContext
@@ -138,6 +142,124 @@ create_unique_index(const CmAction *a)
 	PG_END_TRY();
 }
 
+/*
+ * Does value parse as the SQL type?  Returns NULL if so, else the input
+ * function's message.  A subtransaction contains the failed conversion.
+ */
+static char *
+value_error(const char *value, const char *type)
+{
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	char	   *volatile msg = NULL;
+	Oid			typid;
+	int32		typmod;
+	Oid			infunc;
+	Oid			ioparam;
+
+	parseTypeString(type, &typid, &typmod, false);
+	getTypeInputInfo(typid, &infunc, &ioparam);
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcontext);
+	PG_TRY();
+	{
+		(void) OidInputFunctionCall(infunc, (char *) value, ioparam, typmod);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcontext);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcontext);
+		CurrentResourceOwner = oldowner;
+		msg = edata->message;
+	}
+	PG_END_TRY();
+	return msg;
+}
+
+/*
+ * Check that every default and every index condition value of the models
+ * being recorded is a valid value of its column's type, so a typo fails
+ * registration with the JSON path instead of failing some later INSERT or
+ * the CREATE INDEX with a bare input error.
+ */
+static void
+check_values(CmArena *arena, const CmPlan *plan)
+{
+	CmError		err = {0};
+	int			i,
+				j,
+				k,
+				n;
+	char	  **vals;
+
+	for (i = 0; i < plan->nmodels; i++)
+	{
+		CmModel    *m = plan->models[i];
+
+		if (!plan->record[i] || m->kind != CM_MODEL_CONCRETE)
+			continue;
+		for (j = 0; j < m->nall_fields; j++)
+		{
+			CmField    *f = m->all_fields[j];
+
+			if (f->default_json == NULL || f->column == NULL || f->type == CM_F_JSON ||
+				(f->type == CM_F_UUID && strcmp(f->default_json, "\"uuid4\"") == 0))
+				continue;
+			n = cm_json_scalars(arena, f->default_json, &vals);
+			for (k = 0; k < n; k++)
+			{
+				char	   *msg = vals[k] ? value_error(vals[k], f->column_type) : NULL;
+
+				if (msg)
+				{
+					cm_model_error(&err, arena, CM_ERR_INVALID, m, f->name,
+								   cm_printf(arena, "%s.default", f->path),
+								   cm_printf(arena, "As a value of type %s: %s.", f->column_type, msg),
+								   "Use a default of the field's type.",
+								   "default %s is not a valid %s", f->default_json, f->column_type);
+					report_core_error(&err);
+				}
+			}
+		}
+		for (j = 0; j < m->nall_indexes; j++)
+		{
+			CmIndex    *ix = m->all_indexes[j];
+
+			for (k = 0; k < ix->nconds; k++)
+			{
+				CmCond	   *c = &ix->conds[k];
+				int			e;
+
+				if (c->lookup == CM_LK_ISNULL || strcmp(c->column_type, "jsonb") == 0)
+					continue;
+				n = cm_json_scalars(arena, c->value_json, &vals);
+				for (e = 0; e < n; e++)
+				{
+					char	   *msg = vals[e] ? value_error(vals[e], c->column_type) : NULL;
+
+					if (msg)
+					{
+						cm_model_error(&err, arena, CM_ERR_INVALID, m, NULL,
+									   cm_printf(arena, "%s.condition.%s", ix->path, c->key),
+									   cm_printf(arena, "As a value of type %s: %s.", c->column_type, msg),
+									   "Compare the field with a value of its type.",
+									   "condition value %s is not a valid %s", c->value_json, c->column_type);
+						report_core_error(&err);
+					}
+				}
+			}
+		}
+	}
+}
+
 /* Run the DDL of a plan, in order. */
 static void
 apply_plan(const CmPlan *plan)
@@ -230,6 +352,7 @@ run_registration(FunctionCallInfo fcinfo, const char *ns, const char *json,
 		}
 		else if (!cm_plan_text(arena, &server_env, &snap, json, is_array, plugin, &plan, &err))
 			report_core_error(&err);
+		check_values(arena, &plan);
 		if (apply)
 		{
 			apply_plan(&plan);

@@ -152,6 +152,21 @@ static const char *const reserved_field_names[] = {
 	NULL
 };
 
+/* Model names that relations or Python could never use. */
+static bool
+is_reserved_model_name(const char *name)
+{
+	const char *const *r;
+
+	if (strcmp(name, "self") == 0 || strstr(name, "__") != NULL)
+		return true;
+	/* the Python keywords open the list of reserved field names */
+	for (r = reserved_field_names; strcmp(*r, "pk") != 0; r++)
+		if (strcmp(*r, name) == 0)
+			return true;
+	return false;
+}
+
 /* Django's field name rules, plus PostgreSQL's 63-byte column limit. */
 static bool
 check_field_name(VCtx *v, CmModel *m, CmField *f)
@@ -271,6 +286,8 @@ resolve_bases(VCtx *v, CmModel *m)
 
 				*f = *b->all_fields[j];
 				f->inherited = true;
+				if (!b->all_fields[j]->inherited)
+					f->path = cm_printf(v->a, "%s (inherited from %s)", f->path, b->name);
 				if (!add_field(v, m, f, &cap))
 					return false;
 			}
@@ -443,7 +460,8 @@ relation_column(VCtx *v, CmModel *m, CmField *f, Target *t)
 		if (tf == NULL || tf->type == CM_F_MANYTOMANY)
 			return cm_model_error(v->err, v->a, CM_ERR_UNDEFINED, m, f->name, path,
 								  "to_field names a field of the target model.",
-								  "Use \"dbid\" or a unique field of the target.",
+								  cm_printf(v->a, "Use the target's key (\"%s\") or a field with a single-field UniqueConstraint.",
+											t->concrete->pk_field ? t->concrete->pk_field->name : "dbid"),
 								  "to_field \"%s\" is not a field of \"%s\"", f->to_field, t->concrete->name);
 		unique = tf->type == CM_F_ONETOONE;
 		for (i = 0; !unique && i < t->concrete->nall_indexes; i++)
@@ -677,6 +695,13 @@ render_value(VCtx *v, CmBuf *b, const char *json, const char *type)
 	bool		is_string = json[0] == '"';
 	bool		is_bool = strcmp(json, "true") == 0 || strcmp(json, "false") == 0;
 
+	/* a JSONField compares with the JSON value itself */
+	if (strcmp(type, "jsonb") == 0)
+	{
+		v->env->quote_literal(b, json);
+		cm_buf_puts(b, "::jsonb");
+		return;
+	}
 	if ((!is_string && !is_bool && is_numeric_type(type)) ||
 		(is_bool && strcmp(type, "boolean") == 0))
 	{
@@ -884,7 +909,8 @@ resolve_index(VCtx *v, CmModel *m, CmIndex *ix)
 	ix->columns = cm_alloc(v->a, sizeof(char *) * ix->nfields);
 	for (i = 0; i < ix->nfields; i++)
 	{
-		const char *path = cm_printf(v->a, "%s.fields[%d]", ix->path, i);
+		const char *path = cm_printf(v->a, strstr(ix->origin, "_together") ? "%s[%d]" : "%s.fields[%d]",
+									 ix->path, i);
 		CmField    *f = NULL;
 
 		if (strcmp(ix->fields[i], "dbid") == 0 && m->pk_field == NULL)
@@ -1015,6 +1041,10 @@ expand_model(VCtx *v, CmModel *m)
 							  "Models inherit from each other in a cycle.",
 							  "Remove one of the bases.", "inheritance cycle");
 	m->state = 1;
+	if (!cm_is_identifier(m->name) || is_reserved_model_name(m->name))
+		return cm_model_error(v->err, v->a, CM_ERR_RESERVED, m, NULL, "name",
+							  "A model name is a Python class name: not \"self\", a Python keyword or a name with \"__\".",
+							  "Rename the model.", "model name \"%s\" is reserved", m->name);
 	if (m->app_label == NULL)
 		m->app_label = cm_strdup(v->a, v->snap->namespace);
 	if (!resolve_bases(v, m))
@@ -1206,7 +1236,8 @@ cm_resolve(CmArena *arena, const CmEnv *env, const CmSnapshot *snap,
 		if (find_core(&v, models[i]->name))
 			return cm_model_error(err, arena, CM_ERR_DUPLICATE, models[i], NULL, "name",
 								  "A core model of the same name is registered, so relations to the name would be ambiguous.",
-								  "Rename the model, for example \"Custom%s\".", "model name collides with a core model");
+								  cm_printf(arena, "Rename the model, for example \"Custom%s\".", models[i]->name),
+								  "model name collides with a core model");
 	}
 
 	/* registered models the call does not replace */
