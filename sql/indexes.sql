@@ -114,6 +114,18 @@ SELECT * FROM cmodel_register_model('idx_ns', '{"name": "Bad", "fields": [
 SELECT * FROM cmodel_register_model('idx_ns', '{"name": "Bad", "fields": [
   {"name": "t", "type": "TextField"}],
   "meta": {"indexes": [{"fields": ["t"], "name": "c", "condition": {}}]}}');
+-- error: a condition value that is not of the field's type
+SELECT * FROM cmodel_register_model('idx_ns', '{"name": "Bad", "fields": [
+  {"name": "n", "type": "IntegerField"}],
+  "meta": {"indexes": [{"fields": ["n"], "name": "c", "condition": {"n__in": [1, "abc"]}}]}}');
+SELECT * FROM cmodel_register_model('idx_ns', '{"name": "Bad", "fields": [
+  {"name": "n", "type": "IntegerField"}],
+  "meta": {"indexes": [{"fields": ["n"], "name": "c", "condition": {"n": true}}]}}');
+-- a JSONField condition compares JSON values
+SELECT statement FROM cmodel_plan_model('idx_ns', '{"name": "JsonCond", "fields": [
+  {"name": "n", "type": "IntegerField"}, {"name": "j", "type": "JSONField"}],
+  "meta": {"indexes": [{"fields": ["n"], "name": "c", "condition": {"j": "a"}}]}}')
+ WHERE statement LIKE 'CREATE INDEX%';
 
 -- error: UniqueConstraint without a name
 SELECT * FROM cmodel_register_model('idx_ns', '{"name": "Bad", "fields": [

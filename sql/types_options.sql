@@ -222,6 +222,29 @@ SELECT * FROM cmodel_register_model('types_ns', '{"name": "Bad", "fields": [
 -- error: primary_key only on a OneToOneField
 SELECT * FROM cmodel_register_model('types_ns', '{"name": "Bad", "fields": [
   {"name": "x", "type": "IntegerField", "primary_key": true}]}');
+-- error: a default whose value does not parse as the column type
+SELECT * FROM cmodel_register_model('types_ns', '{"name": "Bad", "fields": [
+  {"name": "d", "type": "DateField", "default": "garbage"}]}');
+-- error: a default out of the column type's range
+SELECT * FROM cmodel_register_model('types_ns', '{"name": "Bad", "fields": [
+  {"name": "n", "type": "SmallIntegerField", "default": 100000}]}');
+-- error: a default with more digits than the DecimalField holds
+SELECT * FROM cmodel_register_model('types_ns', '{"name": "Bad", "fields": [
+  {"name": "v", "type": "DecimalField", "max_digits": 3, "decimal_places": 1, "default": 12345.6}]}');
+-- error: a UUIDField default that is neither "uuid4" nor a UUID
+SELECT * FROM cmodel_register_model('types_ns', '{"name": "Bad", "fields": [
+  {"name": "u", "type": "UUIDField", "default": "uuid5"}]}');
+-- error: auto_now, auto_now_add and default are mutually exclusive (Django fields.E160)
+SELECT * FROM cmodel_register_model('types_ns', '{"name": "Bad", "fields": [
+  {"name": "t", "type": "DateTimeField", "auto_now": true, "auto_now_add": true}]}');
+SELECT * FROM cmodel_register_model('types_ns', '{"name": "Bad", "fields": [
+  {"name": "t", "type": "DateTimeField", "auto_now": true, "default": "2024-01-01"}]}');
+-- valid typed defaults pass
+SELECT action, object FROM cmodel_register_model('types_ns', '{"name": "GoodDefaults", "fields": [
+  {"name": "d", "type": "DateField", "default": "2024-02-29"},
+  {"name": "u", "type": "UUIDField", "default": "0e5f7d9a-54a4-4f3c-9a53-6d3f6f3c2b11"},
+  {"name": "i", "type": "DurationField", "default": "1 day 02:00:00"},
+  {"name": "v", "type": "DecimalField", "max_digits": 3, "decimal_places": 1, "default": 99.9}]}');
 
 -- none of the failed registrations left anything behind
 SELECT model, kind, table_name FROM cmodel.models
