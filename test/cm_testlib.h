@@ -42,7 +42,7 @@ cm_test_base_snapshot(CmSnapshot *s, const char *ns)
 /* What the server's snapshot would hold once the plan has been applied. */
 static inline void
 cm_test_applied_snapshot(CmArena *a, const CmSnapshot *before, const CmPlan *plan,
-						 CmSnapshot *s)
+						 const char *plugin, CmSnapshot *s)
 {
 	int			i,
 				j,
@@ -91,6 +91,7 @@ cm_test_applied_snapshot(CmArena *a, const CmSnapshot *before, const CmPlan *pla
 
 		r->name = m->name;
 		r->descriptor = m->normalized;
+		r->plugin = (char *) plugin;
 		r->kind = m->kind == CM_MODEL_PROXY ? "proxy" : m->kind == CM_MODEL_ABSTRACT ? "abstract" : "model";
 		if (m->kind != CM_MODEL_CONCRETE)
 			continue;

@@ -38,7 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cm_test_base_snapshot(&snap, "fuzz_ns");
 	if (cm_plan_text(a, &cm_default_env, &snap, text, is_array, "plugin", &plan, &err))
 	{
-		cm_test_applied_snapshot(a, &snap, &plan, &applied);
+		cm_test_applied_snapshot(a, &snap, &plan, "plugin", &applied);
 		memset(&err, 0, sizeof(err));
 		if (!cm_plan_text(a, &cm_default_env, &applied, text, is_array, "plugin", &again, &err) ||
 			again.nactions != 0)

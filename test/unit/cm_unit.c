@@ -135,7 +135,7 @@ test_seed_plan(void)
 	{
 		bool		ok;
 
-		cm_test_applied_snapshot(a, &snap, &plan, &applied);
+		cm_test_applied_snapshot(a, &snap, &plan, NULL, &applied);
 		ok = cm_plan_text(a, &cm_default_env, &applied, seed, true, NULL, &again, &err);
 		check(ok && again.nactions == 0, "re-planning applied seed is empty",
 			  !ok ? err.message : again.nactions ? again.actions[0].object : NULL);
@@ -324,7 +324,7 @@ test_lifecycle(void)
 		"\"meta\":{\"indexes\":[{\"fields\":[\"x\"],\"name\":\"ix\"}]}}";
 
 	plan_json(a, v1, false, &plan, &snap);
-	cm_test_applied_snapshot(a, &snap, &plan, &applied);
+	cm_test_applied_snapshot(a, &snap, &plan, NULL, &applied);
 
 	check(!cm_plan_text(a, &cm_default_env, &applied,
 						"{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"TextField\"}]}",
