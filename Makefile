@@ -6,7 +6,7 @@ EXTENSION = cmodel
 MODULE_big = cmodel
 DATA = $(wildcard sql/cmodel--*.sql)
 
-CORE_OBJS = src/cm_util.o src/descriptor.o src/validate.o src/plan.o
+CORE_OBJS = src/cm_util.o src/descriptor.o src/normalize.o src/validate.o src/indexes.o src/plan.o
 OBJS = $(CORE_OBJS) src/cmodel.o src/catalog.o src/register.o
 
 SHLIB_LINK = -ljansson
@@ -27,10 +27,12 @@ HOSTCC ?= cc
 HOST_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Wno-missing-field-initializers -Isrc
 
-test/unit/cm_unit: test/unit/cm_unit.c $(CORE_SRCS) src/cm_core.h
+CORE_HDRS = src/cm_core.h src/cm_internal.h src/cm_json.h test/cm_testlib.h
+
+test/unit/cm_unit: test/unit/cm_unit.c $(CORE_SRCS) $(CORE_HDRS)
 	$(HOSTCC) $(HOST_CFLAGS) -Wno-format-truncation -fsanitize=address,undefined -fno-sanitize-recover=all -o $@ test/unit/cm_unit.c $(CORE_SRCS) -ljansson
 
-test/fuzz/cm_fuzz: test/fuzz/cm_fuzz.c $(CORE_SRCS) src/cm_core.h
+test/fuzz/cm_fuzz: test/fuzz/cm_fuzz.c $(CORE_SRCS) $(CORE_HDRS)
 	clang-14 $(HOST_CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ test/fuzz/cm_fuzz.c $(CORE_SRCS) -ljansson
 
 .PHONY: unit fuzz prove bench demo test

@@ -29,5 +29,28 @@ extern bool cm_is_identifier(const char *s);
 extern bool cm_is_text_type(CmFieldType t);
 extern const char *cm_column_type(CmArena *arena, const CmField *f);
 extern const char *cm_lookup_name(CmLookup lk);
+extern char *cm_lower_dup(CmArena *a, const char *s);
+
+/*
+ * The validator's view of one call: the batch, the registered models it does
+ * not replace, and the snapshot (validate.c; indexes.c resolves indexes in
+ * the same context).
+ */
+typedef struct VCtx
+{
+	CmArena    *a;
+	const CmEnv *env;
+	const CmSnapshot *snap;
+	CmError    *err;
+	int			nb;
+	CmModel   **batch;
+	int			nr;
+	CmModel   **reg;			/* active registered models not in the batch */
+	int			depth;			/* to_field chain depth */
+} VCtx;
+
+extern CmField *cm_find_field(CmModel *m, const char *name);
+extern char *cm_expand_name(VCtx *v, const CmModel *m, const char *s);
+extern bool cm_resolve_indexes(VCtx *v, CmModel *m);
 
 #endif							/* CM_INTERNAL_H */

@@ -7,13 +7,14 @@
  * lives until cm_arena_free(), which makes the parser and planner leak-free
  * by construction even on error paths.  Naming rules shared by the validator
  * and the planner (namespace names, index names that never exceed 63 bytes)
- * live here too.
+ * live here too, with the error builder that names model, field and JSON
+ * path, and the mapping from field types to column types.
  *
  * src/cm_util.c
  *
  *-------------------------------------------------------------------------
  */
-#include "cm_core.h"
+#include "cm_internal.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -360,4 +361,108 @@ cm_field_type_name(CmFieldType t)
 	};
 
 	return names[t];
+}
+
+/* ------------------------------------------------------------------------
+ * Model errors and field type helpers
+ * ------------------------------------------------------------------------
+ */
+
+/* See cm_internal.h. */
+bool
+cm_model_error(CmError *err, CmArena *arena, CmErrorKind kind,
+			   const CmModel *m, const char *field, const char *path,
+			   const char *detail, const char *hint, const char *fmt,...)
+{
+	va_list		ap;
+	int			n;
+	char	   *msg;
+	const char *mname = (m && m->name) ? m->name : "?";
+	const char *prefix = (m && m->path) ? m->path : "";
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	msg = cm_alloc(arena, (size_t) n + 1);
+	va_start(ap, fmt);
+	vsnprintf(msg, (size_t) n + 1, fmt, ap);
+	va_end(ap);
+
+	if (field)
+		return cm_set_error(err, arena, kind, detail, hint,
+							"model \"%s\", field \"%s\" (at %s%s): %s",
+							mname, field, prefix, path ? path : "", msg);
+	if (path && *path)
+		return cm_set_error(err, arena, kind, detail, hint,
+							"model \"%s\" (at %s%s): %s", mname, prefix, path, msg);
+	return cm_set_error(err, arena, kind, detail, hint,
+						"model \"%s\"%s%s%s: %s", mname,
+						*prefix ? " (at " : "", prefix, *prefix ? ")" : "", msg);
+}
+
+/* ASCII identifier: [A-Za-z_][A-Za-z0-9_]*, at most 63 bytes. */
+bool
+cm_is_identifier(const char *s)
+{
+	const char *p;
+
+	if (!s || !*s || strlen(s) > CM_MAX_IDENT)
+		return false;
+	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))
+		return false;
+	for (p = s + 1; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			  (*p >= '0' && *p <= '9') || *p == '_'))
+			return false;
+	return true;
+}
+
+/* Text-like fields: all map to text; max_length is only recorded. */
+bool
+cm_is_text_type(CmFieldType t)
+{
+	return t == CM_F_TEXT || t == CM_F_CHAR || t == CM_F_EMAIL ||
+		t == CM_F_URL || t == CM_F_SLUG;
+}
+
+/* Fields that point at another model. */
+bool
+cm_is_relation(CmFieldType t)
+{
+	return t == CM_F_FOREIGNKEY || t == CM_F_ONETOONE || t == CM_F_MANYTOMANY;
+}
+
+/* Column type of a non-relation field. */
+const char *
+cm_column_type(CmArena *arena, const CmField *f)
+{
+	switch (f->type)
+	{
+		case CM_F_INTEGER:
+			return "integer";
+		case CM_F_BIGINT:
+			return "bigint";
+		case CM_F_SMALLINT:
+			return "smallint";
+		case CM_F_FLOAT:
+			return "double precision";
+		case CM_F_DECIMAL:
+			return cm_printf(arena, "numeric(%d,%d)", f->max_digits, f->decimal_places);
+		case CM_F_BOOLEAN:
+			return "boolean";
+		case CM_F_DATE:
+			return "date";
+		case CM_F_DATETIME:
+			return "timestamp with time zone";
+		case CM_F_TIME:
+			return "time without time zone";
+		case CM_F_DURATION:
+			return "interval";
+		case CM_F_UUID:
+			return "uuid";
+		case CM_F_JSON:
+			return "jsonb";
+		default:
+			return "text";
+	}
 }

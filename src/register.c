@@ -101,87 +101,98 @@ action_error_callback(void *arg)
 }
 
 /*
+ * Run fn(arg) in a subtransaction.  Returns NULL when it succeeded, or the
+ * error it raised, caught and rolled back, so the caller can decide what to
+ * report while its own transaction stays usable.
+ */
+static ErrorData *
+run_caught(void (*fn) (void *), void *arg)
+{
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	ErrorData  *volatile edata = NULL;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcontext);
+	PG_TRY();
+	{
+		fn(arg);
+		ReleaseCurrentSubTransaction();
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(oldcontext);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(oldcontext);
+	CurrentResourceOwner = oldowner;
+	return edata;
+}
+
+static void
+execute_action(void *arg)
+{
+	const CmAction *a = (const CmAction *) arg;
+
+	if (SPI_execute(a->sql, false, 0) < 0)
+		elog(ERROR, "cmodel: SPI_execute failed: %s", a->sql);
+}
+
+/*
  * Create a unique index, turning a duplicate-data failure into an error that
- * says what to do.  The subtransaction lets us catch the failure and still
- * leave the caller's transaction usable for the error we raise instead.
+ * says what to do.
  */
 static void
 create_unique_index(const CmAction *a)
 {
-	MemoryContext oldcontext = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
+	ErrorData  *edata = run_caught(execute_action, (void *) a);
 
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcontext);
-	PG_TRY();
-	{
-		if (SPI_execute(a->sql, false, 0) < 0)
-			elog(ERROR, "cmodel: SPI_execute failed: %s", a->sql);
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcontext);
-		CurrentResourceOwner = oldowner;
-	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
+	if (edata == NULL)
+		return;
+	if (edata->sqlerrcode != ERRCODE_UNIQUE_VIOLATION)
+		ReThrowError(edata);
+	ereport(ERROR,
+			(errcode(ERRCODE_UNIQUE_VIOLATION),
+			 errmsg("cannot add unique constraint \"%s\": existing rows are not unique", a->object),
+			 errdetail("%s", edata->detail ? edata->detail : edata->message),
+			 errhint("Remove or fix the duplicate rows, then register the model again; nothing was changed.")));
+}
 
-		MemoryContextSwitchTo(oldcontext);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcontext);
-		CurrentResourceOwner = oldowner;
-		if (edata->sqlerrcode != ERRCODE_UNIQUE_VIOLATION)
-			ReThrowError(edata);
-		ereport(ERROR,
-				(errcode(ERRCODE_UNIQUE_VIOLATION),
-				 errmsg("cannot add unique constraint \"%s\": existing rows are not unique", a->object),
-				 errdetail("%s", edata->detail ? edata->detail : edata->message),
-				 errhint("Remove or fix the duplicate rows, then register the model again; nothing was changed.")));
-	}
-	PG_END_TRY();
+typedef struct ValueInput
+{
+	const char *value;
+	Oid			infunc;
+	Oid			ioparam;
+	int32		typmod;
+} ValueInput;
+
+static void
+parse_value(void *arg)
+{
+	ValueInput *in = (ValueInput *) arg;
+
+	(void) OidInputFunctionCall(in->infunc, (char *) in->value, in->ioparam, in->typmod);
 }
 
 /*
  * Does value parse as the SQL type?  Returns NULL if so, else the input
- * function's message.  A subtransaction contains the failed conversion.
+ * function's message.
  */
 static char *
 value_error(const char *value, const char *type)
 {
-	MemoryContext oldcontext = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
-	char	   *volatile msg = NULL;
+	ValueInput	in;
 	Oid			typid;
-	int32		typmod;
-	Oid			infunc;
-	Oid			ioparam;
+	ErrorData  *edata;
 
-	parseTypeString(type, &typid, &typmod, false);
-	getTypeInputInfo(typid, &infunc, &ioparam);
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcontext);
-	PG_TRY();
-	{
-		(void) OidInputFunctionCall(infunc, (char *) value, ioparam, typmod);
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcontext);
-		CurrentResourceOwner = oldowner;
-	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-
-		MemoryContextSwitchTo(oldcontext);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcontext);
-		CurrentResourceOwner = oldowner;
-		msg = edata->message;
-	}
-	PG_END_TRY();
-	return msg;
+	in.value = value;
+	parseTypeString(type, &typid, &in.typmod, false);
+	getTypeInputInfo(typid, &in.infunc, &in.ioparam);
+	edata = run_caught(parse_value, &in);
+	return edata ? edata->message : NULL;
 }
 
 /*

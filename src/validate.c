@@ -21,18 +21,6 @@
 #include <ctype.h>
 #include <string.h>
 
-typedef struct VCtx
-{
-	CmArena    *a;
-	const CmEnv *env;
-	const CmSnapshot *snap;
-	CmError    *err;
-	int			nb;
-	CmModel   **batch;
-	int			nr;
-	CmModel   **reg;			/* active registered models not in the batch */
-	int			depth;			/* to_field chain depth */
-} VCtx;
 
 typedef struct Target
 {
@@ -48,8 +36,8 @@ static bool resolve_model(VCtx *v, CmModel *m);
  * Lookups
  * ------------------------------------------------------------------------
  */
-static char *
-lower_dup(CmArena *a, const char *s)
+char *
+cm_lower_dup(CmArena *a, const char *s)
 {
 	char	   *r = cm_strdup(a, s);
 	char	   *p;
@@ -95,8 +83,8 @@ core_column(CmCoreModel *c, const char *name)
 	return NULL;
 }
 
-static CmField *
-find_field(CmModel *m, const char *name)
+CmField *
+cm_find_field(CmModel *m, const char *name)
 {
 	int			i;
 
@@ -106,9 +94,9 @@ find_field(CmModel *m, const char *name)
 	return NULL;
 }
 
-/* Expand %(app_label)s and %(class)s as Django does. */
-static char *
-expand_name(VCtx *v, const CmModel *m, const char *s)
+/* Expand %(app_label)s and %(class)s as Django does (see cm_internal.h). */
+char *
+cm_expand_name(VCtx *v, const CmModel *m, const char *s)
 {
 	CmBuf		b;
 	const char *p = s;
@@ -125,7 +113,7 @@ expand_name(VCtx *v, const CmModel *m, const char *s)
 		}
 		else if (strncmp(p, "%(class)s", 9) == 0)
 		{
-			cm_buf_puts(&b, lower_dup(v->a, m->name));
+			cm_buf_puts(&b, cm_lower_dup(v->a, m->name));
 			p += 9;
 		}
 		else
@@ -453,7 +441,7 @@ relation_column(VCtx *v, CmModel *m, CmField *f, Target *t)
 	}
 	else
 	{
-		CmField    *tf = find_field(t->concrete, f->to_field);
+		CmField    *tf = cm_find_field(t->concrete, f->to_field);
 		bool		unique = false;
 		int			i;
 
@@ -616,7 +604,7 @@ resolve_fields(VCtx *v, CmModel *m)
 
 		if (!check_field_name(v, m, f))
 			return false;
-		f->related_name_expanded = expand_name(v, m, f->related_name);
+		f->related_name_expanded = cm_expand_name(v, m, f->related_name);
 		if (!cm_is_relation(f->type))
 		{
 			f->column = f->name;
@@ -657,372 +645,6 @@ resolve_fields(VCtx *v, CmModel *m)
 }
 
 /* ------------------------------------------------------------------------
- * Indexes
- * ------------------------------------------------------------------------
- */
-
-/* The column a Meta field reference means ("staff" -> "staff_id"). */
-static CmField *
-index_field(CmModel *m, const char *name, const char **column)
-{
-	int			i;
-
-	for (i = 0; i < m->nall_fields; i++)
-	{
-		CmField    *f = m->all_fields[i];
-
-		if (f->column && (strcmp(f->name, name) == 0 || strcmp(f->column, name) == 0))
-		{
-			*column = f->column;
-			return f;
-		}
-	}
-	return NULL;
-}
-
-static bool
-is_numeric_type(const char *t)
-{
-	return strcmp(t, "integer") == 0 || strcmp(t, "bigint") == 0 ||
-		strcmp(t, "smallint") == 0 || strcmp(t, "double precision") == 0 ||
-		strncmp(t, "numeric", 7) == 0;
-}
-
-/* One JSON scalar as an SQL literal of the column's type. */
-static void
-render_value(VCtx *v, CmBuf *b, const char *json, const char *type)
-{
-	bool		is_string = json[0] == '"';
-	bool		is_bool = strcmp(json, "true") == 0 || strcmp(json, "false") == 0;
-
-	/* a JSONField compares with the JSON value itself */
-	if (strcmp(type, "jsonb") == 0)
-	{
-		v->env->quote_literal(b, json);
-		cm_buf_puts(b, "::jsonb");
-		return;
-	}
-	if ((!is_string && !is_bool && is_numeric_type(type)) ||
-		(is_bool && strcmp(type, "boolean") == 0))
-	{
-		cm_buf_puts(b, json);
-		return;
-	}
-	if (is_string)
-	{
-		/* decode the JSON string: the core's parser already validated it */
-		CmBuf		s;
-		const char *p;
-
-		cm_buf_init(&s, v->a);
-		for (p = json + 1; *p && *p != '"'; p++)
-		{
-			if (*p == '\\' && p[1])
-			{
-				p++;
-				switch (*p)
-				{
-					case 'n':
-						cm_buf_puts(&s, "\n");
-						break;
-					case 't':
-						cm_buf_puts(&s, "\t");
-						break;
-					case 'r':
-						cm_buf_puts(&s, "\r");
-						break;
-					case 'b':
-						cm_buf_puts(&s, "\b");
-						break;
-					case 'f':
-						cm_buf_puts(&s, "\f");
-						break;
-					case 'u':
-						{
-							unsigned int cp = 0;
-							int			k;
-
-							for (k = 1; k <= 4 && p[k]; k++)
-							{
-								char		h = p[k];
-
-								cp = cp * 16 + (unsigned int) (h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
-							}
-							p += 4;
-							if (cp >= 0xD800 && cp <= 0xDBFF && p[1] == '\\' && p[2] == 'u')
-							{
-								unsigned int lo = 0;
-
-								for (k = 3; k <= 6 && p[k]; k++)
-								{
-									char		h = p[k];
-
-									lo = lo * 16 + (unsigned int) (h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
-								}
-								cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-								p += 6;
-							}
-							if (cp < 0x80)
-								cm_buf_printf(&s, "%c", (char) cp);
-							else if (cp < 0x800)
-								cm_buf_printf(&s, "%c%c", (char) (0xC0 | (cp >> 6)), (char) (0x80 | (cp & 0x3F)));
-							else if (cp < 0x10000)
-								cm_buf_printf(&s, "%c%c%c", (char) (0xE0 | (cp >> 12)),
-											  (char) (0x80 | ((cp >> 6) & 0x3F)), (char) (0x80 | (cp & 0x3F)));
-							else
-								cm_buf_printf(&s, "%c%c%c%c", (char) (0xF0 | (cp >> 18)),
-											  (char) (0x80 | ((cp >> 12) & 0x3F)),
-											  (char) (0x80 | ((cp >> 6) & 0x3F)), (char) (0x80 | (cp & 0x3F)));
-							break;
-						}
-					default:
-						cm_buf_putn(&s, p, 1);
-						break;
-				}
-			}
-			else
-				cm_buf_putn(&s, p, 1);
-		}
-		v->env->quote_literal(b, s.data);
-	}
-	else
-		v->env->quote_literal(b, json);
-	cm_buf_printf(b, "::%s", type);
-}
-
-/* A condition as an SQL predicate, conditions ANDed. */
-static void
-render_condition(VCtx *v, CmBuf *b, CmIndex *ix)
-{
-	static const char *const ops[] = {"=", ">", ">=", "<", "<="};
-	int			i;
-
-	for (i = 0; i < ix->nconds; i++)
-	{
-		CmCond	   *c = &ix->conds[i];
-
-		cm_buf_puts(b, i ? " AND " : "");
-		v->env->quote_ident(b, c->column);
-		if (c->lookup == CM_LK_ISNULL || (c->lookup == CM_LK_EXACT && strcmp(c->value_json, "null") == 0))
-			cm_buf_puts(b, (c->lookup == CM_LK_EXACT || strcmp(c->value_json, "true") == 0) ?
-						" IS NULL" : " IS NOT NULL");
-		else if (c->lookup == CM_LK_IN)
-		{
-			/* split the compact array text on top-level commas */
-			const char *p = c->value_json + 1;
-			bool		first = true;
-
-			cm_buf_puts(b, " IN (");
-			while (*p && *p != ']')
-			{
-				const char *start = p;
-				bool		in_str = false;
-
-				for (; *p; p++)
-				{
-					if (in_str)
-					{
-						if (*p == '\\' && p[1])
-							p++;
-						else if (*p == '"')
-							in_str = false;
-					}
-					else if (*p == '"')
-						in_str = true;
-					else if (*p == ',' || *p == ']')
-						break;
-				}
-				cm_buf_puts(b, first ? "" : ", ");
-				render_value(v, b, cm_strndup(v->a, start, (size_t) (p - start)), c->column_type);
-				first = false;
-				if (*p == ',')
-					p++;
-			}
-			cm_buf_puts(b, ")");
-		}
-		else
-		{
-			cm_buf_printf(b, " %s ", ops[c->lookup]);
-			render_value(v, b, c->value_json, c->column_type);
-		}
-	}
-}
-
-/* Build the canonical CREATE INDEX statement of an index. */
-static void
-index_definition(VCtx *v, CmModel *m, CmIndex *ix)
-{
-	CmBuf		b;
-	int			i;
-
-	cm_buf_init(&b, v->a);
-	cm_buf_puts(&b, ix->kind == CM_IDX_UNIQUE ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
-	v->env->quote_ident(&b, ix->pg_name);
-	cm_buf_puts(&b, " ON ");
-	v->env->quote_ident(&b, v->snap->namespace);
-	cm_buf_puts(&b, ".");
-	v->env->quote_ident(&b, m->table);
-	cm_buf_puts(&b, ix->kind == CM_IDX_GIN ? " USING gin (" : " USING btree (");
-	for (i = 0; i < ix->nfields; i++)
-	{
-		cm_buf_puts(&b, i ? ", " : "");
-		v->env->quote_ident(&b, ix->columns[i]);
-		if (ix->desc[i])
-			cm_buf_puts(&b, " DESC");
-	}
-	cm_buf_puts(&b, ")");
-	if (ix->nconds > 0)
-	{
-		cm_buf_puts(&b, " WHERE ");
-		render_condition(v, &b, ix);
-	}
-	ix->definition = b.data;
-}
-
-/* An index created for a relation or db_index. */
-static CmIndex *
-auto_index(VCtx *v, CmField *f, CmIndexKind kind, const char *suffix)
-{
-	CmIndex    *ix = cm_alloc(v->a, sizeof(CmIndex));
-
-	ix->kind = kind;
-	ix->origin = f->type == CM_F_FOREIGNKEY || f->type == CM_F_ONETOONE ? "relation" : "db_index";
-	ix->path = f->path;
-	ix->nfields = 1;
-	ix->fields = cm_alloc(v->a, sizeof(char *));
-	ix->fields[0] = f->name;
-	ix->desc = cm_alloc(v->a, sizeof(bool));
-	ix->columns = cm_alloc(v->a, sizeof(char *));
-	ix->columns[0] = f->column;
-	ix->automatic = true;
-	ix->base_name = cm_printf(v->a, "%s_%s", f->column, suffix);
-	return ix;
-}
-
-/* Resolve one declared index: columns, rules, name, definition. */
-static bool
-resolve_index(VCtx *v, CmModel *m, CmIndex *ix)
-{
-	int			i;
-	const char *suffix = ix->kind == CM_IDX_GIN ? "gin" : ix->kind == CM_IDX_UNIQUE ? "uniq" : "idx";
-
-	ix->columns = cm_alloc(v->a, sizeof(char *) * ix->nfields);
-	for (i = 0; i < ix->nfields; i++)
-	{
-		const char *path = cm_printf(v->a, strstr(ix->origin, "_together") ? "%s[%d]" : "%s.fields[%d]",
-									 ix->path, i);
-		CmField    *f = NULL;
-
-		if (strcmp(ix->fields[i], "dbid") == 0 && m->pk_field == NULL)
-			ix->columns[i] = "dbid";
-		else if ((f = index_field(m, ix->fields[i], (const char **) &ix->columns[i])) == NULL)
-			return cm_model_error(v->err, v->a, CM_ERR_UNDEFINED, m, NULL, path,
-								  "Index and constraint fields are Django field names of this model (a ManyToManyField has no column).",
-								  "Correct the field name.", "field \"%s\" does not exist", ix->fields[i]);
-		if (ix->kind == CM_IDX_GIN && (f == NULL || f->type != CM_F_JSON))
-			return cm_model_error(v->err, v->a, CM_ERR_INVALID, m, NULL, path,
-								  "A GinIndex is supported only on JSONField columns.",
-								  "Use a regular Index for this field.",
-								  "GinIndex on non-JSON field \"%s\"", ix->fields[i]);
-		if (ix->nfields == 1 && ix->nconds == 0 &&
-			(f == NULL || f->type == CM_F_FOREIGNKEY || f->type == CM_F_ONETOONE))
-			return cm_model_error(v->err, v->a, CM_ERR_INVALID, m, NULL, path,
-								  cm_printf(v->a, "Column \"%s\" is indexed automatically.", ix->columns[i]),
-								  "Remove this single-column index or constraint; combine the column with others if a composite index is needed.",
-								  "duplicate index on automatically indexed field \"%s\"", ix->fields[i]);
-	}
-	for (i = 0; i < ix->nconds; i++)
-	{
-		CmCond	   *c = &ix->conds[i];
-		CmField    *f = index_field(m, c->field, (const char **) &c->column);
-
-		if (f == NULL)
-			return cm_model_error(v->err, v->a, CM_ERR_UNDEFINED, m, NULL,
-								  cm_printf(v->a, "%s.condition.%s", ix->path, c->key),
-								  "Condition lookups name fields of this model.",
-								  "Correct the field name.", "field \"%s\" does not exist", c->field);
-		c->column_type = f->column_type;
-	}
-	if (ix->name)
-	{
-		ix->base_name = expand_name(v, m, ix->name);
-		if (!cm_is_identifier(ix->base_name))
-			return cm_model_error(v->err, v->a, CM_ERR_INVALID, m, NULL, cm_printf(v->a, "%s.name", ix->path),
-								  "Index and constraint names are ASCII identifiers.",
-								  "Rename it.", "invalid name \"%s\"", ix->base_name);
-	}
-	else
-	{
-		CmBuf		b;
-
-		cm_buf_init(&b, v->a);
-		for (i = 0; i < ix->nfields; i++)
-			cm_buf_printf(&b, "%s%s", ix->columns[i], ix->desc[i] ? "_desc_" : "_");
-		cm_buf_puts(&b, suffix);
-		ix->base_name = b.data;
-	}
-	return true;
-}
-
-/* All indexes of a concrete model, automatic ones first. */
-static bool
-resolve_indexes(VCtx *v, CmModel *m)
-{
-	int			i,
-				j;
-	CmIndex   **declared = m->all_indexes;
-	int			ndeclared = m->nall_indexes;
-
-	m->all_indexes = cm_alloc(v->a, sizeof(CmIndex *) * (ndeclared + m->nall_fields + 1));
-	m->nall_indexes = 0;
-	for (i = 0; i < m->nall_fields; i++)
-	{
-		CmField    *f = m->all_fields[i];
-
-		if (f->type == CM_F_FOREIGNKEY)
-			m->all_indexes[m->nall_indexes++] = auto_index(v, f, CM_IDX_BTREE, "idx");
-		else if (f->type == CM_F_ONETOONE && !f->primary_key)
-			m->all_indexes[m->nall_indexes++] = auto_index(v, f, CM_IDX_UNIQUE, "uniq");
-		else if (f->db_index && !f->primary_key && f->column)
-			m->all_indexes[m->nall_indexes++] = auto_index(v, f, CM_IDX_BTREE, "idx");
-	}
-	for (i = 0; i < ndeclared; i++)
-	{
-		CmIndex    *ix = cm_alloc(v->a, sizeof(CmIndex));
-
-		*ix = *declared[i];
-		if (!resolve_index(v, m, ix))
-			return false;
-		m->all_indexes[m->nall_indexes++] = ix;
-	}
-	for (i = 0; i < m->nall_indexes; i++)
-	{
-		CmIndex    *ix = m->all_indexes[i];
-
-		ix->pg_name = cm_index_name(v->a, v->snap->namespace, m->table, ix->base_name);
-		index_definition(v, m, ix);
-		for (j = 0; j < i; j++)
-		{
-			CmIndex    *o = m->all_indexes[j];
-
-			if (strcmp(o->pg_name, ix->pg_name) != 0)
-				continue;
-			if (strcmp(o->definition, ix->definition) == 0)
-			{
-				/* the same index declared twice: keep one */
-				m->all_indexes[i--] = m->all_indexes[--m->nall_indexes];
-				break;
-			}
-			return cm_model_error(v->err, v->a, CM_ERR_DUPLICATE, m, NULL, ix->path,
-								  cm_printf(v->a, "Both would be index \"%s\", with different definitions.", ix->pg_name),
-								  "Give the indexes distinct names.",
-								  "index name \"%s\" is used twice", ix->base_name);
-		}
-	}
-	return true;
-}
-
-/* ------------------------------------------------------------------------
  * Models
  * ------------------------------------------------------------------------
  */
@@ -1051,7 +673,7 @@ expand_model(VCtx *v, CmModel *m)
 		return false;
 	if (m->kind == CM_MODEL_CONCRETE)
 	{
-		m->table = lower_dup(v->a, m->name);
+		m->table = cm_lower_dup(v->a, m->name);
 		if (strncmp(m->table, "cmodel_", 7) == 0)
 			return cm_model_error(v->err, v->a, CM_ERR_RESERVED, m, NULL, "name",
 								  "Tables whose names start with \"cmodel_\" are reserved for cmodel's own objects in a namespace.",
@@ -1073,7 +695,7 @@ resolve_model(VCtx *v, CmModel *m)
 		return true;
 	m->fields_done = true;
 	if (m->kind == CM_MODEL_CONCRETE)
-		return resolve_fields(v, m) && resolve_indexes(v, m);
+		return resolve_fields(v, m) && cm_resolve_indexes(v, m);
 	for (i = 0; i < m->nall_fields; i++)
 		if (!check_field_name(v, m, m->all_fields[i]))
 			return false;
@@ -1089,8 +711,8 @@ reverse_accessor(VCtx *v, CmModel *m, CmField *f)
 	if (rn)
 		return rn[strlen(rn) - 1] == '+' ? NULL : rn;
 	if (f->type == CM_F_ONETOONE)
-		return lower_dup(v->a, m->name);
-	return cm_printf(v->a, "%s_set", lower_dup(v->a, m->name));
+		return cm_lower_dup(v->a, m->name);
+	return cm_printf(v->a, "%s_set", cm_lower_dup(v->a, m->name));
 }
 
 /* Django's E302-E305: reverse accessors must not clash. */
@@ -1117,7 +739,7 @@ check_accessors(VCtx *v, int nall, CmModel **all)
 			if (!cm_is_relation(f->type) || (acc = reverse_accessor(v, m, f)) == NULL)
 				continue;
 			tm = find_model(v, f->target_name);
-			if (tm && tm->kind == CM_MODEL_CONCRETE && find_field(tm, acc))
+			if (tm && tm->kind == CM_MODEL_CONCRETE && cm_find_field(tm, acc))
 				return cm_model_error(v->err, v->a, CM_ERR_DUPLICATE, m, f->name, f->path,
 									  cm_printf(v->a, "Reverse accessor \"%s.%s\" clashes with field \"%s.%s\".",
 												f->target_name, acc, tm->name, acc),
@@ -1172,7 +794,7 @@ check_through(VCtx *v, CmModel *m, CmField *f)
 	{
 		for (i = 0; i < 2; i++)
 		{
-			CmField    *tf = find_field(t, f->through_fields[i]);
+			CmField    *tf = cm_find_field(t, f->through_fields[i]);
 			bool		ok = tf && tf->type == CM_F_FOREIGNKEY &&
 			(i == 0 ? (tf->target == src)
 			 : (tf->target == f->target && tf->target_core == f->target_core));
