@@ -13,7 +13,12 @@ From the single definition below it writes, into OUTDIR:
                    every deploy: CREATE TABLE IF NOT EXISTS (dbid serial),
                    one ADD COLUMN IF NOT EXISTS per field, one
                    CREATE [UNIQUE] INDEX IF NOT EXISTS per index
-  sdk_ddl.sql      the same statements, one per line, for reading
+  sdk_ddl.sql      the same statements, one per line (a pgbench script:
+                   each its own transaction, as a client in autocommit mode
+                   sends them)
+  sdk_ddl_tx.sql   the same in one BEGIN ... COMMIT (pgbench script)
+  reregister.sql   SELECT count(*) FROM cmodel_register_model(NAMESPACE,
+                   '<BenchRecord>'::json) (pgbench script)
   columns.txt      "column|cmodel type|SDK type" per column of BenchRecord,
                    dbid first: what each side's table must end up with
   expect.sh        EXPECT_FIELDS, EXPECT_INDEXES and EXPECT_ACTIONS (how many
@@ -205,6 +210,9 @@ def main():
     write("sdk_owner.json", json.dumps(owner_ddl))
     write("sdk_ddl.json", json.dumps(ddl))
     write("sdk_ddl.sql", "".join(s + ";\n" for s in ddl))
+    write("sdk_ddl_tx.sql", "BEGIN;\n" + "".join(s + ";\n" for s in ddl) + "COMMIT;\n")
+    write("reregister.sql", "SELECT count(*) FROM cmodel_register_model('%s', '%s'::json);\n"
+          % (ns, json.dumps(model).replace("'", "''")))
     write("columns.txt", "dbid|bigint|integer\n" + "".join(
         "%s|%s|%s\n" % column(f) for f in FIELDS))
     write("expect.sh", "EXPECT_FIELDS=%d\nEXPECT_INDEXES=%d\nEXPECT_ACTIONS=%d\n"

@@ -19,6 +19,9 @@
 #                       (re-deploy: the no-op path)
 #        (a) register   cmodel_register_model() into a fresh namespace (create)
 #        (b') reregister again, after (a) added its namespaces to the catalogs
+#      and, as context only, (b) and (c) as a client sees them (pgbench over
+#      the socket: one round trip per statement; the SDK's DDL both in one
+#      transaction and in autocommit);
 #   6. prints a table, the ratios reregister/sdk_ddl (target <= 0.5) and
 #      register/sdk_ddl, and a final summary line;
 #   7. always stops the server (by PID if need be) and removes the temp dir.
@@ -32,6 +35,7 @@
 # BENCH_WARMUP_C (20); BENCH_PORT (54339; only names the socket file);
 # BENCH_NO_INSTALL=1 to benchmark the installed build as it is; PG_CONFIG.
 set -euo pipefail
+shopt -s inherit_errexit		# a failing psql inside $(...) fails the run too
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -66,7 +70,7 @@ if [ "${BENCH_NO_INSTALL:-}" != 1 ]; then
 	make --no-print-directory "PG_CONFIG=$PG_CONFIG" with_llvm=no install >/dev/null
 fi
 
-# shellcheck source=../test/cluster.sh
+# shellcheck source=test/cluster.sh
 . test/cluster.sh
 cluster_init bench "$PORT"
 
@@ -130,12 +134,18 @@ if [ "$mismatch" -ne 0 ]; then
 fi
 echo "    $EXPECT_FIELDS fields, $EXPECT_INDEXES indexes + primary key, identical index definitions"
 
-# measure LABEL DB FILE [psql args...] — run one case; prints its summary line
+# measure LABEL DB FILE [psql args...] — checkpoint, run one case, print its
+# summary line (label|iterations|median|mean|p95|min|commit median)
 measure() {
-	local label=$1 db=$2 file=$3
+	local label=$1 db=$2 file=$3 line
 	shift 3
 	q "$db" -c CHECKPOINT
-	q "$db" -f "$file" "$@" | tail -n 1
+	line=$(q "$db" -f "$file" "$@" | tail -n 1)
+	if ! [[ $line =~ ^$label\|[0-9]+(\|[0-9]+\.[0-9]+){5}$ ]]; then
+		echo "bench: case $label printed no summary line (got '$line')" >&2
+		return 1
+	fi
+	echo "$line"
 }
 
 echo "==> (c) sdk_ddl: $ITER_C iterations (+$WARM_C warm-up), 61 statements each"
@@ -153,6 +163,36 @@ res_b2=$(measure reregister_after_a cmodel_bench bench/reregister.sql -v ns="$NS
 	-v label=reregister_after_a -v model="$(cat "$GEN/model.json")" \
 	-v warmup="$WARM_B" -v iterations="$ITER_B")
 nrel=$(q cmodel_bench -c 'SELECT count(*) FROM pg_class')
+
+# Context, not the target: the same re-deploys as a client sees them, with a
+# round trip per statement (pgbench over the unix socket, one connection,
+# -t iterations after a warm-up run; its "latency average" per script).
+# pgb LABEL DB SCRIPT ITER WARM — a warm-up run, then the measured one;
+# prints pgbench's latency average (ms per script execution)
+pgb() {
+	local label=$1 db=$2 script=$3 iter=$4 warm=$5 out lat
+	local args=(-h "$CLUSTER_SOCK" -p "$CLUSTER_PORT" -U postgres -n -M simple -f "$script")
+	for n in "$warm" "$iter"; do
+		[ "$n" -gt 0 ] || continue
+		if ! out=$(PGOPTIONS='-c client_min_messages=warning' \
+			"$PG_BIN/pgbench" "${args[@]}" -t "$n" "$db" 2>&1); then
+			echo "$out" >&2
+			echo "bench: pgbench $label failed" >&2
+			return 1
+		fi
+	done
+	lat=$(echo "$out" | sed -n 's/^latency average = \([0-9.]*\) ms$/\1/p')
+	if [ -z "$lat" ]; then
+		echo "$out" >&2
+		echo "bench: no latency average in pgbench $label's output" >&2
+		return 1
+	fi
+	echo "$lat"
+}
+echo "==> client-observed (pgbench): reregister, sdk_ddl in one transaction, sdk_ddl in autocommit"
+cl_b=$(pgb reregister cmodel_bench "$GEN/reregister.sql" "$ITER_B" "$WARM_B")
+cl_c_tx=$(pgb sdk_ddl_tx sdk_bench "$GEN/sdk_ddl_tx.sql" "$ITER_C" "$WARM_C")
+cl_c_auto=$(pgb sdk_ddl_autocommit sdk_bench "$GEN/sdk_ddl.sql" "$ITER_C" "$WARM_C")
 
 # field N LINE — the Nth |-separated field of a summary line
 field() {
@@ -191,6 +231,12 @@ echo "ratios of medians:"
 echo "  reregister/sdk_ddl = $rb   (target <= $TARGET: $met)"
 echo "  register/sdk_ddl = $ra"
 echo "  reregister_after_a/sdk_ddl = $rb2"
+echo
+echo "context — client-observed per deploy (pgbench over the unix socket; round trips included):"
+printf '  %-48s %10s ms\n' "reregister (1 statement)" "$cl_b" \
+	"sdk_ddl, 61 statements in one transaction" "$cl_c_tx" \
+	"sdk_ddl, 61 statements in autocommit" "$cl_c_auto"
+echo "  client: reregister/sdk_ddl_tx = $(ratio "$cl_b" "$cl_c_tx"), reregister/sdk_ddl_autocommit = $(ratio "$cl_b" "$cl_c_auto")"
 echo
 echo "summary: reregister/sdk_ddl = $rb (target <= $TARGET, $met), register/sdk_ddl = $ra;" \
 	"median ms: register $a, reregister $b, sdk_ddl $c"

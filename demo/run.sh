@@ -39,7 +39,7 @@ make --no-print-directory "PG_CONFIG=$PG_CONFIG" with_llvm=no install
 
 # The throwaway cluster (test/cluster.sh): data and socket directories in
 # one temp dir owned by postgres; stopped and removed on every exit.
-# shellcheck source=../test/cluster.sh
+# shellcheck source=test/cluster.sh
 . test/cluster.sh
 cluster_init demo "$PORT"
 cluster_start

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # test/cluster.sh — a throwaway PostgreSQL 15 server for the scripts that
 # need a live one (demo/run.sh, bench/run.sh).  Source it, as root; do not
 # run it.
@@ -71,6 +72,7 @@ cluster_init() {
 }
 
 # cluster_start [-c name=value ...]
+# shellcheck disable=SC2120  # the options are optional
 cluster_start() {
 	local opts="-c listen_addresses='' -k $CLUSTER_SOCK -p $CLUSTER_PORT"
 	local o
