@@ -11,9 +11,10 @@ COMMENT ON SCHEMA cmodel IS 'cmodel registry: namespaces, models, fields, relati
  */
 CREATE TABLE cmodel.reg_namespace (
     namespace text PRIMARY KEY,
-    created_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+    created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    generation bigint NOT NULL DEFAULT 0
 );
-COMMENT ON TABLE cmodel.reg_namespace IS 'Schemas owned by cmodel (one per plugin namespace)';
+COMMENT ON TABLE cmodel.reg_namespace IS 'Schemas owned by cmodel (one per plugin namespace); generation counts changes to a namespace''s registry and schema';
 
 CREATE TABLE cmodel.reg_core_model (
     name text PRIMARY KEY,
@@ -95,6 +96,19 @@ CREATE TABLE cmodel.reg_plugin (
     PRIMARY KEY (namespace, plugin)
 );
 COMMENT ON TABLE cmodel.reg_plugin IS 'Hash of the model set each plugin last registered';
+
+/*
+ * A cache, not registry data (so not dumped): descriptor sets known to be
+ * fully applied at a namespace generation.  Registering one of them again
+ * while the generation is unchanged is a no-op that needs no catalog reads.
+ */
+CREATE TABLE cmodel.reg_applied (
+    namespace text NOT NULL REFERENCES cmodel.reg_namespace (namespace),
+    call_hash text NOT NULL,
+    generation bigint NOT NULL,
+    PRIMARY KEY (namespace, call_hash)
+);
+COMMENT ON TABLE cmodel.reg_applied IS 'Cache: descriptor sets fully applied at a namespace generation (not dumped)';
 
 SELECT pg_catalog.pg_extension_config_dump('cmodel.reg_namespace', '');
 SELECT pg_catalog.pg_extension_config_dump('cmodel.reg_core_model', '');
@@ -243,6 +257,8 @@ BEGIN
     VALUES ($1, $2, $3)
     ON CONFLICT ON CONSTRAINT reg_core_model_pkey
     DO UPDATE SET tbl = excluded.tbl, key_column = excluded.key_column, registered_at = now();
+    -- relations to core models take their key types: no cached no-op stays valid
+    UPDATE cmodel.reg_namespace SET generation = generation + 1;
 END;
 $$;
 COMMENT ON FUNCTION @extschema@.cmodel_register_core_model(text, pg_catalog.regclass, name) IS
@@ -379,6 +395,55 @@ AS $$
 $$;
 COMMENT ON FUNCTION @extschema@.cmodel_namespace_ready(text, text, text) IS
 'True once the plugin''s model set with this hash is registered in the namespace';
+
+/* ------------------------------------------------------------------------
+ * Change tracking
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * Any DDL that touches a namespace, from any client (cmodel's own included),
+ * moves the namespace to a new generation, so the no-op cache never vouches
+ * for a schema somebody changed.
+ */
+CREATE FUNCTION cmodel.namespace_ddl_end()
+RETURNS event_trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    UPDATE cmodel.reg_namespace n
+       SET generation = n.generation + 1
+     WHERE n.namespace IN (SELECT c.schema_name FROM pg_event_trigger_ddl_commands() c
+                           UNION ALL
+                           SELECT c.object_identity FROM pg_event_trigger_ddl_commands() c
+                            WHERE c.object_type = 'schema');
+END;
+$$;
+COMMENT ON FUNCTION cmodel.namespace_ddl_end() IS
+'Event trigger: a DDL command touched a namespace; invalidate its no-op cache';
+
+CREATE FUNCTION cmodel.namespace_sql_drop()
+RETURNS event_trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    UPDATE cmodel.reg_namespace n
+       SET generation = n.generation + 1
+     WHERE n.namespace IN (SELECT d.schema_name FROM pg_event_trigger_dropped_objects() d
+                           UNION ALL
+                           SELECT d.object_name FROM pg_event_trigger_dropped_objects() d
+                            WHERE d.object_type = 'schema');
+END;
+$$;
+COMMENT ON FUNCTION cmodel.namespace_sql_drop() IS
+'Event trigger: a drop reached a namespace; invalidate its no-op cache';
+
+CREATE EVENT TRIGGER cmodel_namespace_ddl_end ON ddl_command_end
+    EXECUTE FUNCTION cmodel.namespace_ddl_end();
+CREATE EVENT TRIGGER cmodel_namespace_sql_drop ON sql_drop
+    EXECUTE FUNCTION cmodel.namespace_sql_drop();
 
 /* Registration changes schemas and tables: only roles granted it may call it. */
 REVOKE ALL ON FUNCTION @extschema@.cmodel_create_namespace(text) FROM PUBLIC;

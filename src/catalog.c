@@ -18,6 +18,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "common/md5.h"
 #include "executor/spi.h"
 #include "utils/builtins.h"
 
@@ -29,13 +30,55 @@
  */
 
 /*
- * Run a query whose parameters are all text (NULL for SQL NULL); the SQL
- * casts them where it needs other types.
+ * Plans of the fixed queries below, prepared once per backend and kept: the
+ * snapshot and the no-op check run on every registration, and planning them
+ * afresh each time cost about a third of an unchanged re-registration.
+ * Entries are keyed by the address of the SQL string literal; the plan
+ * cache re-plans them if the registry or catalogs they read change.
+ */
+typedef struct KeptPlan
+{
+	const char *sql;
+	SPIPlanPtr	plan;
+} KeptPlan;
+
+#define MAX_KEPT_PLANS 64
+static KeptPlan kept_plans[MAX_KEPT_PLANS];
+static int	nkept_plans;
+
+static SPIPlanPtr
+kept_plan(const char *sql, int nargs)
+{
+	Oid			types[16];
+	SPIPlanPtr	plan;
+	int			i;
+
+	for (i = 0; i < nkept_plans; i++)
+		if (kept_plans[i].sql == sql)
+			return kept_plans[i].plan;
+	for (i = 0; i < nargs; i++)
+		types[i] = TEXTOID;
+	plan = SPI_prepare(sql, nargs, types);
+	if (plan == NULL)
+		elog(ERROR, "cmodel: SPI_prepare failed (%s): %s",
+			 SPI_result_code_string(SPI_result), sql);
+	if (nkept_plans < MAX_KEPT_PLANS)
+	{
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "cmodel: SPI_keepplan failed");
+		kept_plans[nkept_plans].sql = sql;
+		kept_plans[nkept_plans++].plan = plan;
+	}
+	return plan;
+}
+
+/*
+ * Run one of the fixed queries; its parameters are all text (NULL for SQL
+ * NULL) and the SQL casts them where it needs other types.
  */
 static int
 exec_text(const char *sql, int nargs, const char **args, bool read_only)
 {
-	Oid			types[16];
 	Datum		values[16];
 	char		nulls[16] = {0};
 	int			i;
@@ -44,13 +87,12 @@ exec_text(const char *sql, int nargs, const char **args, bool read_only)
 	Assert(nargs <= 16);
 	for (i = 0; i < nargs; i++)
 	{
-		types[i] = TEXTOID;
 		values[i] = args[i] ? CStringGetTextDatum(args[i]) : (Datum) 0;
 		nulls[i] = args[i] ? ' ' : 'n';
 	}
-	rc = SPI_execute_with_args(sql, nargs, types, values, nulls, read_only, 0);
+	rc = SPI_execute_plan(kept_plan(sql, nargs), values, nulls, read_only, 0);
 	if (rc < 0)
-		elog(ERROR, "cmodel: SPI_execute_with_args failed (%s): %s",
+		elog(ERROR, "cmodel: SPI_execute_plan failed (%s): %s",
 			 SPI_result_code_string(rc), sql);
 	return rc;
 }
@@ -224,13 +266,12 @@ load_schema(CmArena *arena, CmSnapshot *snap, bool ro)
 	for (r = 0; r < snap->nrelnames; r++)
 		snap->relnames[r] = col_text(arena, r, 1);
 
-	exec_text("SELECT c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),"
-			  "       (SELECT pa.attname FROM pg_catalog.pg_index i"
-			  "          JOIN pg_catalog.pg_attribute pa ON pa.attrelid = i.indrelid AND pa.attnum = i.indkey[0]"
-			  "         WHERE i.indrelid = c.oid AND i.indisprimary AND i.indnkeyatts = 1)"
+	exec_text("SELECT c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), pa.attname"
 			  "  FROM pg_catalog.pg_class c"
 			  "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 			  "  JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+			  "  LEFT JOIN pg_catalog.pg_index i ON i.indrelid = c.oid AND i.indisprimary AND i.indnkeyatts = 1"
+			  "  LEFT JOIN pg_catalog.pg_attribute pa ON pa.attrelid = c.oid AND pa.attnum = i.indkey[0]"
 			  " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')"
 			  " ORDER BY c.relname, a.attnum", 1, args, ro);
 	snap->tables = cm_alloc(arena, sizeof(CmTableState) * (SPI_processed + 1));
@@ -412,12 +453,13 @@ record_model_parts(CmArena *arena, const char *ns, CmModel *m)
  * descriptor or parts changed, models the plugin dropped, and the plugin's
  * hash (with a NOTIFY, sent even when nothing changed so waiters wake up).
  */
-void
+bool
 cmodel_write_registry(CmArena *arena, const CmSnapshot *snap, const CmPlan *plan,
 					  const char *plugin, const char *hash)
 {
 	const char *args[8];
 	int			i;
+	bool		changed = plan->nactions > 0;
 
 	args[0] = snap->namespace;
 	if (plan->register_namespace)
@@ -471,10 +513,93 @@ cmodel_write_registry(CmArena *arena, const CmSnapshot *snap, const CmPlan *plan
 				  " ON CONFLICT ON CONSTRAINT reg_plugin_pkey DO UPDATE SET"
 				  " models_hash = excluded.models_hash, updated_at = pg_catalog.now()"
 				  " WHERE p.models_hash IS DISTINCT FROM excluded.models_hash", 3, args, false);
-		exec_text("SELECT pg_catalog.pg_notify('cmodel_namespace_ready',"
-				  " pg_catalog.json_build_object('namespace', $1, 'plugin', $2, 'hash', $3)::pg_catalog.text)",
-				  3, args, false);
+		changed |= SPI_processed > 0;
+		cmodel_notify_ready(snap->namespace, plugin, hash);
 	}
+	return changed;
+}
+
+/* Tell listeners that a plugin's model set is registered. */
+void
+cmodel_notify_ready(const char *ns, const char *plugin, const char *hash)
+{
+	const char *args[3] = {ns, plugin, hash};
+
+	exec_text("SELECT pg_catalog.pg_notify('cmodel_namespace_ready',"
+			  " pg_catalog.json_build_object('namespace', $1, 'plugin', $2, 'hash', $3)::pg_catalog.text)",
+			  3, args, false);
+}
+
+/* ------------------------------------------------------------------------
+ * The no-op cache
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * The key of one registration call: namespace, kind, plugin and the exact
+ * descriptor text.  Different spacing only costs a cache miss.
+ */
+char *
+cmodel_call_hash(const char *ns, bool is_array, const char *plugin, const char *json)
+{
+	StringInfoData buf;
+	char	   *hex = palloc(MD5_PASSWD_LEN + 1);
+	const char *errstr = NULL;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "%s%c%c%s%c", ns, '\0', is_array ? 'A' : 'O',
+					 plugin ? plugin : "", '\0');
+	appendBinaryStringInfo(&buf, json, strlen(json));
+	if (!pg_md5_hash(buf.data, buf.len, hex, &errstr))
+		elog(ERROR, "cmodel: could not compute MD5: %s", errstr);
+	return hex;
+}
+
+/*
+ * Was exactly this call applied at the namespace's current generation?  If
+ * so nothing in the registry or the schema has changed since (every change
+ * moves the generation: registrations, core models, and any DDL reaching
+ * the namespace, through the event triggers), so it would plan nothing.
+ * *plugin_hash gets the plugin's recorded model-set hash.
+ */
+bool
+cmodel_cached_noop(const char *ns, const char *call_hash, const char *plugin,
+				   char **plugin_hash)
+{
+	const char *args[3] = {ns, call_hash, plugin};
+
+	exec_text("SELECT p.models_hash FROM cmodel.reg_namespace n"
+			  "  JOIN cmodel.reg_applied a ON a.namespace = n.namespace AND a.generation = n.generation"
+			  "  LEFT JOIN cmodel.reg_plugin p ON p.namespace = n.namespace AND p.plugin = $3"
+			  " WHERE n.namespace = $1 AND a.call_hash = $2", 3, args, true);
+	if (SPI_processed == 0)
+		return false;
+	*plugin_hash = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	return true;
+}
+
+/*
+ * Remember that a call is fully applied.  When it changed anything, the
+ * namespace moves to a new generation first and older entries are dropped.
+ */
+void
+cmodel_record_applied(const char *ns, const char *call_hash, bool changed)
+{
+	const char *args[2] = {ns, call_hash};
+
+	if (changed)
+	{
+		exec_text("UPDATE cmodel.reg_namespace SET generation = generation + 1"
+				  " WHERE namespace = $1", 1, args, false);
+		exec_text("DELETE FROM cmodel.reg_applied a USING cmodel.reg_namespace n"
+				  " WHERE a.namespace = $1 AND n.namespace = a.namespace"
+				  "   AND a.generation < n.generation", 1, args, false);
+	}
+	exec_text("INSERT INTO cmodel.reg_applied (namespace, call_hash, generation)"
+			  " SELECT n.namespace, $2, n.generation FROM cmodel.reg_namespace n"
+			  "  WHERE n.namespace = $1"
+			  " ON CONFLICT ON CONSTRAINT reg_applied_pkey"
+			  " DO UPDATE SET generation = excluded.generation", 2, args, false);
 }
 
 /* md5 of the descriptors' jsonb text: what cmodel_models_hash() returns. */

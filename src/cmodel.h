@@ -19,9 +19,15 @@
 /* catalog.c */
 extern void cmodel_load_snapshot(CmArena *arena, const char *ns, CmSnapshot *snap,
 								 bool for_update);
-extern void cmodel_write_registry(CmArena *arena, const CmSnapshot *snap,
+extern bool cmodel_write_registry(CmArena *arena, const CmSnapshot *snap,
 								  const CmPlan *plan, const char *plugin,
 								  const char *hash);
+extern void cmodel_notify_ready(const char *ns, const char *plugin, const char *hash);
+extern char *cmodel_call_hash(const char *ns, bool is_array, const char *plugin,
+							  const char *json);
+extern bool cmodel_cached_noop(const char *ns, const char *call_hash,
+							   const char *plugin, char **plugin_hash);
+extern void cmodel_record_applied(const char *ns, const char *call_hash, bool changed);
 extern char *cmodel_models_hash(CmArena *arena, const char *json);
 
 /* register.c */

@@ -348,11 +348,27 @@ run_registration(FunctionCallInfo fcinfo, const char *ns, const char *json,
 		CmPlan		plan;
 		CmError		err = {0};
 		char	   *hash = NULL;
+		bool		changed;
 		int			i;
+
+		char	   *call_hash = NULL;
+		char	   *plugin_hash = NULL;
 
 		check_namespace(arena, ns);
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "cmodel: SPI_connect failed");
+		if (json != NULL)
+		{
+			call_hash = cmodel_call_hash(ns, is_array, plugin, json);
+			if (cmodel_cached_noop(ns, call_hash, plugin, &plugin_hash))
+			{
+				/* applied before, nothing changed since: no actions */
+				if (apply && plugin && plugin_hash)
+					cmodel_notify_ready(ns, plugin, plugin_hash);
+				SPI_finish();
+				goto done;
+			}
+		}
 		if (apply)
 			lock_namespace(ns);
 		cmodel_load_snapshot(arena, ns, &snap, apply);
@@ -369,7 +385,9 @@ run_registration(FunctionCallInfo fcinfo, const char *ns, const char *json,
 			apply_plan(&plan);
 			if (plugin)
 				hash = cmodel_models_hash(arena, json);
-			cmodel_write_registry(arena, &snap, &plan, plugin, hash);
+			changed = cmodel_write_registry(arena, &snap, &plan, plugin, hash);
+			if (call_hash)
+				cmodel_record_applied(ns, call_hash, changed);
 		}
 		if (rsinfo)
 		{
@@ -388,6 +406,8 @@ run_registration(FunctionCallInfo fcinfo, const char *ns, const char *json,
 			}
 		}
 		SPI_finish();
+done:
+		;
 	}
 	PG_FINALLY();
 	{
