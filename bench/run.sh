@@ -64,6 +64,8 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 
+bash test/install_deps.sh </dev/null >/dev/null
+
 if [ "${BENCH_NO_INSTALL:-}" != 1 ]; then
 	echo "==> build and install cmodel"
 	make --no-print-directory "PG_CONFIG=$PG_CONFIG" with_llvm=no >/dev/null
@@ -162,6 +164,10 @@ echo "==> (b') reregister again, now that (a) has added $((ITER_A + WARM_A)) nam
 res_b2=$(measure reregister_after_a cmodel_bench bench/reregister.sql -v ns="$NS" \
 	-v label=reregister_after_a -v model="$(cat "$GEN/model.json")" \
 	-v warmup="$WARM_B" -v iterations="$ITER_B")
+echo "==> (b'') reregister with the no-op cache missing every time (full check)"
+res_b3=$(measure reregister_uncached cmodel_bench bench/reregister.sql -v ns="$NS" \
+	-v label=reregister_uncached -v model="$(cat "$GEN/model.json")" -v cold=1 \
+	-v warmup="$WARM_B" -v iterations="$ITER_B")
 nrel=$(q cmodel_bench -c 'SELECT count(*) FROM pg_class')
 
 # Context, not the target: the same re-deploys as a client sees them, with a
@@ -217,12 +223,14 @@ row "(a) register: create, 50 fields/10 indexes" "$res_a"
 row "(b) reregister: unchanged, no-op" "$res_b"
 row "(c) sdk_ddl: SDK DDL re-deploy, 61 no-ops" "$res_c"
 row "(b') reregister after (a) ($nrel relations)" "$res_b2"
+row "(b'') reregister, cache missed: full check" "$res_b3"
 echo
 
 a=$(field 3 "$res_a")
 b=$(field 3 "$res_b")
 c=$(field 3 "$res_c")
 b2=$(field 3 "$res_b2")
+b3=$(field 3 "$res_b3")
 rb=$(ratio "$b" "$c")
 ra=$(ratio "$a" "$c")
 rb2=$(ratio "$b2" "$c")
@@ -231,6 +239,7 @@ echo "ratios of medians:"
 echo "  reregister/sdk_ddl = $rb   (target <= $TARGET: $met)"
 echo "  register/sdk_ddl = $ra"
 echo "  reregister_after_a/sdk_ddl = $rb2"
+echo "  reregister_uncached/sdk_ddl = $(ratio "$b3" "$c")   (the full check, when the cache cannot answer)"
 echo
 echo "context — client-observed per deploy (pgbench over the unix socket; round trips included):"
 printf '  %-48s %10s ms\n' "reregister (1 statement)" "$cl_b" \

@@ -9,6 +9,7 @@
 #   build-essential           cc, make
 #   libipc-run-perl           IPC::Run, needed by PostgreSQL::Test::Cluster
 #   clang-14 libclang-rt-14-dev  libFuzzer for `make fuzz`
+#   python3                   bench/model.py, the benchmark's model generator
 #
 # When every package is already installed nothing is downloaded (saves the
 # apt-get update on a warm machine).  Installing needs root; as another user
@@ -23,6 +24,7 @@ PKGS=(
 	libipc-run-perl
 	clang-14
 	libclang-rt-14-dev
+	python3
 )
 
 # A package counts as present only when dpkg says "installed" (a removed
