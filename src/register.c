@@ -332,82 +332,106 @@ check_namespace(CmArena *arena, const char *ns)
 }
 
 /*
- * The shared body of the register and plan functions.  json NULL means
- * "no models" (cmodel_create_namespace).
+ * Answer a call from the no-op cache when it can: the same call was applied
+ * at the namespace's current generation, so it would plan nothing.  A
+ * plugin's listeners are still notified.
+ */
+static bool
+answer_from_cache(const char *ns, const char *call_hash, const char *plugin, bool apply)
+{
+	char	   *plugin_hash = NULL;
+
+	if (!cmodel_cached_noop(ns, call_hash, plugin, &plugin_hash))
+		return false;
+	if (apply && plugin && plugin_hash)
+		cmodel_notify_ready(ns, plugin, plugin_hash);
+	return true;
+}
+
+/* One result row per planned action. */
+static void
+emit_actions(FunctionCallInfo fcinfo, const CmPlan *plan)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	int			i;
+
+	if (rsinfo == NULL)
+		return;					/* cmodel_create_namespace returns void */
+	for (i = 0; i < plan->nactions; i++)
+	{
+		Datum		values[3];
+		bool		nulls[3] = {false, false, false};
+
+		values[0] = CStringGetTextDatum(plan->actions[i].action);
+		values[1] = CStringGetTextDatum(plan->actions[i].object);
+		if (plan->actions[i].sql)
+			values[2] = CStringGetTextDatum(plan->actions[i].sql);
+		else
+			nulls[2] = true;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+}
+
+/*
+ * The full path: lock (when applying), read the snapshot, parse, resolve and
+ * plan, check values, then run the DDL and record the registry and the
+ * no-op cache entry.  json NULL plans no models (cmodel_create_namespace).
+ */
+static void
+plan_and_apply(FunctionCallInfo fcinfo, CmArena *arena, const char *ns,
+			   const char *json, bool is_array, const char *plugin,
+			   const char *call_hash, bool apply)
+{
+	CmSnapshot	snap;
+	CmPlan		plan;
+	CmError		err = {0};
+	bool		ok;
+
+	if (apply)
+		lock_namespace(ns);
+	cmodel_load_snapshot(arena, ns, &snap, apply);
+	if (json == NULL)
+		ok = cm_plan(arena, &server_env, &snap, 0, NULL, NULL, &plan, &err);
+	else
+		ok = cm_plan_text(arena, &server_env, &snap, json, is_array, plugin, &plan, &err);
+	if (!ok)
+		report_core_error(&err);
+	check_values(arena, &plan);
+	if (apply)
+	{
+		char	   *hash = plugin ? cmodel_models_hash(arena, json) : NULL;
+		bool		changed;
+
+		apply_plan(&plan);
+		changed = cmodel_write_registry(arena, &snap, &plan, plugin, hash);
+		if (call_hash)
+			cmodel_record_applied(ns, call_hash, changed);
+	}
+	emit_actions(fcinfo, &plan);
+}
+
+/*
+ * The shared body of the register and plan functions.  All core memory
+ * lives in one arena, freed however the call ends.
  */
 static void
 run_registration(FunctionCallInfo fcinfo, const char *ns, const char *json,
 				 bool is_array, const char *plugin, bool apply)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	CmArena    *arena = cm_arena_new();
 
 	PG_TRY();
 	{
-		CmSnapshot	snap;
-		CmPlan		plan;
-		CmError		err = {0};
-		char	   *hash = NULL;
-		bool		changed;
-		int			i;
-
 		char	   *call_hash = NULL;
-		char	   *plugin_hash = NULL;
 
 		check_namespace(arena, ns);
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "cmodel: SPI_connect failed");
-		if (json != NULL)
-		{
+		if (json)
 			call_hash = cmodel_call_hash(ns, is_array, plugin, json);
-			if (cmodel_cached_noop(ns, call_hash, plugin, &plugin_hash))
-			{
-				/* applied before, nothing changed since: no actions */
-				if (apply && plugin && plugin_hash)
-					cmodel_notify_ready(ns, plugin, plugin_hash);
-				SPI_finish();
-				goto done;
-			}
-		}
-		if (apply)
-			lock_namespace(ns);
-		cmodel_load_snapshot(arena, ns, &snap, apply);
-		if (json == NULL)
-		{
-			if (!cm_plan(arena, &server_env, &snap, 0, NULL, NULL, &plan, &err))
-				report_core_error(&err);
-		}
-		else if (!cm_plan_text(arena, &server_env, &snap, json, is_array, plugin, &plan, &err))
-			report_core_error(&err);
-		check_values(arena, &plan);
-		if (apply)
-		{
-			apply_plan(&plan);
-			if (plugin)
-				hash = cmodel_models_hash(arena, json);
-			changed = cmodel_write_registry(arena, &snap, &plan, plugin, hash);
-			if (call_hash)
-				cmodel_record_applied(ns, call_hash, changed);
-		}
-		if (rsinfo)
-		{
-			for (i = 0; i < plan.nactions; i++)
-			{
-				Datum		values[3];
-				bool		nulls[3] = {false, false, false};
-
-				values[0] = CStringGetTextDatum(plan.actions[i].action);
-				values[1] = CStringGetTextDatum(plan.actions[i].object);
-				if (plan.actions[i].sql)
-					values[2] = CStringGetTextDatum(plan.actions[i].sql);
-				else
-					nulls[2] = true;
-				tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-			}
-		}
+		if (call_hash == NULL || !answer_from_cache(ns, call_hash, plugin, apply))
+			plan_and_apply(fcinfo, arena, ns, json, is_array, plugin, call_hash, apply);
 		SPI_finish();
-done:
-		;
 	}
 	PG_FINALLY();
 	{
