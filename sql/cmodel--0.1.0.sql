@@ -347,6 +347,52 @@ AS 'MODULE_PATHNAME', 'cmodel_plan_models';
 COMMENT ON FUNCTION @extschema@.cmodel_plan_models(text, text, text) IS
 'The actions cmodel_register_models would take for descriptors given as text, without changing anything';
 
+/*
+ * jsonb overloads, so a descriptor kept as jsonb (cmodel_describe_model's
+ * output, a jsonb column) can be passed as it is.  They hand the text form
+ * to the C functions; descriptors is not STRICT in the *_models forms
+ * because plugin may be NULL.
+ */
+CREATE FUNCTION @extschema@.cmodel_register_model(namespace text, descriptor jsonb)
+RETURNS TABLE (action text, object text, statement text)
+LANGUAGE sql
+VOLATILE
+STRICT
+PARALLEL UNSAFE
+AS $$ SELECT * FROM @extschema@.cmodel_register_model($1, ($2)::pg_catalog.text) $$;
+COMMENT ON FUNCTION @extschema@.cmodel_register_model(text, jsonb) IS
+'Validate a jsonb model descriptor, record it and create or extend its table additively';
+
+CREATE FUNCTION @extschema@.cmodel_register_models(namespace text, descriptors jsonb, plugin text DEFAULT NULL)
+RETURNS TABLE (action text, object text, statement text)
+LANGUAGE sql
+VOLATILE
+CALLED ON NULL INPUT
+PARALLEL UNSAFE
+AS $$ SELECT * FROM @extschema@.cmodel_register_models($1, ($2)::pg_catalog.text, $3) $$;
+COMMENT ON FUNCTION @extschema@.cmodel_register_models(text, jsonb, text) IS
+'Register a jsonb array of model descriptors, all or nothing';
+
+CREATE FUNCTION @extschema@.cmodel_plan_model(namespace text, descriptor jsonb)
+RETURNS TABLE (action text, object text, statement text)
+LANGUAGE sql
+STABLE
+STRICT
+PARALLEL RESTRICTED
+AS $$ SELECT * FROM @extschema@.cmodel_plan_model($1, ($2)::pg_catalog.text) $$;
+COMMENT ON FUNCTION @extschema@.cmodel_plan_model(text, jsonb) IS
+'The actions cmodel_register_model would take for a jsonb descriptor, without changing anything';
+
+CREATE FUNCTION @extschema@.cmodel_plan_models(namespace text, descriptors jsonb, plugin text DEFAULT NULL)
+RETURNS TABLE (action text, object text, statement text)
+LANGUAGE sql
+STABLE
+CALLED ON NULL INPUT
+PARALLEL RESTRICTED
+AS $$ SELECT * FROM @extschema@.cmodel_plan_models($1, ($2)::pg_catalog.text, $3) $$;
+COMMENT ON FUNCTION @extschema@.cmodel_plan_models(text, jsonb, text) IS
+'The actions cmodel_register_models would take for jsonb descriptors, without changing anything';
+
 CREATE FUNCTION @extschema@.cmodel_describe_model(namespace text, model text)
 RETURNS jsonb
 LANGUAGE plpgsql
@@ -452,6 +498,8 @@ REVOKE ALL ON FUNCTION @extschema@.cmodel_register_model(text, json) FROM PUBLIC
 REVOKE ALL ON FUNCTION @extschema@.cmodel_register_model(text, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.cmodel_register_models(text, json, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.cmodel_register_models(text, text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.cmodel_register_model(text, jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.cmodel_register_models(text, jsonb, text) FROM PUBLIC;
 
 GRANT USAGE ON SCHEMA cmodel TO PUBLIC;
 GRANT SELECT ON cmodel.namespaces, cmodel.models, cmodel.fields, cmodel.relations,

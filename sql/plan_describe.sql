@@ -104,6 +104,10 @@ SELECT * FROM cmodel_register_model('pd_ns', cmodel_describe_model('pd_ns', 'Sta
 SELECT count(*) AS actions FROM cmodel_register_models('pd_ns',
     (SELECT json_agg(cmodel_describe_model('pd_ns', m) ORDER BY m COLLATE "C")
        FROM unnest(ARRAY['Stamped', 'PdCustomStaff', 'Note', 'Card']) AS m)::text);
+-- the jsonb result can be passed as it is (jsonb overloads)
+SELECT count(*) AS actions FROM cmodel_register_model('pd_ns', cmodel_describe_model('pd_ns', 'Card'));
+SELECT count(*) AS actions FROM cmodel_plan_models('pd_ns',
+    jsonb_build_array(cmodel_describe_model('pd_ns', 'Note'), cmodel_describe_model('pd_ns', 'Card')));
 -- nor does it touch the registry rows
 SELECT count(*) FILTER (WHERE updated_at <> registered_at) AS models_updated
   FROM cmodel.models WHERE namespace = 'pd_ns';
