@@ -22,6 +22,9 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# Every object depends on the shared headers (PGXS tracks no header changes).
+$(OBJS): src/cm_core.h src/cm_internal.h src/cm_json.h src/cmodel.h
+
 CORE_SRCS = $(CORE_OBJS:.o=.c)
 HOSTCC ?= cc
 HOST_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \

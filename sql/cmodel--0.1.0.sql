@@ -203,34 +203,60 @@ COMMENT ON VIEW cmodel.plugins IS 'Model-set hash each plugin last registered, f
  * Functions
  * ------------------------------------------------------------------------
  */
+/* Not STRICT: a NULL name is an error (22004), not a silent no-op. */
 CREATE FUNCTION @extschema@.cmodel_create_namespace(namespace text)
 RETURNS void
 LANGUAGE C
 VOLATILE
-STRICT
+CALLED ON NULL INPUT
 PARALLEL UNSAFE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'cmodel_create_namespace';
 COMMENT ON FUNCTION @extschema@.cmodel_create_namespace(text) IS
 'Create a plugin namespace (a schema owned by the registry); does nothing if it exists';
 
+/* Not STRICT: NULL arguments are an error (22004), not a silent no-op. */
 CREATE FUNCTION @extschema@.cmodel_register_core_model(name text, tbl pg_catalog.regclass, key_column name)
 RETURNS void
 LANGUAGE plpgsql
 VOLATILE
-STRICT
+CALLED ON NULL INPUT
 PARALLEL UNSAFE
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     kind "char";
+    persistence "char";
+    tbl_schema name;
 BEGIN
+    IF $1 IS NULL OR $2 IS NULL OR $3 IS NULL THEN
+        RAISE EXCEPTION 'core model name, table and key column must not be null'
+            USING ERRCODE = 'null_value_not_allowed',
+                  DETAIL = 'A core model maps a model name to a table and its key column.',
+                  HINT = 'Pass all three, for example (''Staff'', ''public.staff'', ''dbid'').';
+    END IF;
     IF $1 !~ '^[A-Za-z_][A-Za-z0-9_]*$' OR octet_length($1) > 63 THEN
         RAISE EXCEPTION 'invalid core model name "%"', $1
             USING ERRCODE = 'invalid_name',
                   DETAIL = 'A core model name is what descriptors write in "to" and "bases": an ASCII identifier of at most 63 bytes.',
                   HINT = 'Use the SDK class name, for example "Staff".';
     END IF;
-    SELECT c.relkind INTO kind FROM pg_class c WHERE c.oid = $2;
+    SELECT c.relkind, c.relpersistence, n.nspname INTO kind, persistence, tbl_schema
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $2;
+    IF EXISTS (SELECT 1 FROM cmodel.reg_namespace r WHERE r.namespace = tbl_schema) THEN
+        RAISE EXCEPTION 'table "%" belongs to namespace "%" and cannot be a core model', $2, tbl_schema
+            USING ERRCODE = 'wrong_object_type',
+                  DETAIL = 'Core models are the platform''s own tables; a namespace''s tables belong to its plugins.',
+                  HINT = 'Relate to the model inside its namespace, or register a platform table.';
+    END IF;
+    IF persistence = 't' THEN
+        RAISE EXCEPTION 'temporary table "%" cannot be a core model', $2
+            USING ERRCODE = 'wrong_object_type',
+                  DETAIL = 'A temporary table disappears with the session that made it.',
+                  HINT = 'Register a permanent table.';
+    END IF;
     IF kind NOT IN ('r', 'p') THEN
         RAISE EXCEPTION 'core model "%" must be a table, and "%" is not', $1, $2
             USING ERRCODE = 'wrong_object_type',
@@ -264,12 +290,15 @@ $$;
 COMMENT ON FUNCTION @extschema@.cmodel_register_core_model(text, pg_catalog.regclass, name) IS
 'Make a platform table available to plugin relations under a model name, keyed by a unique column';
 
+/* Not STRICT: a NULL argument is an error (22004), not an empty result. */
 CREATE FUNCTION @extschema@.cmodel_register_model(namespace text, descriptor json)
 RETURNS TABLE (action text, object text, statement text)
 LANGUAGE C
 VOLATILE
-STRICT
+CALLED ON NULL INPUT
 PARALLEL UNSAFE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'cmodel_register_model';
 COMMENT ON FUNCTION @extschema@.cmodel_register_model(text, json) IS
 'Validate a model descriptor, record it and create or extend its table additively; one row per action';
@@ -279,8 +308,10 @@ CREATE FUNCTION @extschema@.cmodel_register_model(namespace text, descriptor tex
 RETURNS TABLE (action text, object text, statement text)
 LANGUAGE C
 VOLATILE
-STRICT
+CALLED ON NULL INPUT
 PARALLEL UNSAFE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'cmodel_register_model';
 COMMENT ON FUNCTION @extschema@.cmodel_register_model(text, text) IS
 'Validate a model descriptor given as text, record it and create or extend its table additively';
@@ -292,6 +323,8 @@ LANGUAGE C
 VOLATILE
 CALLED ON NULL INPUT
 PARALLEL UNSAFE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'cmodel_register_models';
 COMMENT ON FUNCTION @extschema@.cmodel_register_models(text, json, text) IS
 'Register an array of model descriptors all or nothing; with a plugin, record its hash, retire its dropped models and notify';
@@ -302,6 +335,8 @@ LANGUAGE C
 VOLATILE
 CALLED ON NULL INPUT
 PARALLEL UNSAFE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'cmodel_register_models';
 COMMENT ON FUNCTION @extschema@.cmodel_register_models(text, text, text) IS
 'Register an array of model descriptors given as text, all or nothing';
@@ -310,7 +345,7 @@ CREATE FUNCTION @extschema@.cmodel_plan_model(namespace text, descriptor json)
 RETURNS TABLE (action text, object text, statement text)
 LANGUAGE C
 STABLE
-STRICT
+CALLED ON NULL INPUT
 PARALLEL RESTRICTED
 AS 'MODULE_PATHNAME', 'cmodel_plan_model';
 COMMENT ON FUNCTION @extschema@.cmodel_plan_model(text, json) IS
@@ -320,7 +355,7 @@ CREATE FUNCTION @extschema@.cmodel_plan_model(namespace text, descriptor text)
 RETURNS TABLE (action text, object text, statement text)
 LANGUAGE C
 STABLE
-STRICT
+CALLED ON NULL INPUT
 PARALLEL RESTRICTED
 AS 'MODULE_PATHNAME', 'cmodel_plan_model';
 COMMENT ON FUNCTION @extschema@.cmodel_plan_model(text, text) IS
@@ -350,15 +385,16 @@ COMMENT ON FUNCTION @extschema@.cmodel_plan_models(text, text, text) IS
 /*
  * jsonb overloads, so a descriptor kept as jsonb (cmodel_describe_model's
  * output, a jsonb column) can be passed as it is.  They hand the text form
- * to the C functions; descriptors is not STRICT in the *_models forms
- * because plugin may be NULL.
+ * to the C functions, which report NULL arguments.
  */
 CREATE FUNCTION @extschema@.cmodel_register_model(namespace text, descriptor jsonb)
 RETURNS TABLE (action text, object text, statement text)
 LANGUAGE sql
 VOLATILE
-STRICT
+CALLED ON NULL INPUT
 PARALLEL UNSAFE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $$ SELECT * FROM @extschema@.cmodel_register_model($1, ($2)::pg_catalog.text) $$;
 COMMENT ON FUNCTION @extschema@.cmodel_register_model(text, jsonb) IS
 'Validate a jsonb model descriptor, record it and create or extend its table additively';
@@ -369,6 +405,8 @@ LANGUAGE sql
 VOLATILE
 CALLED ON NULL INPUT
 PARALLEL UNSAFE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
 AS $$ SELECT * FROM @extschema@.cmodel_register_models($1, ($2)::pg_catalog.text, $3) $$;
 COMMENT ON FUNCTION @extschema@.cmodel_register_models(text, jsonb, text) IS
 'Register a jsonb array of model descriptors, all or nothing';
@@ -377,7 +415,7 @@ CREATE FUNCTION @extschema@.cmodel_plan_model(namespace text, descriptor jsonb)
 RETURNS TABLE (action text, object text, statement text)
 LANGUAGE sql
 STABLE
-STRICT
+CALLED ON NULL INPUT
 PARALLEL RESTRICTED
 AS $$ SELECT * FROM @extschema@.cmodel_plan_model($1, ($2)::pg_catalog.text) $$;
 COMMENT ON FUNCTION @extschema@.cmodel_plan_model(text, jsonb) IS
@@ -450,48 +488,93 @@ COMMENT ON FUNCTION @extschema@.cmodel_namespace_ready(text, text, text) IS
 /*
  * Any DDL that touches a namespace, from any client (cmodel's own included),
  * moves the namespace to a new generation, so the no-op cache never vouches
- * for a schema somebody changed.
+ * for a schema somebody changed.  "Touches" covers objects in the namespace
+ * (whatever their schema is after the command: SET SCHEMA and RENAME report
+ * the new one, so registered table and index names count too), a namespace
+ * schema renamed away, and the tables of core models, whose key types
+ * relations copy (those move every namespace).  SECURITY DEFINER: the
+ * triggers fire for every role's DDL, and only cmodel may write its registry.
  */
+CREATE FUNCTION cmodel.touched_namespaces(objs pg_catalog.oid[], rels pg_catalog.text[],
+                                          schemas pg_catalog.text[])
+RETURNS void
+LANGUAGE sql
+VOLATILE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    UPDATE cmodel.reg_namespace n
+       SET generation = n.generation + 1
+     WHERE n.namespace = ANY ($3)
+        OR EXISTS (SELECT 1 FROM cmodel.reg_model m
+                    WHERE m.namespace = n.namespace AND m.table_name = ANY ($2))
+        OR EXISTS (SELECT 1 FROM cmodel.reg_index i
+                    WHERE i.namespace = n.namespace AND i.index_name = ANY ($2))
+        OR NOT EXISTS (SELECT 1 FROM pg_namespace s WHERE s.nspname = n.namespace)
+        OR EXISTS (SELECT 1 FROM cmodel.reg_core_model c WHERE c.tbl::pg_catalog.oid = ANY ($1))
+$$;
+COMMENT ON FUNCTION cmodel.touched_namespaces(pg_catalog.oid[], pg_catalog.text[], pg_catalog.text[]) IS
+'Move the generation of every namespace the given objects belong to or came from';
+
 CREATE FUNCTION cmodel.namespace_ddl_end()
 RETURNS event_trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    objs oid[];
+    rels text[];
+    schemas text[];
 BEGIN
-    UPDATE cmodel.reg_namespace n
-       SET generation = n.generation + 1
-     WHERE n.namespace IN (SELECT c.schema_name FROM pg_event_trigger_ddl_commands() c
-                           UNION ALL
-                           SELECT c.object_identity FROM pg_event_trigger_ddl_commands() c
-                            WHERE c.object_type = 'schema');
+    SELECT array_agg(c.objid), array_agg(r.relname::text) FILTER (WHERE r.relname IS NOT NULL),
+           array_agg(c.schema_name) FILTER (WHERE c.schema_name IS NOT NULL)
+      INTO objs, rels, schemas
+      FROM pg_event_trigger_ddl_commands() c
+      LEFT JOIN pg_class r ON c.classid = 'pg_catalog.pg_class'::regclass AND r.oid = c.objid;
+    IF objs IS NULL OR NOT EXISTS (SELECT 1 FROM cmodel.reg_namespace) THEN
+        RETURN;
+    END IF;
+    PERFORM cmodel.touched_namespaces(objs, rels, schemas);
 END;
 $$;
 COMMENT ON FUNCTION cmodel.namespace_ddl_end() IS
-'Event trigger: a DDL command touched a namespace; invalidate its no-op cache';
+'Event trigger: a DDL command touched a namespace or a core table; invalidate the no-op cache';
 
 CREATE FUNCTION cmodel.namespace_sql_drop()
 RETURNS event_trigger
 LANGUAGE plpgsql
+SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    objs oid[];
+    rels text[];
+    schemas text[];
 BEGIN
-    UPDATE cmodel.reg_namespace n
-       SET generation = n.generation + 1
-     WHERE n.namespace IN (SELECT d.schema_name FROM pg_event_trigger_dropped_objects() d
-                           UNION ALL
-                           SELECT d.object_name FROM pg_event_trigger_dropped_objects() d
-                            WHERE d.object_type = 'schema');
+    SELECT array_agg(d.objid), array_agg(d.object_name) FILTER (WHERE d.object_name IS NOT NULL),
+           array_agg(COALESCE(d.schema_name, d.object_name)) FILTER (WHERE d.schema_name IS NOT NULL OR d.object_type = 'schema')
+      INTO objs, rels, schemas
+      FROM pg_event_trigger_dropped_objects() d;
+    IF objs IS NULL OR NOT EXISTS (SELECT 1 FROM cmodel.reg_namespace) THEN
+        RETURN;
+    END IF;
+    PERFORM cmodel.touched_namespaces(objs, rels, schemas);
 END;
 $$;
 COMMENT ON FUNCTION cmodel.namespace_sql_drop() IS
-'Event trigger: a drop reached a namespace; invalidate its no-op cache';
+'Event trigger: a drop reached a namespace or a core table; invalidate the no-op cache';
 
 CREATE EVENT TRIGGER cmodel_namespace_ddl_end ON ddl_command_end
     EXECUTE FUNCTION cmodel.namespace_ddl_end();
 CREATE EVENT TRIGGER cmodel_namespace_sql_drop ON sql_drop
     EXECUTE FUNCTION cmodel.namespace_sql_drop();
 
-/* Registration changes schemas and tables: only roles granted it may call it. */
+/*
+ * Registration changes schemas and tables, and runs as the extension's owner
+ * (SECURITY DEFINER, search_path pinned): only roles granted EXECUTE may
+ * call it.
+ */
 REVOKE ALL ON FUNCTION @extschema@.cmodel_create_namespace(text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.cmodel_register_core_model(text, pg_catalog.regclass, name) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.cmodel_register_model(text, json) FROM PUBLIC;
@@ -501,6 +584,18 @@ REVOKE ALL ON FUNCTION @extschema@.cmodel_register_models(text, text, text) FROM
 REVOKE ALL ON FUNCTION @extschema@.cmodel_register_model(text, jsonb) FROM PUBLIC;
 REVOKE ALL ON FUNCTION @extschema@.cmodel_register_models(text, jsonb, text) FROM PUBLIC;
 
+/* Internal: only the event triggers call these. */
+REVOKE ALL ON FUNCTION cmodel.touched_namespaces(pg_catalog.oid[], pg_catalog.text[], pg_catalog.text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION cmodel.namespace_ddl_end() FROM PUBLIC;
+REVOKE ALL ON FUNCTION cmodel.namespace_sql_drop() FROM PUBLIC;
+
+/*
+ * The registry is metadata every role may read (the plan, describe and
+ * readiness functions run as their caller); only the SECURITY DEFINER
+ * registration functions write it.
+ */
 GRANT USAGE ON SCHEMA cmodel TO PUBLIC;
+GRANT SELECT ON cmodel.reg_namespace, cmodel.reg_core_model, cmodel.reg_model, cmodel.reg_field,
+    cmodel.reg_relation, cmodel.reg_index, cmodel.reg_plugin, cmodel.reg_applied TO PUBLIC;
 GRANT SELECT ON cmodel.namespaces, cmodel.models, cmodel.fields, cmodel.relations,
     cmodel.indexes, cmodel.core_models, cmodel.plugins TO PUBLIC;

@@ -128,7 +128,8 @@ SELECT * FROM cmodel_register_models('name_ns', '[
 SELECT * FROM cmodel_register_model('name_ns', '{"name": "Staff-Cert", "fields": []}');
 SELECT * FROM cmodel_register_model('name_ns', '{"fields": []}');
 SELECT * FROM cmodel_register_model('name_ns', '{"name": "' || repeat('M', 64) || '", "fields": []}');
--- error: a model named like a core model
+-- a model may share a core model's name: inside its namespace the local model
+-- wins, as an unqualified name resolves within its own app in Django
 SELECT * FROM cmodel_register_model('name_ns', '{"name": "Staff", "fields": []}');
 -- a proxy of the core model is the way to give it a plugin-local name
 SELECT action, object FROM cmodel_register_model('name_ns', '{"name": "CustomStaff", "bases": ["Staff"],

@@ -204,7 +204,17 @@ load_registry(CmArena *arena, CmSnapshot *snap, bool ro)
 	const char *args[1] = {snap->namespace};
 	int			r;
 
-	exec_text("SELECT 1 FROM cmodel.reg_namespace WHERE namespace = $1", 1, args, ro);
+	/*
+	 * A registration locks the namespace's row first: the event triggers
+	 * update it for any DDL in the namespace, so DDL from another session
+	 * either committed before this snapshot (and is seen) or waits until
+	 * this registration has recorded its no-op cache entry (and then moves
+	 * the generation past it).
+	 */
+	if (ro)
+		exec_text("SELECT 1 FROM cmodel.reg_namespace WHERE namespace = $1", 1, args, ro);
+	else
+		exec_text("SELECT 1 FROM cmodel.reg_namespace WHERE namespace = $1 FOR UPDATE", 1, args, ro);
 	snap->namespace_registered = SPI_processed > 0;
 
 	exec_text("SELECT name, descriptor::pg_catalog.text, plugin, kind, retired"

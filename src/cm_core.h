@@ -154,6 +154,7 @@ typedef struct CmField
 	char	   *related_query_name;
 	char	   *through;
 	char	   *through_fields[2];
+	int			symmetrical;	/* ManyToMany: -1 absent, 0 false, 1 true */
 
 	/* resolved */
 	char	   *column;			/* NULL for ManyToMany */
@@ -237,6 +238,8 @@ struct CmModel
 	int			nindexes;
 	CmIndex    *indexes;		/* indexes + constraints + *_together */
 	char	   *ordering_json;
+	int			nordering;
+	char	  **ordering;
 	char	   *verbose_name;
 	char	   *verbose_name_plural;
 

@@ -82,6 +82,7 @@ static const struct
 	{"to", RELS}, {"related_name", RELS}, {"related_query_name", RELS},
 	{"to_field", FKS}, {"on_delete", FKS},
 	{"through", T(CM_F_MANYTOMANY)}, {"through_fields", T(CM_F_MANYTOMANY)},
+	{"symmetrical", T(CM_F_MANYTOMANY)},
 };
 
 #define NFIELDOPTIONS (sizeof(field_options) / sizeof(field_options[0]))
@@ -233,6 +234,7 @@ parse_field(PCtx *c, json_t *jf, int idx, CmField *f)
 
 	f->path = fpath;
 	f->max_length = -1;
+	f->symmetrical = -1;
 	f->null_opt = -1;
 	f->blank_opt = -1;
 	f->owner = c->m->name;
@@ -326,6 +328,19 @@ parse_field(PCtx *c, json_t *jf, int idx, CmField *f)
 		{
 			if (!get_bool(c, f, v, p, &f->db_index))
 				return false;
+			if (!f->db_index && (f->type == CM_F_FOREIGNKEY || f->type == CM_F_ONETOONE))
+				return ferr(c, f, p, CM_ERR_INVALID,
+							"cmodel always indexes ForeignKey and OneToOneField columns, as the SDK does.",
+							"Remove \"db_index\": false.",
+							"db_index false is not supported on relations");
+		}
+		else if (strcmp(key, "symmetrical") == 0)
+		{
+			bool		b;
+
+			if (!get_bool(c, f, v, p, &b))
+				return false;
+			f->symmetrical = b ? 1 : 0;
 		}
 		else if (strcmp(key, "unique") == 0)
 		{
@@ -454,6 +469,12 @@ parse_field(PCtx *c, json_t *jf, int idx, CmField *f)
 					"on_delete is required on ForeignKey and OneToOneField.",
 					"Add \"on_delete\": \"CASCADE\", \"SET_NULL\" or \"DO_NOTHING\".",
 					"on_delete is missing");
+	if (f->on_delete == CM_OD_SET_NULL && (f->primary_key || f->null_opt == 0))
+		return ferr(c, f, cm_printf(c->a, "%s.on_delete", fpath), CM_ERR_INVALID,
+					f->primary_key ? "A primary key can never be set to NULL." :
+					"The field says \"null\": false, so SET_NULL could not apply (Django check fields.E320).",
+					"Use CASCADE or DO_NOTHING, or allow null.",
+					"on_delete SET_NULL on a field that cannot be null");
 	if (f->type == CM_F_MANYTOMANY && f->through == NULL)
 		return ferr(c, f, cm_printf(c->a, "%s.through", fpath), CM_ERR_INVALID,
 					"cmodel does not create implicit join tables; every table is a model with a managed lifecycle.",
@@ -473,6 +494,12 @@ const char *
 cm_lookup_name(CmLookup lk)
 {
 	return lookup_names[lk];
+}
+
+static int
+cond_cmp(const void *a, const void *b)
+{
+	return strcmp(((const CmCond *) a)->key, ((const CmCond *) b)->key);
 }
 
 /* A condition: {"field__lookup": value, ...}, all ANDed. */
@@ -538,6 +565,8 @@ parse_condition(PCtx *c, json_t *jc, const char *path, CmIndex *ix)
 		}
 		cd->value_json = cm_json_dump(c->a, v);
 	}
+	/* lookups are ANDed, so their order means nothing: keep them sorted */
+	qsort(ix->conds, (size_t) ix->nconds, sizeof(CmCond), cond_cmp);
 	return true;
 }
 
@@ -732,6 +761,8 @@ parse_meta(PCtx *c, json_t *jm)
 			if (!get_string_array(c, NULL, v, p, 0, &n, &o))
 				return false;
 			m->ordering_json = cm_json_dump(c->a, v);
+			m->nordering = n;
+			m->ordering = o;
 		}
 		else if (strcmp(key, "verbose_name") == 0)
 		{

@@ -136,6 +136,8 @@ field_json(const CmField *f)
 	set_str(o, "related_name", f->related_name);
 	set_str(o, "related_query_name", f->related_query_name);
 	set_str(o, "through", f->through);
+	if (f->symmetrical >= 0)
+		json_object_set_new(o, "symmetrical", json_boolean(f->symmetrical));
 	if (f->through_fields[0])
 		json_object_set_new(o, "through_fields", str_array(2, (char **) f->through_fields, NULL));
 	return o;

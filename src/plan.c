@@ -192,18 +192,22 @@ claim_name(PlanCtx *c, CmModel *m, const char *name, const char *path)
 }
 
 /*
- * Does an existing, unregistered index have the structure of the planned
- * one?  Partial indexes and non-default operator classes never match: their
- * predicates cannot be compared safely as text, and the SDK builds neither.
+ * Does an existing index have the structure of the planned one?  For an
+ * index cmodel registered, the predicate was fixed by the registry's
+ * definition, so only its presence is compared.  An unregistered partial
+ * index or one with a non-default operator class never matches: predicates
+ * cannot be compared safely as text, and the SDK builds neither.
  */
 static bool
-same_structure(const CmIndexState *s, const CmIndex *ix, const char *table)
+same_structure(const CmIndexState *s, const CmIndex *ix, const char *table, bool registered)
 {
 	int			i;
+	bool		partial_ok = registered ? s->partial == (ix->nconds > 0) :
+	(!s->partial && ix->nconds == 0);
 
 	if (strcmp(s->table, table) != 0 || s->unique != (ix->kind == CM_IDX_UNIQUE) ||
 		strcmp(s->method, ix->kind == CM_IDX_GIN ? "gin" : "btree") != 0 ||
-		s->ncolumns != ix->nfields || s->partial || ix->nconds > 0 || s->custom_opclass)
+		s->ncolumns != ix->nfields || !partial_ok || s->custom_opclass)
 		return false;
 	for (i = 0; i < s->ncolumns; i++)
 		if (s->columns[i] == NULL || strcmp(s->columns[i], ix->columns[i]) != 0 ||
@@ -253,9 +257,9 @@ plan_columns(PlanCtx *c, CmModel *m, CmTableState *t, CmRegModel *reg)
 	if (t->pk_column == NULL || strcmp(t->pk_column, m->pk_column) != 0 ||
 		pk == NULL || strcmp(pk->type, m->pk_type) != 0)
 		return cm_model_error(c->err, c->a, CM_ERR_NOT_ALLOWED, m, NULL, NULL,
-							  cm_printf(c->a, "Table %s.%s has primary key %s %s; the descriptor needs %s %s. Changing a primary key would rewrite the table (Alter Model).",
+							  cm_printf(c->a, "Table %s.%s has primary key %s; the descriptor needs %s %s. Changing a primary key would rewrite the table (Alter Model).",
 										c->snap->namespace, m->table,
-										t->pk_column ? t->pk_column : "(none)", pk ? pk->type : "",
+										t->pk_column ? cm_printf(c->a, "%s %s", t->pk_column, pk ? pk->type : "?") : "(none)",
 										m->pk_column, m->pk_type),
 							  "Create a new model with the new key and copy the data.",
 							  "primary key of table \"%s\" cannot change", m->table);
@@ -269,6 +273,12 @@ plan_columns(PlanCtx *c, CmModel *m, CmTableState *t, CmRegModel *reg)
 			continue;
 		col = column_state(t, f->column);
 		rf = reg ? reg_field(c, m->name, f->name) : NULL;
+		if (rf && rf->column && strcmp(rf->column, f->column) != 0)
+			return cm_model_error(c->err, c->a, CM_ERR_NOT_ALLOWED, m, f->name, f->path,
+								  cm_printf(c->a, "Field \"%s\" is registered with column \"%s\"; as a %s it would use column \"%s\" (Alter Field).",
+											f->name, rf->column, cm_field_type_name(f->type), f->column),
+								  "Add a new field under another name; remove the old one from the descriptor and it will be kept, ignored.",
+								  "field \"%s\" cannot change its column", f->name);
 		if (col && strcmp(col->type, f->column_type) != 0)
 			return cm_model_error(c->err, c->a, CM_ERR_NOT_ALLOWED, m, f->name, f->path,
 								  cm_printf(c->a, "Column %s.%s.%s is %s; the descriptor needs %s. Changing a column's type would rewrite the table (Alter Field).",
@@ -340,9 +350,15 @@ plan_indexes(PlanCtx *c, CmModel *m, CmRegModel *reg)
 								  "Indexes are never altered: give the changed index or constraint a new name; the old one will be kept and ignored.",
 								  "definition of index \"%s\" cannot change",
 								  ix->base_name);
+		if (st && ri && !ri->retired && !same_structure(st, ix, m->table, true))
+			return cm_model_error(c->err, c->a, CM_ERR_NOT_ALLOWED, m, NULL, ix->path,
+								  cm_printf(c->a, "Index \"%s\" in the database no longer has its registered definition: %s.",
+											ix->pg_name, ix->definition),
+								  "Restore the index (drop the impostor so cmodel recreates it), or give the index a new name.",
+								  "index \"%s\" was changed outside cmodel", ix->pg_name);
 		if (st)
 		{
-			if (ri == NULL && !same_structure(st, ix, m->table))
+			if (ri == NULL && !same_structure(st, ix, m->table, false))
 				return cm_model_error(c->err, c->a, CM_ERR_DUPLICATE, m, NULL, ix->path,
 									  (st->partial || st->custom_opclass) ?
 									  cm_printf(c->a, "An unregistered index named \"%s\" already exists in namespace \"%s\"; it is partial or uses a non-default operator class, so cmodel cannot verify that it matches.",

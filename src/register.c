@@ -196,6 +196,24 @@ value_error(const char *value, const char *type)
 }
 
 /*
+ * Date/time input words whose meaning depends on when they are read: as a
+ * recorded default or an index predicate they would silently freeze.
+ */
+static bool
+is_moving_time_word(const char *value)
+{
+	static const char *const words[] = {"now", "today", "tomorrow", "yesterday", NULL};
+	const char *const *w;
+
+	while (*value == ' ')
+		value++;
+	for (w = words; *w; w++)
+		if (pg_strncasecmp(value, *w, strlen(*w)) == 0)
+			return true;
+	return false;
+}
+
+/*
  * Check that every default and every index condition value of the models
  * being recorded is a valid value of its column's type, so a typo fails
  * registration with the JSON path instead of failing some later INSERT or
@@ -229,6 +247,9 @@ check_values(CmArena *arena, const CmPlan *plan)
 			{
 				char	   *msg = vals[k] ? value_error(vals[k], f->column_type) : NULL;
 
+				if (msg == NULL && vals[k] && is_moving_time_word(vals[k]))
+					msg = "a special value such as \"now\" or \"today\" is read once and then frozen";
+
 				if (msg)
 				{
 					cm_model_error(&err, arena, CM_ERR_INVALID, m, f->name,
@@ -255,6 +276,9 @@ check_values(CmArena *arena, const CmPlan *plan)
 				for (e = 0; e < n; e++)
 				{
 					char	   *msg = vals[e] ? value_error(vals[e], c->column_type) : NULL;
+
+					if (msg == NULL && vals[e] && is_moving_time_word(vals[e]))
+						msg = "a special value such as \"now\" or \"today\" is read once, when the index is built, and then frozen";
 
 					if (msg)
 					{
@@ -464,7 +488,15 @@ registration_entry(FunctionCallInfo fcinfo, bool is_array, bool apply)
 	ns = required_text(fcinfo, 0, "namespace");
 	json = required_text(fcinfo, 1, is_array ? "descriptors" : "descriptor");
 	if (is_array && PG_NARGS() > 2 && !PG_ARGISNULL(2))
+	{
 		plugin = text_to_cstring(PG_GETARG_TEXT_PP(2));
+		if (*plugin == '\0')
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("plugin name must not be empty"),
+					 errdetail("The plugin name keys the recorded model-set hash and owns the models it registers."),
+					 errhint("Pass the plugin's name, or NULL to register without a plugin.")));
+	}
 	run_registration(fcinfo, ns, json, is_array, plugin, apply);
 	return (Datum) 0;
 }
@@ -517,7 +549,7 @@ PG_FUNCTION_INFO_V1(cmodel_create_namespace);
 Datum
 cmodel_create_namespace(PG_FUNCTION_ARGS)
 {
-	char	   *ns = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	char	   *ns = required_text(fcinfo, 0, "namespace");
 
 	run_registration(fcinfo, ns, NULL, false, NULL, true);
 	PG_RETURN_VOID();

@@ -368,6 +368,12 @@ resolve_target(VCtx *v, CmModel *m, CmField *f, Target *t)
 		t->model = m;
 	else
 		t->model = find_model(v, name);
+	if (t->model == NULL && dot)
+		return cm_model_error(v->err, v->a, CM_ERR_UNDEFINED, m, f->name, path,
+							  cm_printf(v->a, "\"%s\" names a model of app \"%s\", and it has no model \"%s\"; core models are named without an app label.",
+										f->to, m->app_label, name),
+							  "Write the core model's name alone, or register the model.",
+							  "related model \"%s\" does not exist", f->to);
 	if (t->model == NULL)
 	{
 		t->core = find_core(v, name);
@@ -683,6 +689,44 @@ expand_model(VCtx *v, CmModel *m)
 	return true;
 }
 
+/* Meta.ordering names fields of the model (Django check models.E015). */
+static bool
+check_ordering(VCtx *v, CmModel *m)
+{
+	int			i;
+
+	for (i = 0; i < m->nordering; i++)
+	{
+		const char *o = m->ordering[i];
+		const char *sep;
+		char	   *name;
+
+		if (strcmp(o, "?") == 0)
+			continue;
+		if (*o == '-')
+			o++;
+		sep = strstr(o, "__");
+		name = sep ? cm_strndup(v->a, o, (size_t) (sep - o)) : cm_strdup(v->a, o);
+		if (strcmp(name, "pk") == 0 || strcmp(name, m->pk_column) == 0 ||
+			(m->pk_field && strcmp(name, m->pk_field->name) == 0))
+			continue;
+		if (cm_find_field(m, name) == NULL)
+		{
+			int			j;
+			bool		column = false;
+
+			for (j = 0; j < m->nall_fields && !column; j++)
+				column = m->all_fields[j]->column && strcmp(m->all_fields[j]->column, name) == 0;
+			if (!column)
+				return cm_model_error(v->err, v->a, CM_ERR_UNDEFINED, m, NULL,
+									  cm_printf(v->a, "meta.ordering[%d]", i),
+									  "ordering refers to fields of the model, optionally with \"-\" for descending (Django check models.E015).",
+									  "Correct the field name.", "ordering refers to nonexistent field \"%s\"", name);
+		}
+	}
+	return true;
+}
+
 /* Phase two: columns, relations and indexes of a concrete model. */
 static bool
 resolve_model(VCtx *v, CmModel *m)
@@ -695,7 +739,7 @@ resolve_model(VCtx *v, CmModel *m)
 		return true;
 	m->fields_done = true;
 	if (m->kind == CM_MODEL_CONCRETE)
-		return resolve_fields(v, m) && cm_resolve_indexes(v, m);
+		return resolve_fields(v, m) && check_ordering(v, m) && cm_resolve_indexes(v, m);
 	for (i = 0; i < m->nall_fields; i++)
 		if (!check_field_name(v, m, m->all_fields[i]))
 			return false;
@@ -855,11 +899,6 @@ cm_resolve(CmArena *arena, const CmEnv *env, const CmSnapshot *snap,
 				return cm_model_error(err, arena, CM_ERR_DUPLICATE, models[i], NULL, "name",
 									  "A call may describe each model once.",
 									  "Remove the duplicate descriptor.", "model is described twice");
-		if (find_core(&v, models[i]->name))
-			return cm_model_error(err, arena, CM_ERR_DUPLICATE, models[i], NULL, "name",
-								  "A core model of the same name is registered, so relations to the name would be ambiguous.",
-								  cm_printf(arena, "Rename the model, for example \"Custom%s\".", models[i]->name),
-								  "model name collides with a core model");
 	}
 
 	/* registered models the call does not replace */
