@@ -312,6 +312,11 @@ SELECT count(*) AS relations FROM pg_class c JOIN pg_namespace n ON n.oid = c.re
 SELECT count(*) AS models FROM cmodel.models
  WHERE namespace = 'lc_half' OR (namespace = 'lc_ns' AND model = 'Early');
 
+-- error: a field that would change its column (plain field <-> relation) is an
+-- Alter Field, even though both columns could coexist
+SELECT action, object FROM cmodel_register_model('lc_ns', '{"name": "Swap", "fields": [{"name": "b", "type": "IntegerField"}]}');
+SELECT * FROM cmodel_register_model('lc_ns', '{"name": "Swap", "fields": [{"name": "b", "type": "ForeignKey", "to": "self", "on_delete": "CASCADE"}]}');
+
 -- Clean up.
 SET client_min_messages = warning;
 DROP EXTENSION cmodel;

@@ -31,6 +31,22 @@ SELECT action, object FROM cmodel_register_model('cache_ns', :'note');
 ALTER TABLE cache_ns.note ADD COLUMN scratch text;
 SELECT count(*) FROM cmodel_register_model('cache_ns', :'note');
 
+-- moving a table out of the namespace is noticed (SET SCHEMA reports the new schema)
+ALTER TABLE cache_ns.note SET SCHEMA public;
+SELECT action, object FROM cmodel_register_model('cache_ns', :'note');
+DROP TABLE public.note;
+-- an index swapped for an impostor under the same name is caught by the full check
+DROP INDEX cache_ns.cache_ns_note_author_id_idx;
+CREATE INDEX cache_ns_note_author_id_idx ON cache_ns.note (body);
+-- error: the registered index no longer has its definition
+SELECT action, object FROM cmodel_register_model('cache_ns', :'note');
+DROP INDEX cache_ns.cache_ns_note_author_id_idx;
+SELECT action, object FROM cmodel_register_model('cache_ns', :'note');
+-- DDL on a core table (whose key relations copy) moves every namespace
+SELECT generation AS gen_before FROM cmodel.reg_namespace WHERE namespace = 'cache_ns' \gset
+ALTER TABLE public.cache_staff ADD COLUMN nickname text;
+SELECT generation > :gen_before AS moved FROM cmodel.reg_namespace WHERE namespace = 'cache_ns';
+
 -- re-registering a core model (its key may change) invalidates every namespace
 SELECT generation AS gen_before FROM cmodel.reg_namespace WHERE namespace = 'cache_ns' \gset
 SELECT cmodel_register_core_model('CacheStaff', 'public.cache_staff', 'dbid');
@@ -62,8 +78,13 @@ SELECT c.relname, c.oid = ANY (e.extconfig) AS dumped
    AND c.relname IN ('reg_applied', 'reg_model')
  ORDER BY c.relname COLLATE "C";
 
+-- renaming the namespace schema away is noticed
+ALTER SCHEMA cache_ns RENAME TO cache_ns_moved;
+SELECT action, object FROM cmodel_register_model('cache_ns', :'note');
+
 SET client_min_messages = warning;
 DROP EXTENSION cmodel;
 DROP SCHEMA cache_ns CASCADE;
+DROP SCHEMA cache_ns_moved CASCADE;
 DROP TABLE public.cache_staff;
 RESET client_min_messages;

@@ -377,6 +377,25 @@ SELECT model, kind, table_name, proxy_for FROM cmodel.models
  ORDER BY model COLLATE "C";
 SELECT count(*) AS relations FROM cmodel.relations WHERE namespace = 'rel_ns';
 
+-- error: SET_NULL on a primary key, or on a field declared "null": false
+SELECT * FROM cmodel_register_model('rel_ns', '{"name": "PkNull", "fields": [
+  {"name": "staff", "type": "OneToOneField", "to": "Staff", "on_delete": "SET_NULL", "primary_key": true, "related_name": "+"}]}');
+SELECT * FROM cmodel_register_model('rel_ns', '{"name": "FkNull", "fields": [
+  {"name": "staff", "type": "ForeignKey", "to": "Staff", "on_delete": "SET_NULL", "null": false, "related_name": "+"}]}');
+-- error: relation columns are always indexed
+SELECT * FROM cmodel_register_model('rel_ns', '{"name": "NoIdx", "fields": [
+  {"name": "staff", "type": "ForeignKey", "to": "Staff", "on_delete": "CASCADE", "db_index": false, "related_name": "+"}]}');
+-- error: an app-qualified name only reaches this app's models, not core models
+SELECT * FROM cmodel_register_model('rel_ns', '{"name": "Dotted", "fields": [
+  {"name": "staff", "type": "ForeignKey", "to": "rel_ns.Staff", "on_delete": "CASCADE", "related_name": "+"}]}');
+-- error: a core model must be a permanent platform table outside namespaces
+SELECT cmodel_register_core_model('Inside', 'rel_ns.department', 'dbid');
+CREATE TEMP TABLE rel_tmp (dbid bigint PRIMARY KEY);
+SELECT cmodel_register_core_model('Temp', 'rel_tmp', 'dbid');
+DROP TABLE rel_tmp;
+-- error: NULL arguments
+SELECT cmodel_register_core_model(NULL, 'public.rel_staff', 'dbid');
+
 DROP EXTENSION cmodel;
 SET client_min_messages TO warning;
 DROP SCHEMA rel_ns CASCADE;

@@ -239,6 +239,16 @@ SELECT * FROM cmodel_register_model('types_ns', '{"name": "Bad", "fields": [
   {"name": "t", "type": "DateTimeField", "auto_now": true, "auto_now_add": true}]}');
 SELECT * FROM cmodel_register_model('types_ns', '{"name": "Bad", "fields": [
   {"name": "t", "type": "DateTimeField", "auto_now": true, "default": "2024-01-01"}]}');
+-- error: a default that means a different moment each time it is read
+SELECT * FROM cmodel_register_model('types_ns', '{"name": "Bad", "fields": [
+  {"name": "d", "type": "DateField", "default": "today"}]}');
+-- error: Meta.ordering must name fields (Django check models.E015)
+SELECT * FROM cmodel_register_model('types_ns', '{"name": "Bad", "fields": [
+  {"name": "d", "type": "DateField"}], "meta": {"ordering": ["-d", "nope"]}}');
+-- error: NULL arguments are errors, not empty results
+SELECT * FROM cmodel_register_model(NULL, '{"name": "Bad"}');
+SELECT * FROM cmodel_plan_model('types_ns', NULL::text);
+SELECT cmodel_create_namespace(NULL);
 -- valid typed defaults pass
 SELECT action, object FROM cmodel_register_model('types_ns', '{"name": "GoodDefaults", "fields": [
   {"name": "d", "type": "DateField", "default": "2024-02-29"},

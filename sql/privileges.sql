@@ -1,0 +1,52 @@
+-- privileges: cmodel changes nothing for other roles' DDL, lets every role
+-- read the registry and plan, and lets only granted roles register.
+CREATE EXTENSION cmodel;
+\set VERBOSITY default
+CREATE ROLE regress_cm_app LOGIN;
+CREATE ROLE regress_cm_deployer LOGIN;
+GRANT CREATE ON SCHEMA public TO regress_cm_app;
+SELECT count(*) FROM cmodel_register_model('priv_ns', '{"name": "Item", "fields": [{"name": "label", "type": "TextField"}]}');
+
+-- an ordinary role's DDL, outside namespaces, works as before (the event
+-- triggers run as cmodel's owner)
+SET ROLE regress_cm_app;
+CREATE TEMP TABLE priv_tmp (x int);
+CREATE TABLE public.priv_own (x int);
+DROP TABLE public.priv_own;
+DROP TABLE priv_tmp;
+-- every role may read the registry, plan and describe
+SELECT model, table_name FROM cmodel.models WHERE namespace = 'priv_ns';
+SELECT count(*) AS actions FROM cmodel_plan_model('priv_ns', '{"name": "Item", "fields": [{"name": "label", "type": "TextField"}]}');
+SELECT cmodel_describe_model('priv_ns', 'Item')->>'name' AS described;
+SELECT cmodel_namespace_ready('priv_ns', 'nobody', 'x') AS ready;
+-- error: registering needs EXECUTE, which PUBLIC does not have
+SELECT count(*) FROM cmodel_register_model('priv_ns', '{"name": "Other", "fields": []}');
+-- error: and the registry cannot be written directly
+UPDATE cmodel.reg_namespace SET generation = 0;
+RESET ROLE;
+
+-- a role granted EXECUTE registers; the DDL runs as cmodel's owner
+GRANT EXECUTE ON FUNCTION cmodel_register_model(text, text) TO regress_cm_deployer;
+SET ROLE regress_cm_deployer;
+SELECT action, object FROM cmodel_register_model('priv_ns', '{"name": "Other", "fields": [{"name": "n", "type": "IntegerField"}]}');
+RESET ROLE;
+SELECT pg_get_userbyid(relowner) = current_user AS owned_by_extension_owner
+  FROM pg_class WHERE oid = 'priv_ns.other'::regclass;
+
+-- a search_path with a look-alike type cannot change what registration creates
+CREATE SCHEMA priv_evil;
+CREATE DOMAIN priv_evil.text AS integer;
+SET search_path = priv_evil, public;
+SELECT action, object FROM cmodel_register_model('priv_ns', '{"name": "Typed", "fields": [{"name": "t", "type": "TextField"}]}');
+RESET search_path;
+SELECT format_type(atttypid, atttypmod) AS column_type FROM pg_attribute
+ WHERE attrelid = 'priv_ns.typed'::regclass AND attname = 't';
+
+SET client_min_messages = warning;
+DROP EXTENSION cmodel;
+DROP SCHEMA priv_ns CASCADE;
+DROP SCHEMA priv_evil CASCADE;
+REVOKE CREATE ON SCHEMA public FROM regress_cm_app;
+DROP ROLE regress_cm_app;
+DROP ROLE regress_cm_deployer;
+RESET client_min_messages;
