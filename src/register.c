@@ -200,17 +200,48 @@ value_error(const char *value, const char *type)
  * recorded default or an index predicate they would silently freeze.
  */
 static bool
-is_moving_time_word(const char *value)
+is_moving_time_word(const char *value, const char *type)
 {
 	static const char *const words[] = {"now", "today", "tomorrow", "yesterday", NULL};
 	const char *const *w;
 
+	if (strncmp(type, "date", 4) != 0 && strncmp(type, "time", 4) != 0)
+		return false;
 	while (*value == ' ')
 		value++;
 	for (w = words; *w; w++)
 		if (pg_strncasecmp(value, *w, strlen(*w)) == 0)
 			return true;
 	return false;
+}
+
+/*
+ * Every scalar of a JSON value (one, or each of an in-list) must be a valid
+ * input of the column type; otherwise report it at the given JSON path.
+ */
+static void
+check_json_values(CmArena *arena, const CmModel *m, const char *field,
+				  const char *path, const char *json, const char *type,
+				  const char *what, const char *hint)
+{
+	char	  **vals;
+	int			n = cm_json_scalars(arena, json, &vals);
+	int			k;
+
+	for (k = 0; k < n; k++)
+	{
+		char	   *msg = vals[k] ? value_error(vals[k], type) : NULL;
+		CmError		err = {0};
+
+		if (msg == NULL && vals[k] && is_moving_time_word(vals[k], type))
+			msg = "a special value such as \"now\" or \"today\" is read once and then frozen";
+		if (msg == NULL)
+			continue;
+		cm_model_error(&err, arena, CM_ERR_INVALID, m, field, path,
+					   cm_printf(arena, "As a value of type %s: %s.", type, msg), hint,
+					   "%s %s is not a valid %s", what, json, type);
+		report_core_error(&err);
+	}
 }
 
 /*
@@ -222,12 +253,9 @@ is_moving_time_word(const char *value)
 static void
 check_values(CmArena *arena, const CmPlan *plan)
 {
-	CmError		err = {0};
 	int			i,
 				j,
-				k,
-				n;
-	char	  **vals;
+				k;
 
 	for (i = 0; i < plan->nmodels; i++)
 	{
@@ -242,24 +270,9 @@ check_values(CmArena *arena, const CmPlan *plan)
 			if (f->default_json == NULL || f->column == NULL || f->type == CM_F_JSON ||
 				(f->type == CM_F_UUID && strcmp(f->default_json, "\"uuid4\"") == 0))
 				continue;
-			n = cm_json_scalars(arena, f->default_json, &vals);
-			for (k = 0; k < n; k++)
-			{
-				char	   *msg = vals[k] ? value_error(vals[k], f->column_type) : NULL;
-
-				if (msg == NULL && vals[k] && is_moving_time_word(vals[k]))
-					msg = "a special value such as \"now\" or \"today\" is read once and then frozen";
-
-				if (msg)
-				{
-					cm_model_error(&err, arena, CM_ERR_INVALID, m, f->name,
-								   cm_printf(arena, "%s.default", f->path),
-								   cm_printf(arena, "As a value of type %s: %s.", f->column_type, msg),
-								   "Use a default of the field's type.",
-								   "default %s is not a valid %s", f->default_json, f->column_type);
-					report_core_error(&err);
-				}
-			}
+			check_json_values(arena, m, f->name, cm_printf(arena, "%s.default", f->path),
+							  f->default_json, f->column_type, "default",
+							  "Use a default of the field's type.");
 		}
 		for (j = 0; j < m->nall_indexes; j++)
 		{
@@ -268,28 +281,13 @@ check_values(CmArena *arena, const CmPlan *plan)
 			for (k = 0; k < ix->nconds; k++)
 			{
 				CmCond	   *c = &ix->conds[k];
-				int			e;
 
 				if (c->lookup == CM_LK_ISNULL || strcmp(c->column_type, "jsonb") == 0)
 					continue;
-				n = cm_json_scalars(arena, c->value_json, &vals);
-				for (e = 0; e < n; e++)
-				{
-					char	   *msg = vals[e] ? value_error(vals[e], c->column_type) : NULL;
-
-					if (msg == NULL && vals[e] && is_moving_time_word(vals[e]))
-						msg = "a special value such as \"now\" or \"today\" is read once, when the index is built, and then frozen";
-
-					if (msg)
-					{
-						cm_model_error(&err, arena, CM_ERR_INVALID, m, NULL,
-									   cm_printf(arena, "%s.condition.%s", ix->path, c->key),
-									   cm_printf(arena, "As a value of type %s: %s.", c->column_type, msg),
-									   "Compare the field with a value of its type.",
-									   "condition value %s is not a valid %s", c->value_json, c->column_type);
-						report_core_error(&err);
-					}
-				}
+				check_json_values(arena, m, NULL,
+								  cm_printf(arena, "%s.condition.%s", ix->path, c->key),
+								  c->value_json, c->column_type, "condition value",
+								  "Compare the field with a value of its type.");
 			}
 		}
 	}
