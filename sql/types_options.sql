@@ -254,7 +254,8 @@ SELECT action, object FROM cmodel_register_model('types_ns', '{"name": "GoodDefa
   {"name": "d", "type": "DateField", "default": "2024-02-29"},
   {"name": "u", "type": "UUIDField", "default": "0e5f7d9a-54a4-4f3c-9a53-6d3f6f3c2b11"},
   {"name": "i", "type": "DurationField", "default": "1 day 02:00:00"},
-  {"name": "v", "type": "DecimalField", "max_digits": 3, "decimal_places": 1, "default": 99.9}]}');
+  {"name": "v", "type": "DecimalField", "max_digits": 3, "decimal_places": 1, "default": 99.9},
+  {"name": "word", "type": "TextField", "default": "today"}]}');
 
 -- none of the failed registrations left anything behind
 SELECT model, kind, table_name FROM cmodel.models
