@@ -230,6 +230,8 @@ DECLARE
     kind "char";
     persistence "char";
     tbl_schema name;
+    old_tbl oid;
+    rel record;
 BEGIN
     IF $1 IS NULL OR $2 IS NULL OR $3 IS NULL THEN
         RAISE EXCEPTION 'core model name, table and key column must not be null'
@@ -278,6 +280,35 @@ BEGIN
             USING ERRCODE = 'invalid_object_definition',
                   DETAIL = 'Each child row must point at exactly one parent row.',
                   HINT = 'Use the primary key, or add a unique index on the column first.';
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_attribute a
+                WHERE a.attrelid = $2 AND a.attname = $3 AND a.atttypid >= 16384) THEN
+        RAISE EXCEPTION 'key column "%" of table "%" has a type that is not built in', $3, $2
+            USING ERRCODE = 'wrong_object_type',
+                  DETAIL = 'Relations copy the key''s type into plugin tables, and cmodel creates those columns with its own privileges.',
+                  HINT = 'Use a key of a built-in type, such as bigint, integer, uuid or text.';
+    END IF;
+    -- moving a core model to another table must not change what relations store
+    SELECT c.tbl INTO old_tbl FROM cmodel.reg_core_model c WHERE c.name = $1;
+    IF old_tbl IS NOT NULL AND old_tbl <> $2 THEN
+        FOR rel IN
+            SELECT r.namespace, r.model, r.field, r.target_column, f.column_type,
+                   (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+                     WHERE a.attrelid = $2 AND a.attname = r.target_column AND NOT a.attisdropped) AS new_type
+              FROM cmodel.reg_relation r
+              JOIN cmodel.reg_field f ON f.namespace = r.namespace AND f.model = r.model AND f.name = r.field
+             WHERE r.target_table::oid = old_tbl AND NOT r.retired AND f.column_type IS NOT NULL
+        LOOP
+            IF rel.new_type IS DISTINCT FROM rel.column_type THEN
+                RAISE EXCEPTION 'core model "%" cannot move to table "%"', $1, $2
+                    USING ERRCODE = 'feature_not_supported',
+                          DETAIL = format('Relation %s.%s.%s stores %s; column "%s" of the new table is %s.',
+                                          rel.namespace, rel.model, rel.field, rel.column_type,
+                                          rel.target_column, coalesce(rel.new_type, 'missing')),
+                          HINT = 'Give the new table the same key column and type, or register it as another core model.';
+            END IF;
+        END LOOP;
+        UPDATE cmodel.reg_relation r SET target_table = $2 WHERE r.target_table::oid = old_tbl;
     END IF;
     INSERT INTO cmodel.reg_core_model AS c (name, tbl, key_column)
     VALUES ($1, $2, $3)
@@ -488,15 +519,18 @@ COMMENT ON FUNCTION @extschema@.cmodel_namespace_ready(text, text, text) IS
 /*
  * Any DDL that touches a namespace, from any client (cmodel's own included),
  * moves the namespace to a new generation, so the no-op cache never vouches
- * for a schema somebody changed.  "Touches" covers objects in the namespace
- * (whatever their schema is after the command: SET SCHEMA and RENAME report
- * the new one, so registered table and index names count too), a namespace
- * schema renamed away, and the tables of core models, whose key types
- * relations copy (those move every namespace).  SECURITY DEFINER: the
+ * for a schema somebody changed.  "Touches" means: an object in the
+ * namespace (by the schema the command reports); a registered table that is
+ * no longer in its namespace (SET SCHEMA reports the new schema); a
+ * namespace schema renamed or dropped (only on schema commands, so a dropped
+ * namespace does not make all later DDL contend for its row); and a core
+ * table or an index beside one, whose keys relations copy (those move every
+ * namespace).  Only matching rows are updated.  SECURITY DEFINER: the
  * triggers fire for every role's DDL, and only cmodel may write its registry.
  */
 CREATE FUNCTION cmodel.touched_namespaces(objs pg_catalog.oid[], rels pg_catalog.text[],
-                                          schemas pg_catalog.text[])
+                                          schemas pg_catalog.text[], schema_cmd boolean,
+                                          index_schemas pg_catalog.text[])
 RETURNS void
 LANGUAGE sql
 VOLATILE
@@ -507,14 +541,18 @@ AS $$
        SET generation = n.generation + 1
      WHERE n.namespace = ANY ($3)
         OR EXISTS (SELECT 1 FROM cmodel.reg_model m
-                    WHERE m.namespace = n.namespace AND m.table_name = ANY ($2))
-        OR EXISTS (SELECT 1 FROM cmodel.reg_index i
-                    WHERE i.namespace = n.namespace AND i.index_name = ANY ($2))
-        OR NOT EXISTS (SELECT 1 FROM pg_namespace s WHERE s.nspname = n.namespace)
-        OR EXISTS (SELECT 1 FROM cmodel.reg_core_model c WHERE c.tbl::pg_catalog.oid = ANY ($1))
+                    WHERE m.namespace = n.namespace AND m.kind = 'model' AND NOT m.retired
+                      AND m.table_name = ANY ($2)
+                      AND to_regclass(format('%I.%I', n.namespace, m.table_name)) IS NULL)
+        OR ($4 AND NOT EXISTS (SELECT 1 FROM pg_namespace s WHERE s.nspname = n.namespace))
+        OR EXISTS (SELECT 1 FROM cmodel.reg_core_model c WHERE c.tbl::oid = ANY ($1))
+        OR EXISTS (SELECT 1 FROM cmodel.reg_core_model c
+                     JOIN pg_class t ON t.oid = c.tbl
+                     JOIN pg_namespace s ON s.oid = t.relnamespace
+                    WHERE s.nspname = ANY ($5))
 $$;
-COMMENT ON FUNCTION cmodel.touched_namespaces(pg_catalog.oid[], pg_catalog.text[], pg_catalog.text[]) IS
-'Move the generation of every namespace the given objects belong to or came from';
+COMMENT ON FUNCTION cmodel.touched_namespaces(pg_catalog.oid[], pg_catalog.text[], pg_catalog.text[], boolean, pg_catalog.text[]) IS
+'Move the generation of every namespace the given DDL touched';
 
 CREATE FUNCTION cmodel.namespace_ddl_end()
 RETURNS event_trigger
@@ -526,16 +564,21 @@ DECLARE
     objs oid[];
     rels text[];
     schemas text[];
+    schema_cmd boolean;
 BEGIN
-    SELECT array_agg(c.objid), array_agg(r.relname::text) FILTER (WHERE r.relname IS NOT NULL),
-           array_agg(c.schema_name) FILTER (WHERE c.schema_name IS NOT NULL)
-      INTO objs, rels, schemas
-      FROM pg_event_trigger_ddl_commands() c
-      LEFT JOIN pg_class r ON c.classid = 'pg_catalog.pg_class'::regclass AND r.oid = c.objid;
-    IF objs IS NULL OR NOT EXISTS (SELECT 1 FROM cmodel.reg_namespace) THEN
+    IF NOT EXISTS (SELECT 1 FROM cmodel.reg_namespace) THEN
         RETURN;
     END IF;
-    PERFORM cmodel.touched_namespaces(objs, rels, schemas);
+    SELECT array_agg(c.objid), array_agg(r.relname::text) FILTER (WHERE r.relname IS NOT NULL),
+           array_agg(c.schema_name) FILTER (WHERE c.schema_name IS NOT NULL),
+           bool_or(c.object_type = 'schema')
+      INTO objs, rels, schemas, schema_cmd
+      FROM pg_event_trigger_ddl_commands() c
+      LEFT JOIN pg_class r ON c.classid = 'pg_catalog.pg_class'::regclass AND r.oid = c.objid;
+    IF objs IS NULL THEN
+        RETURN;
+    END IF;
+    PERFORM cmodel.touched_namespaces(objs, rels, schemas, schema_cmd, '{}');
 END;
 $$;
 COMMENT ON FUNCTION cmodel.namespace_ddl_end() IS
@@ -551,15 +594,22 @@ DECLARE
     objs oid[];
     rels text[];
     schemas text[];
+    schema_cmd boolean;
+    index_schemas text[];
 BEGIN
-    SELECT array_agg(d.objid), array_agg(d.object_name) FILTER (WHERE d.object_name IS NOT NULL),
-           array_agg(COALESCE(d.schema_name, d.object_name)) FILTER (WHERE d.schema_name IS NOT NULL OR d.object_type = 'schema')
-      INTO objs, rels, schemas
-      FROM pg_event_trigger_dropped_objects() d;
-    IF objs IS NULL OR NOT EXISTS (SELECT 1 FROM cmodel.reg_namespace) THEN
+    IF NOT EXISTS (SELECT 1 FROM cmodel.reg_namespace) THEN
         RETURN;
     END IF;
-    PERFORM cmodel.touched_namespaces(objs, rels, schemas);
+    SELECT array_agg(d.objid), array_agg(d.object_name) FILTER (WHERE d.object_name IS NOT NULL),
+           array_agg(COALESCE(d.schema_name, d.object_name)) FILTER (WHERE d.schema_name IS NOT NULL OR d.object_type = 'schema'),
+           bool_or(d.object_type = 'schema'),
+           array_agg(d.schema_name) FILTER (WHERE d.object_type = 'index')
+      INTO objs, rels, schemas, schema_cmd, index_schemas
+      FROM pg_event_trigger_dropped_objects() d;
+    IF objs IS NULL THEN
+        RETURN;
+    END IF;
+    PERFORM cmodel.touched_namespaces(objs, rels, schemas, schema_cmd, COALESCE(index_schemas, '{}'));
 END;
 $$;
 COMMENT ON FUNCTION cmodel.namespace_sql_drop() IS
@@ -585,7 +635,7 @@ REVOKE ALL ON FUNCTION @extschema@.cmodel_register_model(text, jsonb) FROM PUBLI
 REVOKE ALL ON FUNCTION @extschema@.cmodel_register_models(text, jsonb, text) FROM PUBLIC;
 
 /* Internal: only the event triggers call these. */
-REVOKE ALL ON FUNCTION cmodel.touched_namespaces(pg_catalog.oid[], pg_catalog.text[], pg_catalog.text[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION cmodel.touched_namespaces(pg_catalog.oid[], pg_catalog.text[], pg_catalog.text[], boolean, pg_catalog.text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION cmodel.namespace_ddl_end() FROM PUBLIC;
 REVOKE ALL ON FUNCTION cmodel.namespace_sql_drop() FROM PUBLIC;
 

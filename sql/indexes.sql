@@ -121,6 +121,17 @@ SELECT * FROM cmodel_register_model('idx_ns', '{"name": "Bad", "fields": [
 SELECT * FROM cmodel_register_model('idx_ns', '{"name": "Bad", "fields": [
   {"name": "n", "type": "IntegerField"}],
   "meta": {"indexes": [{"fields": ["n"], "name": "c", "condition": {"n": true}}]}}');
+-- error: a GIN index has no column order
+SELECT * FROM cmodel_register_model('idx_ns', '{"name": "Bad", "fields": [
+  {"name": "j", "type": "JSONField"}],
+  "meta": {"indexes": [{"type": "GinIndex", "fields": ["-j"], "name": "g"}]}}');
+-- error: a model whose table name is another new table's key index name
+SELECT * FROM cmodel_register_models('idx_ns', '[{"name": "Pk"}, {"name": "Pk_pkey"}]');
+-- conditions on the key, and JSON null (Django: JSONField=None matches JSON null)
+SELECT statement FROM cmodel_plan_model('idx_ns', '{"name": "KeyCond", "fields": [
+  {"name": "n", "type": "IntegerField"}, {"name": "j", "type": "JSONField"}],
+  "meta": {"indexes": [{"fields": ["n"], "name": "c", "condition": {"dbid__gt": 100, "j": null}}]}}')
+ WHERE statement LIKE 'CREATE INDEX%';
 -- a JSONField condition compares JSON values
 SELECT statement FROM cmodel_plan_model('idx_ns', '{"name": "JsonCond", "fields": [
   {"name": "n", "type": "IntegerField"}, {"name": "j", "type": "JSONField"}],

@@ -3,6 +3,7 @@
 -- model, DDL from any client) invalidates it.
 CREATE EXTENSION cmodel;
 \set VERBOSITY default
+\set SHOW_CONTEXT never
 CREATE TABLE public.cache_staff (dbid bigint PRIMARY KEY, id text);
 SELECT cmodel_register_core_model('CacheStaff', 'public.cache_staff', 'dbid');
 
@@ -78,6 +79,22 @@ SELECT c.relname, c.oid = ANY (e.extconfig) AS dumped
    AND c.relname IN ('reg_applied', 'reg_model')
  ORDER BY c.relname COLLATE "C";
 
+-- moving a core model to another table keeps its relations pointing at it,
+-- and is refused when relation columns would need another type
+CREATE TABLE public.cache_staff2 (dbid bigint PRIMARY KEY);
+SELECT cmodel_register_core_model('CacheStaff', 'public.cache_staff2', 'dbid');
+SELECT model, field, target_table FROM cmodel.relations WHERE namespace = 'cache_ns' AND NOT retired;
+CREATE TABLE public.cache_staff3 (dbid uuid PRIMARY KEY);
+-- error: Note.author stores bigint
+SELECT cmodel_register_core_model('CacheStaff', 'public.cache_staff3', 'dbid');
+-- a retired index swapped for an impostor is not revived
+SELECT action, object FROM cmodel_register_model('cache_ns', '{"name": "Tag", "fields": [{"name": "label", "type": "TextField"}], "meta": {"indexes": [{"fields": ["label"], "name": "lab"}]}}');
+SELECT action, object FROM cmodel_register_model('cache_ns', '{"name": "Tag", "fields": [{"name": "label", "type": "TextField"}]}');
+DROP INDEX cache_ns.cache_ns_tag_lab;
+CREATE UNIQUE INDEX cache_ns_tag_lab ON cache_ns.tag (label);
+-- error: the index to revive is not the registered one
+SELECT action, object FROM cmodel_register_model('cache_ns', '{"name": "Tag", "fields": [{"name": "label", "type": "TextField"}], "meta": {"indexes": [{"fields": ["label"], "name": "lab"}]}}');
+
 -- renaming the namespace schema away is noticed
 ALTER SCHEMA cache_ns RENAME TO cache_ns_moved;
 SELECT action, object FROM cmodel_register_model('cache_ns', :'note');
@@ -86,5 +103,5 @@ SET client_min_messages = warning;
 DROP EXTENSION cmodel;
 DROP SCHEMA cache_ns CASCADE;
 DROP SCHEMA cache_ns_moved CASCADE;
-DROP TABLE public.cache_staff;
+DROP TABLE public.cache_staff, public.cache_staff2, public.cache_staff3;
 RESET client_min_messages;

@@ -2,6 +2,7 @@
 -- read the registry and plan, and lets only granted roles register.
 CREATE EXTENSION cmodel;
 \set VERBOSITY default
+\set SHOW_CONTEXT never
 CREATE ROLE regress_cm_app LOGIN;
 CREATE ROLE regress_cm_deployer LOGIN;
 GRANT CREATE ON SCHEMA public TO regress_cm_app;
@@ -42,8 +43,36 @@ RESET search_path;
 SELECT format_type(atttypid, atttypmod) AS column_type FROM pg_attribute
  WHERE attrelid = 'priv_ns.typed'::regclass AND attname = 't';
 
+-- a deployer cannot make cmodel adopt a schema it does not own, nor one
+-- holding core tables; the owner can
+CREATE SCHEMA priv_platform;
+CREATE TABLE priv_platform.staff (dbid bigint PRIMARY KEY, email text);
+SELECT cmodel_register_core_model('PrivStaff', 'priv_platform.staff', 'dbid');
+CREATE SCHEMA priv_other;
+CREATE SCHEMA priv_mine AUTHORIZATION regress_cm_deployer;
+GRANT EXECUTE ON FUNCTION cmodel_register_models(text, text, text) TO regress_cm_deployer;
+SET ROLE regress_cm_deployer;
+-- error: holds a core table
+SELECT * FROM cmodel_register_model('priv_platform', '{"name": "Staff", "fields": [{"name": "email", "type": "TextField"}]}');
+-- error: owned by someone else
+SELECT * FROM cmodel_register_model('priv_other', '{"name": "Thing", "fields": []}');
+-- its own schema may be adopted, but not a table keyed by a domain whose
+-- checks would run with cmodel's rights
+CREATE FUNCTION priv_mine.pwn(bigint) RETURNS boolean LANGUAGE sql AS 'SELECT true';
+CREATE DOMAIN priv_mine.evil AS bigint CHECK (priv_mine.pwn(VALUE));
+CREATE TABLE priv_mine.t (dbid priv_mine.evil PRIMARY KEY);
+-- error: the key type is not adopted
+SELECT * FROM cmodel_register_models('priv_mine', '[{"name": "T", "fields": []},
+  {"name": "U", "fields": [{"name": "t", "type": "ForeignKey", "to": "T", "on_delete": "CASCADE", "default": 2}]}]');
+SELECT action, object FROM cmodel_register_model('priv_mine', '{"name": "Fresh", "fields": []}');
+RESET ROLE;
+-- error: a core model keyed by a type that is not built in
+CREATE TABLE priv_other.evil_core (dbid priv_mine.evil PRIMARY KEY);
+SELECT cmodel_register_core_model('Evil', 'priv_other.evil_core', 'dbid');
+
 SET client_min_messages = warning;
 DROP EXTENSION cmodel;
+DROP SCHEMA priv_platform, priv_other, priv_mine CASCADE;
 DROP SCHEMA priv_ns CASCADE;
 DROP SCHEMA priv_evil CASCADE;
 REVOKE CREATE ON SCHEMA public FROM regress_cm_app;

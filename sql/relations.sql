@@ -4,6 +4,7 @@
 --
 CREATE EXTENSION cmodel;
 \set VERBOSITY default
+\set SHOW_CONTEXT never
 
 -- core tables: bigint, integer and uuid keys, and a unique non-key column
 CREATE TABLE public.rel_staff (

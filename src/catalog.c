@@ -20,6 +20,7 @@
 #include "catalog/pg_type.h"
 #include "common/md5.h"
 #include "executor/spi.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 
 #include "cmodel.h"
@@ -114,43 +115,6 @@ col_bool(int row, int col)
 	return !isnull && DatumGetBool(d);
 }
 
-/* Split "{a,b}"-free output: columns come as a JSON array text. */
-static int
-json_names(CmArena *arena, const char *json, char ***out, bool **flags, const char *flagjson)
-{
-	/* the queries build arrays with one name per line, see below */
-	int			n = 0;
-	const char *p;
-	char	  **names;
-
-	if (json == NULL || *json == '\0')
-	{
-		*out = NULL;
-		return 0;
-	}
-	for (p = json; *p; p++)
-		n += *p == '\n';
-	n++;
-	names = cm_alloc(arena, sizeof(char *) * n);
-	*flags = cm_alloc(arena, sizeof(bool) * n);
-	n = 0;
-	p = json;
-	for (;;)
-	{
-		const char *e = strchr(p, '\n');
-		size_t		len = e ? (size_t) (e - p) : strlen(p);
-
-		names[n] = len == 1 && p[0] == '\x01' ? NULL : cm_strndup(arena, p, len);
-		(*flags)[n] = flagjson && flagjson[n] == 't';
-		n++;
-		if (!e)
-			break;
-		p = e + 1;
-	}
-	*out = names;
-	return n;
-}
-
 /* ------------------------------------------------------------------------
  * Snapshot
  * ------------------------------------------------------------------------
@@ -167,7 +131,8 @@ load_cores(CmArena *arena, CmSnapshot *snap, bool ro)
 		"       pg_catalog.format_type(a.atttypid, a.atttypmod),"
 		"       EXISTS (SELECT 1 FROM pg_catalog.pg_index i"
 		"                WHERE i.indrelid = t.oid AND i.indisunique AND i.indnkeyatts = 1"
-		"                  AND i.indkey[0] = a.attnum AND i.indpred IS NULL AND i.indexprs IS NULL)"
+		"                  AND i.indkey[0] = a.attnum AND i.indpred IS NULL AND i.indexprs IS NULL),"
+		"       a.atttypid >= 16384"
 		"  FROM cmodel.reg_core_model c"
 		"  JOIN pg_catalog.pg_class t ON t.oid = c.tbl"
 		"  JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
@@ -194,6 +159,7 @@ load_cores(CmArena *arena, CmSnapshot *snap, bool ro)
 		c->columns[i].name = col_text(arena, r, 5);
 		c->columns[i].type = col_text(arena, r, 6);
 		c->columns[i].unique = col_bool(r, 7);
+		c->columns[i].user_type = col_bool(r, 8);
 	}
 	snap->ncores = ncores;
 }
@@ -304,9 +270,14 @@ load_schema(CmArena *arena, CmSnapshot *snap, bool ro)
 	}
 	snap->ntables = ntables;
 
-	/* key columns one per line ("\x01" for an expression), DESC flags as t/f */
+	/*
+	 * Key columns as a JSON array (null for an expression), DESC flags as a
+	 * t/f string, and whether anything beyond columns, order, uniqueness and
+	 * method is set: a non-default operator class or collation, NULLS order,
+	 * INCLUDE columns, NULLS NOT DISTINCT or expressions.
+	 */
 	exec_text("SELECT ic.relname, tc.relname, i.indisunique, am.amname,"
-			  "       (SELECT pg_catalog.string_agg(COALESCE(a.attname::pg_catalog.text, E'\\x01'), E'\\n' ORDER BY k.ord)"
+			  "       (SELECT pg_catalog.json_agg(a.attname ORDER BY k.ord)::pg_catalog.text"
 			  "          FROM pg_catalog.unnest(i.indkey::pg_catalog.int2[]) WITH ORDINALITY k(attnum, ord)"
 			  "          LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
 			  "         WHERE k.ord <= i.indnkeyatts),"
@@ -314,9 +285,16 @@ load_schema(CmArena *arena, CmSnapshot *snap, bool ro)
 			  "          FROM pg_catalog.unnest(i.indoption::pg_catalog.int2[]) WITH ORDINALITY o(opt, ord)"
 			  "         WHERE o.ord <= i.indnkeyatts),"
 			  "       i.indpred IS NOT NULL,"
-			  "       EXISTS (SELECT 1 FROM pg_catalog.unnest(i.indclass::pg_catalog.oid[]) WITH ORDINALITY k(opc, ord)"
-			  "                 JOIN pg_catalog.pg_opclass oc ON oc.oid = k.opc"
-			  "                WHERE k.ord <= i.indnkeyatts AND NOT oc.opcdefault)"
+			  "       i.indexprs IS NOT NULL OR i.indnatts <> i.indnkeyatts OR i.indnullsnotdistinct"
+			  "       OR EXISTS (SELECT 1 FROM pg_catalog.unnest(i.indclass::pg_catalog.oid[]) WITH ORDINALITY k(opc, ord)"
+			  "                    JOIN pg_catalog.pg_opclass oc ON oc.oid = k.opc"
+			  "                   WHERE k.ord <= i.indnkeyatts AND NOT oc.opcdefault)"
+			  "       OR EXISTS (SELECT 1 FROM pg_catalog.unnest(i.indoption::pg_catalog.int2[]) o(opt)"
+			  "                   WHERE ((o.opt & 1) <> 0) <> ((o.opt & 2) <> 0))"
+			  "       OR EXISTS (SELECT 1 FROM ROWS FROM (pg_catalog.unnest(i.indkey::pg_catalog.int2[]), pg_catalog.unnest(i.indcollation::pg_catalog.oid[])) k(attnum, coll)"
+			  "                    JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
+			  "                   WHERE k.coll <> a.attcollation),"
+			  "       i.indisvalid AND i.indisready"
 			  "  FROM pg_catalog.pg_index i"
 			  "  JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
 			  "  JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid"
@@ -328,15 +306,20 @@ load_schema(CmArena *arena, CmSnapshot *snap, bool ro)
 	for (r = 0; r < snap->npgindexes; r++)
 	{
 		CmIndexState *s = &snap->pgindexes[r];
+		char	   *flags = col_text(arena, r, 6);
+		int			k;
 
 		s->name = col_text(arena, r, 1);
 		s->table = col_text(arena, r, 2);
 		s->unique = col_bool(r, 3);
 		s->method = col_text(arena, r, 4);
-		s->ncolumns = json_names(arena, col_text(arena, r, 5), &s->columns, &s->desc,
-								 col_text(arena, r, 6));
+		s->ncolumns = cm_json_scalars(arena, col_text(arena, r, 5), &s->columns);
+		s->desc = cm_alloc(arena, sizeof(bool) * (s->ncolumns + 1));
+		for (k = 0; flags && k < s->ncolumns && flags[k]; k++)
+			s->desc[k] = flags[k] == 't';
 		s->partial = col_bool(r, 7);
-		s->custom_opclass = col_bool(r, 8);
+		s->nondefault = col_bool(r, 8);
+		s->valid = col_bool(r, 9);
 	}
 }
 
@@ -353,8 +336,8 @@ cmodel_load_snapshot(CmArena *arena, const char *ns, CmSnapshot *snap, bool for_
 
 	memset(snap, 0, sizeof(*snap));
 	snap->namespace = cm_strdup(arena, ns);
+	load_registry(arena, snap, ro);	/* first: takes the namespace row lock */
 	load_cores(arena, snap, ro);
-	load_registry(arena, snap, ro);
 	load_schema(arena, snap, ro);
 }
 
@@ -620,4 +603,41 @@ cmodel_models_hash(CmArena *arena, const char *json)
 
 	exec_text("SELECT pg_catalog.md5($1::pg_catalog.jsonb::pg_catalog.text)", 1, args, true);
 	return col_text(arena, 0, 1);
+}
+
+/*
+ * May the calling role make cmodel adopt an existing schema that is not yet
+ * a namespace?  Only its owner or a superuser may, and never a schema that
+ * holds a core model's table: adoption lets cmodel extend the schema's
+ * tables with its own privileges.
+ */
+void
+cmodel_check_adoptable(const char *ns, Oid caller)
+{
+	const char *args[1] = {ns};
+	Oid			owner;
+	bool		isnull;
+	bool		has_core;
+
+	exec_text("SELECT n.nspowner,"
+			  "       EXISTS (SELECT 1 FROM cmodel.reg_core_model c"
+			  "                 JOIN pg_catalog.pg_class t ON t.oid = c.tbl"
+			  "                WHERE t.relnamespace = n.oid)"
+			  "  FROM pg_catalog.pg_namespace n WHERE n.nspname = $1", 1, args, true);
+	if (SPI_processed == 0)
+		return;
+	owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	has_core = col_bool(0, 2);
+	if (has_core)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_SCHEMA_NAME),
+				 errmsg("schema \"%s\" holds core model tables and cannot become a namespace", ns),
+				 errdetail("A namespace's tables are extended by plugin registrations; the platform's own tables must not be."),
+				 errhint("Choose another namespace name.")));
+	if (owner != caller && !superuser_arg(caller))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("schema \"%s\" exists and is not a namespace: only its owner or a superuser may adopt it", ns),
+				 errdetail("Adopting an existing schema lets cmodel extend its tables with the extension owner's privileges."),
+				 errhint("Ask the schema's owner or a superuser to register it first, or choose another namespace name.")));
 }

@@ -271,6 +271,7 @@ typedef struct CmColumn
 	char	   *name;
 	char	   *type;			/* format_type() text */
 	bool		unique;			/* has a single-column unique index */
+	bool		user_type;		/* of a type that is not built in */
 } CmColumn;
 
 typedef struct CmCoreModel
@@ -301,7 +302,8 @@ typedef struct CmIndexState
 	char	  **columns;		/* NULL entry for expression columns */
 	bool	   *desc;
 	bool		partial;
-	bool		custom_opclass; /* some key column has a non-default opclass */
+	bool		nondefault;		/* opclass, collation, NULLS order, INCLUDE, ... */
+	bool		valid;			/* indisvalid and indisready */
 } CmIndexState;
 
 typedef struct CmRegModel

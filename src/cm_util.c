@@ -395,9 +395,12 @@ cm_model_error(CmError *err, CmArena *arena, CmErrorKind kind,
 	if (path && *path)
 		return cm_set_error(err, arena, kind, detail, hint,
 							"model \"%s\" (at %s%s): %s", mname, prefix, path, msg);
+	/* the batch prefix alone, "[2].", names the descriptor as "[2]" */
 	return cm_set_error(err, arena, kind, detail, hint,
-						"model \"%s\"%s%s%s: %s", mname,
-						*prefix ? " (at " : "", prefix, *prefix ? ")" : "", msg);
+						"model \"%s\"%s%.*s%s: %s", mname,
+						*prefix ? " (at " : "",
+						(int) (strlen(prefix) - (*prefix && prefix[strlen(prefix) - 1] == '.')),
+						prefix, *prefix ? ")" : "", msg);
 }
 
 /* ASCII identifier: [A-Za-z_][A-Za-z0-9_]*, at most 63 bytes. */

@@ -28,6 +28,7 @@ extern char *cmodel_call_hash(const char *ns, bool is_array, const char *plugin,
 extern bool cmodel_cached_noop(const char *ns, const char *call_hash,
 							   const char *plugin, char **plugin_hash);
 extern void cmodel_record_applied(const char *ns, const char *call_hash, bool changed);
+extern void cmodel_check_adoptable(const char *ns, Oid caller);
 extern char *cmodel_models_hash(CmArena *arena, const char *json);
 
 /* register.c */

@@ -161,7 +161,10 @@ render_condition(VCtx *v, CmBuf *b, CmIndex *ix)
 
 		cm_buf_puts(b, i ? " AND " : "");
 		v->env->quote_ident(b, c->column);
-		if (c->lookup == CM_LK_ISNULL || (c->lookup == CM_LK_EXACT && strcmp(c->value_json, "null") == 0))
+		if (c->lookup == CM_LK_EXACT && strcmp(c->value_json, "null") == 0 &&
+			strcmp(c->column_type, "jsonb") == 0)
+			cm_buf_puts(b, " = 'null'::jsonb");	/* Django: JSONField=None is JSON null */
+		else if (c->lookup == CM_LK_ISNULL || (c->lookup == CM_LK_EXACT && strcmp(c->value_json, "null") == 0))
 			cm_buf_puts(b, (c->lookup == CM_LK_EXACT || strcmp(c->value_json, "true") == 0) ?
 						" IS NULL" : " IS NOT NULL");
 		else if (c->lookup == CM_LK_IN)
@@ -264,6 +267,10 @@ resolve_index(VCtx *v, CmModel *m, CmIndex *ix)
 	int			i;
 	const char *suffix = ix->kind == CM_IDX_GIN ? "gin" : ix->kind == CM_IDX_UNIQUE ? "uniq" : "idx";
 
+	if (ix->nfields > 32)
+		return cm_model_error(v->err, v->a, CM_ERR_INVALID, m, NULL, ix->path,
+							  "PostgreSQL indexes hold at most 32 columns.",
+							  "Index fewer fields.", "index has %d fields", ix->nfields);
 	ix->columns = cm_alloc(v->a, sizeof(char *) * ix->nfields);
 	for (i = 0; i < ix->nfields; i++)
 	{
@@ -277,6 +284,10 @@ resolve_index(VCtx *v, CmModel *m, CmIndex *ix)
 			return cm_model_error(v->err, v->a, CM_ERR_UNDEFINED, m, NULL, path,
 								  "Index and constraint fields are Django field names of this model (a ManyToManyField has no column).",
 								  "Correct the field name.", "field \"%s\" does not exist", ix->fields[i]);
+		if (ix->kind == CM_IDX_GIN && ix->desc[i])
+			return cm_model_error(v->err, v->a, CM_ERR_INVALID, m, NULL, path,
+								  "A GIN index has no column order.",
+								  "Remove the leading \"-\".", "descending field \"%s\" in a GinIndex", ix->fields[i]);
 		if (ix->kind == CM_IDX_GIN && (f == NULL || f->type != CM_F_JSON))
 			return cm_model_error(v->err, v->a, CM_ERR_INVALID, m, NULL, path,
 								  "A GinIndex is supported only on JSONField columns.",
@@ -294,6 +305,13 @@ resolve_index(VCtx *v, CmModel *m, CmIndex *ix)
 		CmCond	   *c = &ix->conds[i];
 		CmField    *f = index_field(m, c->field, (const char **) &c->column);
 
+		if (f == NULL && m->pk_field == NULL &&
+			(strcmp(c->field, "dbid") == 0 || strcmp(c->field, "pk") == 0))
+		{
+			c->column = "dbid";
+			c->column_type = m->pk_type;
+			continue;
+		}
 		if (f == NULL)
 			return cm_model_error(v->err, v->a, CM_ERR_UNDEFINED, m, NULL,
 								  cm_printf(v->a, "%s.condition.%s", ix->path, c->key),

@@ -168,7 +168,7 @@ claim_name(PlanCtx *c, CmModel *m, const char *name, const char *path)
 			return cm_model_error(c->err, c->a, CM_ERR_DUPLICATE, m, NULL, path,
 								  cm_printf(c->a, "Relation name \"%s\" would be created twice in namespace \"%s\" (also by model \"%s\").",
 											name, c->snap->namespace, c->name_owner[i]->name),
-								  "Rename the index or constraint.",
+								  "Rename the model, index or constraint.",
 								  "relation name \"%s\" collides", name);
 	if (c->nnames == c->capnames)
 	{
@@ -207,7 +207,7 @@ same_structure(const CmIndexState *s, const CmIndex *ix, const char *table, bool
 
 	if (strcmp(s->table, table) != 0 || s->unique != (ix->kind == CM_IDX_UNIQUE) ||
 		strcmp(s->method, ix->kind == CM_IDX_GIN ? "gin" : "btree") != 0 ||
-		s->ncolumns != ix->nfields || !partial_ok || s->custom_opclass)
+		s->ncolumns != ix->nfields || !partial_ok || s->nondefault || !s->valid)
 		return false;
 	for (i = 0; i < s->ncolumns; i++)
 		if (s->columns[i] == NULL || strcmp(s->columns[i], ix->columns[i]) != 0 ||
@@ -350,9 +350,10 @@ plan_indexes(PlanCtx *c, CmModel *m, CmRegModel *reg)
 								  "Indexes are never altered: give the changed index or constraint a new name; the old one will be kept and ignored.",
 								  "definition of index \"%s\" cannot change",
 								  ix->base_name);
-		if (st && ri && !ri->retired && !same_structure(st, ix, m->table, true))
+		if (st && ri && !same_structure(st, ix, m->table, true))
 			return cm_model_error(c->err, c->a, CM_ERR_NOT_ALLOWED, m, NULL, ix->path,
-								  cm_printf(c->a, "Index \"%s\" in the database no longer has its registered definition: %s.",
+								  cm_printf(c->a, st->valid ? "Index \"%s\" in the database no longer has its registered definition: %s." :
+											"Index \"%s\" is invalid (a failed CREATE or DROP INDEX CONCURRENTLY); it should be: %s.",
 											ix->pg_name, ix->definition),
 								  "Restore the index (drop the impostor so cmodel recreates it), or give the index a new name.",
 								  "index \"%s\" was changed outside cmodel", ix->pg_name);
@@ -360,8 +361,8 @@ plan_indexes(PlanCtx *c, CmModel *m, CmRegModel *reg)
 		{
 			if (ri == NULL && !same_structure(st, ix, m->table, false))
 				return cm_model_error(c->err, c->a, CM_ERR_DUPLICATE, m, NULL, ix->path,
-									  (st->partial || st->custom_opclass) ?
-									  cm_printf(c->a, "An unregistered index named \"%s\" already exists in namespace \"%s\"; it is partial or uses a non-default operator class, so cmodel cannot verify that it matches.",
+									  (st->partial || st->nondefault || !st->valid) ?
+									  cm_printf(c->a, "An unregistered index named \"%s\" already exists in namespace \"%s\"; it is partial, invalid, or has options beyond columns and order (operator class, collation, NULLS, INCLUDE), so cmodel cannot adopt it.",
 												ix->pg_name, c->snap->namespace) :
 									  cm_printf(c->a, "An index named \"%s\" already exists in namespace \"%s\" with another definition.",
 												ix->pg_name, c->snap->namespace),
@@ -446,6 +447,13 @@ plan_model(PlanCtx *c, CmModel *m, int idx)
 								  cm_printf(c->a, "A relation named \"%s\" that is not a table already exists in namespace \"%s\".",
 											m->table, c->snap->namespace),
 								  "Rename the model.", "table name \"%s\" is taken", m->table);
+		/* the names PostgreSQL gives the key's index and identity sequence */
+		if (strlen(m->table) + 5 <= CM_MAX_IDENT &&
+			!claim_name(c, m, cm_printf(c->a, "%s_pkey", m->table), "name"))
+			return false;
+		if (m->pk_field == NULL && strlen(m->table) + 9 <= CM_MAX_IDENT &&
+			!claim_name(c, m, cm_printf(c->a, "%s_dbid_seq", m->table), "name"))
+			return false;
 		add_action(c, "create model", cm_printf(c->a, "%s.%s", c->snap->namespace, m->table),
 				   create_table_sql(c, m), m);
 	}

@@ -18,6 +18,7 @@
  */
 #include "postgres.h"
 
+#include "access/transam.h"
 #include "access/xact.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -190,6 +191,9 @@ value_error(const char *value, const char *type)
 
 	in.value = value;
 	parseTypeString(type, &typid, &in.typmod, false);
+	/* input functions run with the extension owner's rights: built-in only */
+	if (typid >= FirstNormalObjectId)
+		return psprintf("values of type %s are not checked (it is not a built-in type)", type);
 	getTypeInputInfo(typid, &in.infunc, &in.ioparam);
 	edata = run_caught(parse_value, &in);
 	return edata ? edata->message : NULL;
@@ -412,6 +416,8 @@ plan_and_apply(FunctionCallInfo fcinfo, CmArena *arena, const char *ns,
 	if (apply)
 		lock_namespace(ns);
 	cmodel_load_snapshot(arena, ns, &snap, apply);
+	if (snap.schema_exists && !snap.namespace_registered)
+		cmodel_check_adoptable(ns, GetOuterUserId());
 	if (json == NULL)
 		ok = cm_plan(arena, &server_env, &snap, 0, NULL, NULL, &plan, &err);
 	else

@@ -430,6 +430,12 @@ relation_column(VCtx *v, CmModel *m, CmField *f, Target *t)
 								  "to_field must be unique in the target, so each row points at one parent.",
 								  "Use the key column or a column with a unique index.",
 								  "to_field \"%s\" is not unique in \"%s\"", f->to_field, t->core->name);
+		if (col->user_type)
+			return cm_model_error(v->err, v->a, CM_ERR_INVALID, m, f->name, path,
+								  cm_printf(v->a, "Column \"%s\" of core model \"%s\" is of type %s, which is not built in; relation columns copy the target's type.",
+											col->name, t->core->name, col->type),
+								  "Point the relation at a column of a built-in type.",
+								  "to_field \"%s\" has a type that is not built in", col->name);
 		f->target_column = col->name;
 		f->column_type = col->type;
 		return true;
@@ -541,8 +547,11 @@ model_key(VCtx *v, CmModel *m)
 			if (m->table == NULL || strcmp(t->name, m->table) != 0 ||
 				t->pk_column == NULL || strcmp(t->pk_column, "dbid") != 0)
 				continue;
+			/* only the SDK's integer keys: a domain would run its owner's code */
 			for (j = 0; j < t->ncolumns; j++)
-				if (strcmp(t->columns[j].name, "dbid") == 0)
+				if (strcmp(t->columns[j].name, "dbid") == 0 &&
+					(strcmp(t->columns[j].type, "integer") == 0 ||
+					 strcmp(t->columns[j].type, "bigint") == 0))
 					m->pk_type = t->columns[j].type;
 		}
 		return true;
@@ -603,6 +612,11 @@ resolve_fields(VCtx *v, CmModel *m)
 
 	if (!model_key(v, m))
 		return false;
+	if (m->nall_fields > 1599)
+		return cm_model_error(v->err, v->a, CM_ERR_INVALID, m, NULL, "fields",
+							  cm_printf(v->a, "The model has %d fields; a PostgreSQL table holds at most 1600 columns, one of them the key.",
+										m->nall_fields),
+							  "Split the model.", "too many fields");
 	for (i = 0; i < m->nall_fields; i++)
 	{
 		CmField    *f = m->all_fields[i];

@@ -152,6 +152,7 @@ cm_test_applied_snapshot(CmArena *a, const CmSnapshot *before, const CmPlan *pla
 			st->columns = ix->columns;
 			st->desc = ix->desc;
 			st->partial = ix->nconds > 0;
+			st->valid = true;
 			s->relnames[s->nrelnames++] = ix->pg_name;
 		}
 	}
