@@ -7,6 +7,10 @@ COMMENT ON SCHEMA cmodel IS 'cmodel registry: namespaces, models, fields, relati
 
 /* ------------------------------------------------------------------------
  * Registry tables
+ *
+ * No foreign keys between them: they are extension configuration tables,
+ * whose rows pg_restore -j loads concurrently, and registration keeps them
+ * consistent itself (every write happens in one registration transaction).
  * ------------------------------------------------------------------------
  */
 CREATE TABLE cmodel.reg_namespace (
@@ -25,7 +29,7 @@ CREATE TABLE cmodel.reg_core_model (
 COMMENT ON TABLE cmodel.reg_core_model IS 'Platform tables that plugin models may relate to';
 
 CREATE TABLE cmodel.reg_model (
-    namespace text NOT NULL REFERENCES cmodel.reg_namespace (namespace),
+    namespace text NOT NULL,
     name text NOT NULL,
     kind text NOT NULL CHECK (kind IN ('model', 'proxy', 'abstract')),
     app_label text NOT NULL,
@@ -50,8 +54,7 @@ CREATE TABLE cmodel.reg_field (
     column_type text,
     options jsonb NOT NULL,
     retired boolean NOT NULL DEFAULT false,
-    PRIMARY KEY (namespace, model, name),
-    FOREIGN KEY (namespace, model) REFERENCES cmodel.reg_model (namespace, name)
+    PRIMARY KEY (namespace, model, name)
 );
 COMMENT ON TABLE cmodel.reg_field IS 'Fields of registered models; options hold default, auto_now, max_length and the rest';
 
@@ -68,8 +71,7 @@ CREATE TABLE cmodel.reg_relation (
     related_name text,
     through text,
     retired boolean NOT NULL DEFAULT false,
-    PRIMARY KEY (namespace, model, field),
-    FOREIGN KEY (namespace, model) REFERENCES cmodel.reg_model (namespace, name)
+    PRIMARY KEY (namespace, model, field)
 );
 COMMENT ON TABLE cmodel.reg_relation IS 'ForeignKey, OneToOneField and ManyToManyField relations of registered models';
 
@@ -83,13 +85,12 @@ CREATE TABLE cmodel.reg_index (
     columns text[] NOT NULL,
     definition text NOT NULL,
     retired boolean NOT NULL DEFAULT false,
-    PRIMARY KEY (namespace, index_name),
-    FOREIGN KEY (namespace, model) REFERENCES cmodel.reg_model (namespace, name)
+    PRIMARY KEY (namespace, index_name)
 );
 COMMENT ON TABLE cmodel.reg_index IS 'Indexes and unique constraints of registered models, with their canonical definitions';
 
 CREATE TABLE cmodel.reg_plugin (
-    namespace text NOT NULL REFERENCES cmodel.reg_namespace (namespace),
+    namespace text NOT NULL,
     plugin text NOT NULL,
     models_hash text NOT NULL,
     updated_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
