@@ -555,37 +555,7 @@ $$;
 COMMENT ON FUNCTION cmodel.touched_namespaces(pg_catalog.oid[], pg_catalog.text[], pg_catalog.text[], boolean, pg_catalog.text[]) IS
 'Move the generation of every namespace the given DDL touched';
 
-CREATE FUNCTION cmodel.namespace_ddl_end()
-RETURNS event_trigger
-LANGUAGE plpgsql
-SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    objs oid[];
-    rels text[];
-    schemas text[];
-    schema_cmd boolean;
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM cmodel.reg_namespace) THEN
-        RETURN;
-    END IF;
-    SELECT array_agg(c.objid), array_agg(r.relname::text) FILTER (WHERE r.relname IS NOT NULL),
-           array_agg(c.schema_name) FILTER (WHERE c.schema_name IS NOT NULL),
-           bool_or(c.object_type = 'schema')
-      INTO objs, rels, schemas, schema_cmd
-      FROM pg_event_trigger_ddl_commands() c
-      LEFT JOIN pg_class r ON c.classid = 'pg_catalog.pg_class'::regclass AND r.oid = c.objid;
-    IF objs IS NULL THEN
-        RETURN;
-    END IF;
-    PERFORM cmodel.touched_namespaces(objs, rels, schemas, schema_cmd, '{}');
-END;
-$$;
-COMMENT ON FUNCTION cmodel.namespace_ddl_end() IS
-'Event trigger: a DDL command touched a namespace or a core table; invalidate the no-op cache';
-
-CREATE FUNCTION cmodel.namespace_sql_drop()
+CREATE FUNCTION cmodel.namespace_changed()
 RETURNS event_trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
@@ -601,25 +571,34 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM cmodel.reg_namespace) THEN
         RETURN;
     END IF;
-    SELECT array_agg(d.objid), array_agg(d.object_name) FILTER (WHERE d.object_name IS NOT NULL),
-           array_agg(COALESCE(d.schema_name, d.object_name)) FILTER (WHERE d.schema_name IS NOT NULL OR d.object_type = 'schema'),
-           bool_or(d.object_type = 'schema'),
-           array_agg(d.schema_name) FILTER (WHERE d.object_type = 'index')
-      INTO objs, rels, schemas, schema_cmd, index_schemas
-      FROM pg_event_trigger_dropped_objects() d;
+    IF TG_EVENT = 'sql_drop' THEN
+        SELECT array_agg(d.objid), array_agg(d.object_name) FILTER (WHERE d.object_name IS NOT NULL),
+               array_agg(COALESCE(d.schema_name, d.object_name)) FILTER (WHERE d.schema_name IS NOT NULL OR d.object_type = 'schema'),
+               bool_or(d.object_type = 'schema'),
+               array_agg(d.schema_name) FILTER (WHERE d.object_type = 'index')
+          INTO objs, rels, schemas, schema_cmd, index_schemas
+          FROM pg_event_trigger_dropped_objects() d;
+    ELSE
+        SELECT array_agg(c.objid), array_agg(r.relname::text) FILTER (WHERE r.relname IS NOT NULL),
+               array_agg(c.schema_name) FILTER (WHERE c.schema_name IS NOT NULL),
+               bool_or(c.object_type = 'schema')
+          INTO objs, rels, schemas, schema_cmd
+          FROM pg_event_trigger_ddl_commands() c
+          LEFT JOIN pg_class r ON c.classid = 'pg_catalog.pg_class'::regclass AND r.oid = c.objid;
+    END IF;
     IF objs IS NULL THEN
         RETURN;
     END IF;
     PERFORM cmodel.touched_namespaces(objs, rels, schemas, schema_cmd, COALESCE(index_schemas, '{}'));
 END;
 $$;
-COMMENT ON FUNCTION cmodel.namespace_sql_drop() IS
-'Event trigger: a drop reached a namespace or a core table; invalidate the no-op cache';
+COMMENT ON FUNCTION cmodel.namespace_changed() IS
+'Event trigger (ddl_command_end, sql_drop): DDL touched a namespace or a core table; invalidate the no-op cache';
 
 CREATE EVENT TRIGGER cmodel_namespace_ddl_end ON ddl_command_end
-    EXECUTE FUNCTION cmodel.namespace_ddl_end();
+    EXECUTE FUNCTION cmodel.namespace_changed();
 CREATE EVENT TRIGGER cmodel_namespace_sql_drop ON sql_drop
-    EXECUTE FUNCTION cmodel.namespace_sql_drop();
+    EXECUTE FUNCTION cmodel.namespace_changed();
 
 /*
  * Registration changes schemas and tables, and runs as the extension's owner
@@ -637,8 +616,7 @@ REVOKE ALL ON FUNCTION @extschema@.cmodel_register_models(text, jsonb, text) FRO
 
 /* Internal: only the event triggers call these. */
 REVOKE ALL ON FUNCTION cmodel.touched_namespaces(pg_catalog.oid[], pg_catalog.text[], pg_catalog.text[], boolean, pg_catalog.text[]) FROM PUBLIC;
-REVOKE ALL ON FUNCTION cmodel.namespace_ddl_end() FROM PUBLIC;
-REVOKE ALL ON FUNCTION cmodel.namespace_sql_drop() FROM PUBLIC;
+REVOKE ALL ON FUNCTION cmodel.namespace_changed() FROM PUBLIC;
 
 /*
  * The registry is metadata every role may read (the plan, describe and

@@ -398,6 +398,7 @@ extern bool cm_json_text_equal(const char *a, const char *b);
 extern char *cm_field_json_text(CmArena *arena, const CmField *f);
 extern char *cm_json_string_array(CmArena *arena, int n, char **items);
 extern int	cm_json_scalars(CmArena *arena, const char *json, char ***out);
+extern int	cm_json_elements(CmArena *arena, const char *json, char ***out);
 
 /* validate.c: resolve bases, relations, indexes; check every rule */
 extern bool cm_resolve(CmArena *arena, const CmEnv *env, const CmSnapshot *snap,

@@ -26,9 +26,7 @@ extern bool cm_model_error(CmError *err, CmArena *arena, CmErrorKind kind,
 			__attribute__((format(printf, 9, 10)));
 
 extern bool cm_is_identifier(const char *s);
-extern bool cm_is_text_type(CmFieldType t);
 extern const char *cm_column_type(CmArena *arena, const CmField *f);
-extern const char *cm_lookup_name(CmLookup lk);
 extern char *cm_lower_dup(CmArena *a, const char *s);
 
 /*

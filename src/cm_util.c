@@ -420,14 +420,6 @@ cm_is_identifier(const char *s)
 	return true;
 }
 
-/* Text-like fields: all map to text; max_length is only recorded. */
-bool
-cm_is_text_type(CmFieldType t)
-{
-	return t == CM_F_TEXT || t == CM_F_CHAR || t == CM_F_EMAIL ||
-		t == CM_F_URL || t == CM_F_SLUG;
-}
-
 /* Fields that point at another model. */
 bool
 cm_is_relation(CmFieldType t)

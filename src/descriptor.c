@@ -489,13 +489,6 @@ parse_field(PCtx *c, json_t *jf, int idx, CmField *f)
  */
 static const char *const lookup_names[] = {"exact", "gt", "gte", "lt", "lte", "isnull", "in"};
 
-/* Name of a lookup, for the normalized form and messages. */
-const char *
-cm_lookup_name(CmLookup lk)
-{
-	return lookup_names[lk];
-}
-
 static int
 cond_cmp(const void *a, const void *b)
 {

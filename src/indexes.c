@@ -68,80 +68,11 @@ render_value(VCtx *v, CmBuf *b, const char *json, const char *type)
 	}
 	if (is_string)
 	{
-		/* decode the JSON string: the core's parser already validated it */
-		CmBuf		s;
-		const char *p;
+		char	  **decoded;
 
-		cm_buf_init(&s, v->a);
-		for (p = json + 1; *p && *p != '"'; p++)
-		{
-			if (*p == '\\' && p[1])
-			{
-				p++;
-				switch (*p)
-				{
-					case 'n':
-						cm_buf_puts(&s, "\n");
-						break;
-					case 't':
-						cm_buf_puts(&s, "\t");
-						break;
-					case 'r':
-						cm_buf_puts(&s, "\r");
-						break;
-					case 'b':
-						cm_buf_puts(&s, "\b");
-						break;
-					case 'f':
-						cm_buf_puts(&s, "\f");
-						break;
-					case 'u':
-						{
-							unsigned int cp = 0;
-							int			k;
-
-							for (k = 1; k <= 4 && p[k]; k++)
-							{
-								char		h = p[k];
-
-								cp = cp * 16 + (unsigned int) (h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
-							}
-							p += 4;
-							if (cp >= 0xD800 && cp <= 0xDBFF && p[1] == '\\' && p[2] == 'u')
-							{
-								unsigned int lo = 0;
-
-								for (k = 3; k <= 6 && p[k]; k++)
-								{
-									char		h = p[k];
-
-									lo = lo * 16 + (unsigned int) (h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
-								}
-								cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-								p += 6;
-							}
-							if (cp < 0x80)
-								cm_buf_printf(&s, "%c", (char) cp);
-							else if (cp < 0x800)
-								cm_buf_printf(&s, "%c%c", (char) (0xC0 | (cp >> 6)), (char) (0x80 | (cp & 0x3F)));
-							else if (cp < 0x10000)
-								cm_buf_printf(&s, "%c%c%c", (char) (0xE0 | (cp >> 12)),
-											  (char) (0x80 | ((cp >> 6) & 0x3F)), (char) (0x80 | (cp & 0x3F)));
-							else
-								cm_buf_printf(&s, "%c%c%c%c", (char) (0xF0 | (cp >> 18)),
-											  (char) (0x80 | ((cp >> 12) & 0x3F)),
-											  (char) (0x80 | ((cp >> 6) & 0x3F)), (char) (0x80 | (cp & 0x3F)));
-							break;
-						}
-					default:
-						cm_buf_putn(&s, p, 1);
-						break;
-				}
-			}
-			else
-				cm_buf_putn(&s, p, 1);
-		}
-		v->env->quote_literal(b, s.data);
+		/* the JSON string's contents, as the parser decoded them */
+		cm_json_scalars(v->a, json, &decoded);
+		v->env->quote_literal(b, decoded[0]);
 	}
 	else
 		v->env->quote_literal(b, json);
@@ -169,35 +100,15 @@ render_condition(VCtx *v, CmBuf *b, CmIndex *ix)
 						" IS NULL" : " IS NOT NULL");
 		else if (c->lookup == CM_LK_IN)
 		{
-			/* split the compact array text on top-level commas */
-			const char *p = c->value_json + 1;
-			bool		first = true;
+			char	  **elems;
+			int			n = cm_json_elements(v->a, c->value_json, &elems);
+			int			k;
 
 			cm_buf_puts(b, " IN (");
-			while (*p && *p != ']')
+			for (k = 0; k < n; k++)
 			{
-				const char *start = p;
-				bool		in_str = false;
-
-				for (; *p; p++)
-				{
-					if (in_str)
-					{
-						if (*p == '\\' && p[1])
-							p++;
-						else if (*p == '"')
-							in_str = false;
-					}
-					else if (*p == '"')
-						in_str = true;
-					else if (*p == ',' || *p == ']')
-						break;
-				}
-				cm_buf_puts(b, first ? "" : ", ");
-				render_value(v, b, cm_strndup(v->a, start, (size_t) (p - start)), c->column_type);
-				first = false;
-				if (*p == ',')
-					p++;
+				cm_buf_puts(b, k ? ", " : "");
+				render_value(v, b, elems[k], c->column_type);
 			}
 			cm_buf_puts(b, ")");
 		}

@@ -308,3 +308,27 @@ cm_json_scalars(CmArena *arena, const char *json, char ***out)
 	json_decref(v);
 	return (int) n;
 }
+
+/*
+ * The elements of a JSON array as compact JSON texts (a non-array value is
+ * its own single element), so callers can look at each one's kind.
+ */
+int
+cm_json_elements(CmArena *arena, const char *json, char ***out)
+{
+	json_t	   *v = json_loads(json, JSON_DECODE_ANY, NULL);
+	size_t		n;
+	size_t		i;
+
+	if (v == NULL)
+	{
+		*out = NULL;
+		return 0;
+	}
+	n = json_is_array(v) ? json_array_size(v) : 1;
+	*out = cm_alloc(arena, sizeof(char *) * (n + 1));
+	for (i = 0; i < n; i++)
+		(*out)[i] = cm_json_dump(arena, json_is_array(v) ? json_array_get(v, i) : v);
+	json_decref(v);
+	return (int) n;
+}
