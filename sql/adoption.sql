@@ -150,6 +150,8 @@ SELECT dbid, label, level FROM adopt_ns.certification ORDER BY dbid;
 \d adopt_ns.certification
 
 -- Clean up.
+-- cleanup: namespaces are guarded, so dropping them takes break-glass
+SET cmodel.allow_destructive_ddl = on;
 SET client_min_messages = warning;
 DROP EXTENSION cmodel;
 DROP SCHEMA adopt_ns CASCADE;

@@ -260,6 +260,8 @@ SELECT action, object FROM cmodel_register_model('idx_ns', '{"name": "Pair", "fi
   "meta": {"unique_together": ["a", "b"], "index_together": ["b", "a"],
            "constraints": [{"type": "UniqueConstraint", "fields": ["a"], "name": "uq_a"}]}}');
 
+-- cleanup: namespaces are guarded, so dropping them takes break-glass
+SET cmodel.allow_destructive_ddl = on;
 DROP EXTENSION cmodel;
 SET client_min_messages TO warning;
 DROP SCHEMA idx_ns CASCADE;

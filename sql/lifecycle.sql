@@ -318,6 +318,8 @@ SELECT action, object FROM cmodel_register_model('lc_ns', '{"name": "Swap", "fie
 SELECT * FROM cmodel_register_model('lc_ns', '{"name": "Swap", "fields": [{"name": "b", "type": "ForeignKey", "to": "self", "on_delete": "CASCADE"}]}');
 
 -- Clean up.
+-- cleanup: namespaces are guarded, so dropping them takes break-glass
+SET cmodel.allow_destructive_ddl = on;
 SET client_min_messages = warning;
 DROP EXTENSION cmodel;
 DROP SCHEMA lc_ns CASCADE;

@@ -153,6 +153,8 @@ SELECT plugin FROM cmodel.plugins WHERE namespace = 'mm_shared' ORDER BY plugin 
 -- sender's PID with every notification.)
 
 -- Clean up.
+-- cleanup: namespaces are guarded, so dropping them takes break-glass
+SET cmodel.allow_destructive_ddl = on;
 SET client_min_messages = warning;
 DROP EXTENSION cmodel;
 DROP SCHEMA mm_ns, mm_shared CASCADE;

@@ -144,6 +144,8 @@ SELECT relname FROM pg_class
  WHERE relnamespace = 'name_ns'::regnamespace AND relkind = 'r'
  ORDER BY relname COLLATE "C";
 
+-- cleanup: namespaces are guarded, so dropping them takes break-glass
+SET cmodel.allow_destructive_ddl = on;
 DROP EXTENSION cmodel;
 SET client_min_messages TO warning;
 DROP SCHEMA name_ns, name_org__plugin, _name_ns2, name_auto CASCADE;

@@ -19,8 +19,10 @@ SELECT count(*) FROM cmodel_plan_model('cache_ns', :'note');
 -- other spacing misses the cache, and still plans nothing
 SELECT count(*) FROM cmodel_register_model('cache_ns', replace(:'note', ', ', ','));
 
--- DDL from any client moves the generation: the drop is noticed and repaired
+-- DDL from any client moves the generation: the drop (let through by
+-- break-glass) is noticed and repaired
 SELECT generation AS gen_before FROM cmodel.reg_namespace WHERE namespace = 'cache_ns' \gset
+SET cmodel.allow_destructive_ddl = on;
 ALTER TABLE cache_ns.note DROP COLUMN body;
 SELECT generation > :gen_before AS moved FROM cmodel.reg_namespace WHERE namespace = 'cache_ns';
 SELECT action, object FROM cmodel_register_model('cache_ns', :'note');
@@ -47,6 +49,7 @@ SELECT action, object FROM cmodel_register_model('cache_ns', :'note');
 SELECT generation AS gen_before FROM cmodel.reg_namespace WHERE namespace = 'cache_ns' \gset
 ALTER TABLE public.cache_staff ADD COLUMN nickname text;
 SELECT generation > :gen_before AS moved FROM cmodel.reg_namespace WHERE namespace = 'cache_ns';
+RESET cmodel.allow_destructive_ddl;
 
 -- re-registering a core model (its key may change) invalidates every namespace
 SELECT generation AS gen_before FROM cmodel.reg_namespace WHERE namespace = 'cache_ns' \gset
@@ -90,6 +93,7 @@ SELECT cmodel_register_core_model('CacheStaff', 'public.cache_staff3', 'dbid');
 -- a retired index swapped for an impostor is not revived
 SELECT action, object FROM cmodel_register_model('cache_ns', '{"name": "Tag", "fields": [{"name": "label", "type": "TextField"}], "meta": {"indexes": [{"fields": ["label"], "name": "lab"}]}}');
 SELECT action, object FROM cmodel_register_model('cache_ns', '{"name": "Tag", "fields": [{"name": "label", "type": "TextField"}]}');
+SET cmodel.allow_destructive_ddl = on;
 DROP INDEX cache_ns.cache_ns_tag_lab;
 CREATE UNIQUE INDEX cache_ns_tag_lab ON cache_ns.tag (label);
 -- error: the index to revive is not the registered one
@@ -99,6 +103,8 @@ SELECT action, object FROM cmodel_register_model('cache_ns', '{"name": "Tag", "f
 ALTER SCHEMA cache_ns RENAME TO cache_ns_moved;
 SELECT action, object FROM cmodel_register_model('cache_ns', :'note');
 
+-- cleanup: namespaces are guarded, so dropping them takes break-glass
+SET cmodel.allow_destructive_ddl = on;
 SET client_min_messages = warning;
 DROP EXTENSION cmodel;
 DROP SCHEMA cache_ns CASCADE;

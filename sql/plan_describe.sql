@@ -148,6 +148,8 @@ SELECT * FROM cmodel_register_models('pd_ns', '[{"name": "Dup", "fields": [], "m
 SELECT count(*) AS dup_models FROM cmodel.models WHERE model LIKE 'Dup%';
 
 -- Clean up.
+-- cleanup: namespaces are guarded, so dropping them takes break-glass
+SET cmodel.allow_destructive_ddl = on;
 SET client_min_messages = warning;
 DROP EXTENSION cmodel;
 DROP SCHEMA pd_ns CASCADE;

@@ -70,6 +70,8 @@ RESET ROLE;
 CREATE TABLE priv_other.evil_core (dbid priv_mine.evil PRIMARY KEY);
 SELECT cmodel_register_core_model('Evil', 'priv_other.evil_core', 'dbid');
 
+-- cleanup: namespaces are guarded, so dropping them takes break-glass
+SET cmodel.allow_destructive_ddl = on;
 SET client_min_messages = warning;
 DROP EXTENSION cmodel;
 DROP SCHEMA priv_platform, priv_other, priv_mine CASCADE;

@@ -397,6 +397,8 @@ DROP TABLE rel_tmp;
 -- error: NULL arguments
 SELECT cmodel_register_core_model(NULL, 'public.rel_staff', 'dbid');
 
+-- cleanup: namespaces are guarded, so dropping them takes break-glass
+SET cmodel.allow_destructive_ddl = on;
 DROP EXTENSION cmodel;
 SET client_min_messages TO warning;
 DROP SCHEMA rel_ns CASCADE;

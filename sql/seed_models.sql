@@ -233,6 +233,8 @@ SELECT cmodel_namespace_ready('seed_plugin', 'other_plugin', cmodel_models_hash(
 SELECT cmodel_namespace_ready('other_namespace', 'seed_plugin', cmodel_models_hash(:'seed_models'::json));
 
 -- Clean up.
+-- cleanup: namespaces are guarded, so dropping them takes break-glass
+SET cmodel.allow_destructive_ddl = on;
 SET client_min_messages = warning;
 DROP EXTENSION cmodel;
 DROP SCHEMA seed_plugin CASCADE;

@@ -265,6 +265,8 @@ SELECT relname FROM pg_class
  WHERE relnamespace = 'types_ns'::regnamespace AND relkind = 'r'
  ORDER BY relname COLLATE "C";
 
+-- cleanup: namespaces are guarded, so dropping them takes break-glass
+SET cmodel.allow_destructive_ddl = on;
 DROP EXTENSION cmodel;
 SET client_min_messages TO warning;
 DROP SCHEMA types_ns CASCADE;

@@ -385,6 +385,7 @@ typedef struct CmPlan
 
 /* names */
 extern bool cm_valid_namespace(const char *ns, CmArena *arena, CmError *err);
+extern bool cm_namespace_name_ok(const char *ns);
 extern char *cm_index_name(CmArena *arena, const char *ns, const char *table,
 						   const char *name);
 extern const char *cm_field_type_name(CmFieldType t);

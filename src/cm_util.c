@@ -279,6 +279,29 @@ const CmEnv cm_default_env = {default_quote_ident, default_quote_literal};
  * ------------------------------------------------------------------------
  */
 
+/* The characters and length a namespace name may have. */
+static bool
+namespace_chars_ok(const char *ns)
+{
+	size_t		len = strlen(ns);
+	const char *p;
+
+	if (len == 0 || len > CM_MAX_IDENT || !((ns[0] >= 'a' && ns[0] <= 'z') || ns[0] == '_'))
+		return false;
+	for (p = ns; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			return false;
+	return true;
+}
+
+/* Schemas that are never namespaces. */
+static bool
+namespace_reserved(const char *ns)
+{
+	return strcmp(ns, "public") == 0 || strcmp(ns, "cmodel") == 0 ||
+		strcmp(ns, "information_schema") == 0 || strncmp(ns, "pg_", 3) == 0;
+}
+
 /*
  * A namespace is a schema name we create and own: lower-case ASCII
  * identifier, at most 63 bytes, none of the reserved schemas.
@@ -286,27 +309,27 @@ const CmEnv cm_default_env = {default_quote_ident, default_quote_literal};
 bool
 cm_valid_namespace(const char *ns, CmArena *arena, CmError *err)
 {
-	size_t		len = strlen(ns);
-	const char *p;
-	bool		ok = len > 0 && len <= CM_MAX_IDENT;
-
-	if (ok && !((ns[0] >= 'a' && ns[0] <= 'z') || ns[0] == '_'))
-		ok = false;
-	for (p = ns; ok && *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
-			ok = false;
-	if (!ok)
+	if (!namespace_chars_ok(ns))
 		return cm_set_error(err, arena, CM_ERR_INVALID,
 							"A namespace name must match ^[a-z_][a-z0-9_]*$ and be at most 63 bytes long.",
 							"Use the plugin's name in lower case, for example \"my_plugin\".",
 							"invalid namespace name \"%s\"", ns);
-	if (strcmp(ns, "public") == 0 || strcmp(ns, "cmodel") == 0 ||
-		strcmp(ns, "information_schema") == 0 || strncmp(ns, "pg_", 3) == 0)
+	if (namespace_reserved(ns))
 		return cm_set_error(err, arena, CM_ERR_RESERVED,
 							"The schemas public, cmodel, information_schema and pg_* are reserved.",
 							"Choose another namespace name, such as the plugin's name.",
 							"namespace name \"%s\" is reserved", ns);
 	return true;
+}
+
+/*
+ * Could a schema of this name be a namespace?  The lifecycle guard asks for
+ * every DDL statement before it looks at the registry.
+ */
+bool
+cm_namespace_name_ok(const char *ns)
+{
+	return namespace_chars_ok(ns) && !namespace_reserved(ns);
 }
 
 /* FNV-1a, 64 bit: a stable hash for shortening long names. */

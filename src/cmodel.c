@@ -27,5 +27,6 @@ void
 _PG_init(void)
 {
 	cmodel_register_init();
+	cmodel_guard_init();
 	MarkGUCPrefixReserved("cmodel");
 }

@@ -5,7 +5,10 @@
  *
  * The server side wraps the core (cm_core.h): catalog.c reads the registry
  * and the system catalogs into a CmSnapshot and writes the registry back,
- * register.c holds the SQL-callable registration functions.
+ * register.c holds the SQL-callable registration functions.  The lifecycle
+ * guard is guard.c (event triggers, break-glass setting, reporting) and
+ * guard_rules.c (what each DDL statement does to namespaces), reading the
+ * registry through probe.c.
  *
  * src/cmodel.h
  *
@@ -15,6 +18,7 @@
 #define CMODEL_H
 
 #include "cm_core.h"
+#include "nodes/pg_list.h"
 
 /* catalog.c */
 extern void cmodel_load_snapshot(CmArena *arena, const char *ns, CmSnapshot *snap,
@@ -33,5 +37,62 @@ extern char *cmodel_models_hash(CmArena *arena, const char *json);
 
 /* register.c */
 extern void cmodel_register_init(void);
+
+/* probe.c */
+extern Oid	cmodel_probe_registry_owner(void);
+extern bool cmodel_probe_is_namespace(const char *name);
+extern char *cmodel_probe_schema_namespace(Oid nspid);
+extern List *cmodel_probe_namespaces(bool first_only);
+extern bool cmodel_probe_is_core_table(Oid relid);
+extern bool cmodel_probe_schema_has_core(Oid nspid);
+extern bool cmodel_probe_is_model_table(const char *ns, const char *table);
+extern bool cmodel_probe_has_primary_key(Oid relid);
+extern void cmodel_probe_bump(List *names, bool all);
+
+/*
+ * The lifecycle rules a DDL statement can break, each with its own detail
+ * and hint (the rows of the SDK's lifecycle table, and a few more).
+ */
+typedef enum CmGuardRule
+{
+	CM_GUARD_DROP_MODEL,		/* drop, rename or move a table */
+	CM_GUARD_DROP_FIELD,		/* drop or rename a column */
+	CM_GUARD_ALTER_FIELD,		/* change a column's definition */
+	CM_GUARD_ADD_FIELD,			/* add a column that is not nullable-plain */
+	CM_GUARD_DROP_INDEX,		/* drop or rename an index or constraint */
+	CM_GUARD_CONSTRAINT,		/* add a constraint other than UNIQUE */
+	CM_GUARD_REWRITE,			/* rewrite, rescan or move a table's storage */
+	CM_GUARD_SEQUENCE,			/* drop, rename, move or alter a sequence */
+	CM_GUARD_STANDALONE,		/* inheritance, partitions, rules, unlogged */
+	CM_GUARD_TRIGGERS,			/* disable all triggers of a table */
+	CM_GUARD_NAMESPACE,			/* drop or rename a namespace's schema */
+	CM_GUARD_EXTENSION			/* remove cmodel while namespaces exist */
+} CmGuardRule;
+
+/* What one DDL statement touches, and the first rule it breaks. */
+typedef struct CmGuardScope
+{
+	List	   *namespaces;		/* namespaces it touches (char *) */
+	bool		core;			/* it touches a core table */
+	bool		violated;
+	CmGuardRule rule;
+	char	   *ns;				/* the namespace (or names) for the detail */
+	char	   *message;
+	char	   *extra;			/* a sentence before the rule's detail */
+	const char *hint;			/* NULL: the rule's hint */
+} CmGuardScope;
+
+/* guard.c */
+extern void cmodel_guard_init(void);
+extern void cmodel_guard_touch(CmGuardScope *scope, const char *ns);
+extern void cmodel_guard_violation(CmGuardScope *scope, CmGuardRule rule,
+								   const char *ns, const char *hint,
+								   const char *fmt,...) pg_attribute_printf(5, 6);
+extern void cmodel_guard_extension_violation(CmGuardScope *scope, const char *what);
+extern void cmodel_guard_registration(const char *ns);
+
+/* guard_rules.c */
+extern void cmodel_guard_inspect(Node *stmt, CmGuardScope *scope);
+extern char *cmodel_guard_rel_namespace(Oid relid, char **qualname, bool *guarded);
 
 #endif							/* CMODEL_H */

@@ -430,6 +430,7 @@ plan_and_apply(FunctionCallInfo fcinfo, CmArena *arena, const char *ns,
 		char	   *hash = plugin ? cmodel_models_hash(arena, json) : NULL;
 		bool		changed;
 
+		cmodel_guard_registration(ns);
 		apply_plan(&plan);
 		changed = cmodel_write_registry(arena, &snap, &plan, plugin, hash);
 		if (call_hash)
@@ -463,6 +464,7 @@ run_registration(FunctionCallInfo fcinfo, const char *ns, const char *json,
 	}
 	PG_FINALLY();
 	{
+		cmodel_guard_registration(NULL);
 		cm_arena_free(arena);
 	}
 	PG_END_TRY();

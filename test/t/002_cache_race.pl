@@ -175,6 +175,7 @@ BEGIN
     END LOOP;
 END
 \$\$;
+SET cmodel.allow_destructive_ddl = on;
 ALTER TABLE $tbl DROP COLUMN f;
 });
 		ok( $node->poll_query_until(
@@ -193,6 +194,7 @@ ALTER TABLE $tbl DROP COLUMN f;
 		$b = start_psql(
 			"race_b_$r", qq{
 BEGIN;
+SET cmodel.allow_destructive_ddl = on;
 ALTER TABLE $tbl DROP COLUMN f;
 DO \$\$
 DECLARE
@@ -226,7 +228,7 @@ COMMIT;
 		$timed_seen++;
 		$a = start_psql("race_a_$r", $a_sql);
 		usleep(int($frac * $full * 1_000_000));
-		$b = start_psql("race_b_$r", "ALTER TABLE $tbl DROP COLUMN f;\n");
+		$b = start_psql("race_b_$r", "SET cmodel.allow_destructive_ddl = on;\nALTER TABLE $tbl DROP COLUMN f;\n");
 	}
 
 	my $a_out = finish_psql($a, "$label: session A");

@@ -217,11 +217,31 @@ sub check_restored
 		'3|3',
 		"$db: identity keys continue after the restored rows");
 
-	# The event triggers still invalidate the cache: a dropped column is
-	# noticed by the cached call and re-added.
+	# The restored database is guarded again: destructive DDL is refused
+	# and changes nothing.
+	foreach my $ddl (
+		"DROP TABLE $ns.department",
+		"ALTER TABLE $ns.department DROP COLUMN code",
+		"ALTER TABLE $ns.department ALTER COLUMN code TYPE varchar(10)",
+		"DROP INDEX $ns.department_pkey",
+		"DROP SCHEMA $ns CASCADE",
+		'DROP EXTENSION cmodel CASCADE')
+	{
+		my ($rc, $out, $err) = $node->psql($db, $ddl);
+		like($err, qr/ERROR:  cannot .*\n.*DETAIL:  /s, "$db: guarded after restore: $ddl");
+	}
 	is( $node->safe_psql(
 			$db, qq{
+			SELECT count(*) FROM $ns.department WHERE code IS NOT NULL}),
+		'3', "$db: the refused statements left the rows alone");
+
+	# DDL let through by break-glass still invalidates the cache: a dropped
+	# column is noticed by the cached call and re-added.
+	is( $node->safe_psql(
+			$db, qq{
+			SET cmodel.allow_destructive_ddl = on;
 			ALTER TABLE $ns.department DROP COLUMN code;
+			RESET cmodel.allow_destructive_ddl;
 			SELECT action || '|' || object FROM cmodel_register_models('$ns', $models, '$plugin')}
 		),
 		"add field|$ns.department.code",

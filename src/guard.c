@@ -1,0 +1,527 @@
+/*-------------------------------------------------------------------------
+ *
+ * guard.c
+ *	  The lifecycle guard: event triggers that keep namespaces additive-only
+ *	  for every client.
+ *
+ * Three C event triggers see every DDL statement in the database:
+ *
+ *	ddl_command_start	reads the statement's parse tree (guard_rules.c) and
+ *						rejects what would drop, rename, alter, rewrite or
+ *						rescan namespace objects before any of it runs;
+ *	sql_drop			catches drops that reach namespace objects without
+ *						naming them (CASCADE, DROP OWNED, a dropped type or
+ *						function), from PostgreSQL's list of dropped objects;
+ *	table_rewrite		catches any rewrite of a namespace table the first
+ *						two missed (a volatile default, a recursing ALTER).
+ *
+ * An error in any of them aborts the statement's transaction, so nothing is
+ * changed.  Statements the guard lets through that touch a namespace, or a
+ * core table, move the namespace's generation so the no-op cache of
+ * registration never vouches for a changed schema.
+ *
+ * The event triggers are dropped together with the extension, and a drop
+ * that takes the extension down with it (DROP SCHEMA ... CASCADE, DROP OWNED)
+ * never reaches sql_drop.  An object-access hook, installed when the
+ * library loads (the ddl_command_start trigger loads it before any drop
+ * runs), refuses to drop the registry while namespaces exist.
+ *
+ * Break-glass: a superuser may SET cmodel.allow_destructive_ddl = on for the
+ * session; every statement it lets through is logged.  The setting is
+ * PGC_SUSET, and the guard checks superuser() again when it is on, so a
+ * value a non-superuser set as a placeholder before the library was loaded
+ * (or through ALTER ROLE ... SET) opens nothing.
+ *
+ * src/guard.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/dependency.h"
+#include "catalog/namespace.h"
+#include "catalog/objectaccess.h"
+#include "catalog/pg_class.h"
+#include "commands/event_trigger.h"
+#include "executor/executor.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "tcop/tcopprot.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/tuplestore.h"
+
+#include "cmodel.h"
+
+static bool allow_destructive_ddl = false;
+static object_access_hook_type prev_object_access_hook = NULL;
+
+/* The namespace a registration is changing right now, or NULL. */
+static const char *registering_ns = NULL;
+
+/*
+ * The statement whose break-glass use the ddl_command_start trigger logged
+ * last, so its sql_drop and table_rewrite triggers do not log it again.
+ * Every statement fires ddl_command_start first, which resets it.
+ */
+static Node *logged_statement = NULL;
+
+/* ------------------------------------------------------------------------
+ * Rules and reporting
+ * ------------------------------------------------------------------------
+ */
+
+/* Detail (with the namespace for %s) and hint of each rule. */
+static const struct
+{
+	const char *detail;
+	const char *hint;
+}			guard_rules[] =
+{
+	[CM_GUARD_DROP_MODEL] = {
+		"Namespace \"%s\" is additive-only: its tables are never dropped, renamed or moved to another schema (lifecycle rule \"Drop Model\").",
+		"Remove the model from the plugin; its table is kept and ignored."
+	},
+	[CM_GUARD_DROP_FIELD] = {
+		"Namespace \"%s\" is additive-only: its columns are never dropped or renamed (lifecycle rule \"Drop Field\").",
+		"Remove the field from the descriptor; its column is kept and ignored."
+	},
+	[CM_GUARD_ALTER_FIELD] = {
+		"Namespace \"%s\" is additive-only: a column's type, nullability, default and identity never change (lifecycle rule \"Alter Field\").",
+		"Add a new field with the new definition and copy the data from the old one."
+	},
+	[CM_GUARD_ADD_FIELD] = {
+		"Columns are added to namespace \"%s\" nullable, without identity or generated values, so that adding one never rewrites or scans a table (lifecycle rule \"Add Field\").",
+		"Add the column as nullable, then fill it with UPDATE."
+	},
+	[CM_GUARD_DROP_INDEX] = {
+		"Namespace \"%s\" is additive-only: its indexes and constraints are never dropped or renamed (lifecycle rules \"Drop Index\" and \"Drop UniqueConstraint\").",
+		"Remove the index or constraint from the descriptor; it is kept and ignored."
+	},
+	[CM_GUARD_CONSTRAINT] = {
+		"Constraints other than UNIQUE are never added in namespace \"%s\": they scan the table and can reject rows the plugin's models allow (lifecycle rule \"Alter Model\").",
+		"Validate the values in the plugin, or add a UniqueConstraint to the descriptor."
+	},
+	[CM_GUARD_REWRITE] = {
+		"Tables in namespace \"%s\" are never rewritten, rescanned or moved to other storage (lifecycle rule \"Alter Model\").",
+		"Create a new model with the new definition and copy the data."
+	},
+	[CM_GUARD_SEQUENCE] = {
+		"The sequences in namespace \"%s\" number its tables' rows; they are never dropped, renamed, moved or altered.",
+		"Leave the sequence as it is; a new model gets a sequence of its own."
+	},
+	[CM_GUARD_STANDALONE] = {
+		"Tables in namespace \"%s\" stand alone (no inheritance, partitions, rules or unlogged storage), so their rows are exactly the rows the plugin wrote and every replica sees them.",
+		"Create a separate table and copy the rows, or use a view."
+	},
+	[CM_GUARD_TRIGGERS] = {
+		"Triggers on tables in namespace \"%s\" enforce the plugin's semantics for every client.",
+		"Disable a trigger you created yourself by its name."
+	},
+	[CM_GUARD_NAMESPACE] = {
+		"Schema \"%s\" is a cmodel namespace holding plugin data; it is never dropped or renamed.",
+		"To remove a namespace on purpose, a superuser can SET cmodel.allow_destructive_ddl = on for the session."
+	},
+	[CM_GUARD_EXTENSION] = {
+		"Namespaces exist (%s): without the extension their tables would lose the lifecycle guard and the registry that describes them.",
+		"Keep the extension installed; to remove it on purpose, a superuser can SET cmodel.allow_destructive_ddl = on for the session."
+	},
+};
+
+/* Remember a namespace the statement touches (once). */
+void
+cmodel_guard_touch(CmGuardScope *scope, const char *ns)
+{
+	ListCell   *lc;
+
+	foreach(lc, scope->namespaces)
+		if (strcmp((char *) lfirst(lc), ns) == 0)
+			return;
+	scope->namespaces = lappend(scope->namespaces, pstrdup(ns));
+}
+
+/*
+ * Record that the statement breaks a rule.  The first violation is the one
+ * reported; the namespace is touched either way (break-glass lets it run).
+ */
+void
+cmodel_guard_violation(CmGuardScope *scope, CmGuardRule rule, const char *ns,
+					   const char *hint, const char *fmt,...)
+{
+	va_list		args;
+	StringInfoData buf;
+
+	if (rule != CM_GUARD_EXTENSION)
+		cmodel_guard_touch(scope, ns);
+	if (scope->violated)
+		return;
+	initStringInfo(&buf);
+	for (;;)
+	{
+		int			needed;
+
+		va_start(args, fmt);
+		needed = appendStringInfoVA(&buf, fmt, args);
+		va_end(args);
+		if (needed == 0)
+			break;
+		enlargeStringInfo(&buf, needed);
+	}
+	scope->violated = true;
+	scope->rule = rule;
+	scope->ns = pstrdup(ns);
+	scope->message = buf.data;
+	scope->hint = hint;
+}
+
+/*
+ * Removing the extension (or its objects) is a violation while namespaces
+ * exist; the detail lists them.
+ */
+void
+cmodel_guard_extension_violation(CmGuardScope *scope, const char *what)
+{
+	List	   *names = cmodel_probe_namespaces(false);
+	StringInfoData list;
+	ListCell   *lc;
+
+	if (names == NIL)
+		return;
+	initStringInfo(&list);
+	foreach(lc, names)
+	{
+		if (foreach_current_index(lc) == 5)
+		{
+			appendStringInfo(&list, ", and %d more", list_length(names) - 5);
+			break;
+		}
+		appendStringInfo(&list, "%s%s", foreach_current_index(lc) > 0 ? ", " : "",
+						 (char *) lfirst(lc));
+	}
+	cmodel_guard_violation(scope, CM_GUARD_EXTENSION, list.data, NULL,
+						   "cannot %s while namespaces exist", what);
+}
+
+/* Is break-glass open for the statement's role? */
+static bool
+guard_open(void)
+{
+	return allow_destructive_ddl && superuser();
+}
+
+/*
+ * The end of every trigger: reject the violation (or log it under
+ * break-glass), then move the generations of what the statement touched.
+ */
+static void
+guard_conclude(CmGuardScope *scope, Node *statement, bool at_start)
+{
+	if (scope->violated)
+	{
+		if (!guard_open())
+		{
+			StringInfoData detail;
+
+			initStringInfo(&detail);
+			if (scope->extra)
+				appendStringInfo(&detail, "%s ", scope->extra);
+			appendStringInfo(&detail, guard_rules[scope->rule].detail, scope->ns);
+			ereport(ERROR,
+					(errcode(scope->rule == CM_GUARD_EXTENSION ?
+							 ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST :
+							 ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("%s", scope->message),
+					 errdetail("%s", detail.data),
+					 errhint("%s", scope->hint ? scope->hint : guard_rules[scope->rule].hint)));
+		}
+		if (at_start || statement == NULL || statement != logged_statement)
+			ereport(LOG,
+					(errmsg("cmodel.allow_destructive_ddl let through: %s", scope->message),
+					 errdetail("Role \"%s\" ran: %s",
+							   GetUserNameFromId(GetUserId(), false),
+							   debug_query_string ? debug_query_string : "(unknown)")));
+	}
+	if (at_start)
+		logged_statement = scope->violated ? statement : NULL;
+	if (registering_ns)
+	{
+		ListCell   *lc;
+
+		foreach(lc, scope->namespaces)
+			if (strcmp((char *) lfirst(lc), registering_ns) == 0)
+				scope->namespaces = foreach_delete_current(scope->namespaces, lc);
+	}
+	cmodel_probe_bump(scope->namespaces, scope->core);
+}
+
+/*
+ * Registration runs DDL of its own, which passes the guard like anyone's
+ * but need not move the generation statement by statement: registration
+ * records the new generation itself.  NULL ends it.
+ */
+void
+cmodel_guard_registration(const char *ns)
+{
+	registering_ns = ns;
+}
+
+/* ------------------------------------------------------------------------
+ * Event triggers
+ * ------------------------------------------------------------------------
+ */
+
+static EventTriggerData *
+event_data(FunctionCallInfo fcinfo, const char *name)
+{
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"%s\" must be fired by an event trigger", name)));
+	return (EventTriggerData *) fcinfo->context;
+}
+
+/* ddl_command_start: judge the statement from its parse tree. */
+PG_FUNCTION_INFO_V1(cmodel_guard_ddl_command_start);
+Datum
+cmodel_guard_ddl_command_start(PG_FUNCTION_ARGS)
+{
+	EventTriggerData *trigdata = event_data(fcinfo, "cmodel.guard_ddl_command_start");
+	CmGuardScope scope = {0};
+
+	logged_statement = NULL;
+	if (cmodel_probe_namespaces(true) == NIL)
+		PG_RETURN_VOID();
+	cmodel_guard_inspect(trigdata->parsetree, &scope);
+	guard_conclude(&scope, trigdata->parsetree, true);
+	PG_RETURN_VOID();
+}
+
+/*
+ * pg_event_trigger_dropped_objects(), called directly in materialize mode:
+ * the trigger runs for every DROP, and SPI would cost more than the check.
+ */
+static Tuplestorestate *
+dropped_objects(TupleDesc *desc)
+{
+	FmgrInfo	flinfo;
+	LOCAL_FCINFO(fcinfo, 0);
+	ReturnSetInfo rsinfo = {0};
+
+	fmgr_info(F_PG_EVENT_TRIGGER_DROPPED_OBJECTS, &flinfo);
+	rsinfo.type = T_ReturnSetInfo;
+	rsinfo.econtext = CreateStandaloneExprContext();
+	rsinfo.allowedModes = (int) SFRM_Materialize;
+	InitFunctionCallInfoData(*fcinfo, &flinfo, 0, InvalidOid, NULL, (Node *) &rsinfo);
+	(void) FunctionCallInvoke(fcinfo);
+	*desc = rsinfo.setDesc;
+	return rsinfo.setResult;
+}
+
+/* Text of a dropped-object column, or NULL. */
+static char *
+slot_text(TupleTableSlot *slot, int attno)
+{
+	bool		isnull;
+	Datum		d = slot_getattr(slot, attno, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+/* Columns of pg_event_trigger_dropped_objects(). */
+#define DROPPED_CLASSID 1
+#define DROPPED_OBJID 2
+#define DROPPED_OBJSUBID 3
+#define DROPPED_IS_TEMPORARY 6
+#define DROPPED_OBJECT_TYPE 7
+#define DROPPED_SCHEMA_NAME 8
+#define DROPPED_OBJECT_NAME 9
+#define DROPPED_OBJECT_IDENTITY 10
+
+/* Judge one dropped object. */
+static void
+judge_dropped(CmGuardScope *scope, TupleTableSlot *slot)
+{
+	bool		isnull;
+	Oid			classid = DatumGetObjectId(slot_getattr(slot, DROPPED_CLASSID, &isnull));
+	Oid			objid = DatumGetObjectId(slot_getattr(slot, DROPPED_OBJID, &isnull));
+	int			subid = DatumGetInt32(slot_getattr(slot, DROPPED_OBJSUBID, &isnull));
+	char	   *type = slot_text(slot, DROPPED_OBJECT_TYPE);
+	char	   *schema = slot_text(slot, DROPPED_SCHEMA_NAME);
+	char	   *identity = slot_text(slot, DROPPED_OBJECT_IDENTITY);
+
+	if (DatumGetBool(slot_getattr(slot, DROPPED_IS_TEMPORARY, &isnull)) || type == NULL)
+		return;
+	if (strcmp(type, "schema") == 0)
+	{
+		char	   *name = slot_text(slot, DROPPED_OBJECT_NAME);
+
+		if (name && cmodel_probe_is_namespace(name))
+			cmodel_guard_violation(scope, CM_GUARD_NAMESPACE, name, NULL,
+								   "cannot drop namespace schema \"%s\"", name);
+		return;
+	}
+	if (schema && cmodel_probe_is_namespace(schema))
+	{
+		if (strcmp(type, "table") == 0)
+			cmodel_guard_violation(scope, CM_GUARD_DROP_MODEL, schema, NULL,
+								   "cannot drop table \"%s\"", identity);
+		else if (strcmp(type, "table column") == 0)
+			cmodel_guard_violation(scope, CM_GUARD_DROP_FIELD, schema, NULL,
+								   "cannot drop column \"%s\"", identity);
+		else if (strcmp(type, "index") == 0)
+			cmodel_guard_violation(scope, CM_GUARD_DROP_INDEX, schema, NULL,
+								   "cannot drop index \"%s\"", identity);
+		else if (strcmp(type, "table constraint") == 0)
+			cmodel_guard_violation(scope, CM_GUARD_DROP_INDEX, schema, NULL,
+								   "cannot drop constraint %s", identity);
+		else if (strcmp(type, "sequence") == 0)
+			cmodel_guard_violation(scope, CM_GUARD_SEQUENCE, schema, NULL,
+								   "cannot drop sequence \"%s\"", identity);
+		else if (strcmp(type, "default value") == 0)
+			cmodel_guard_violation(scope, CM_GUARD_ALTER_FIELD, schema, NULL,
+								   "cannot drop the default value %s", identity);
+		else
+			cmodel_guard_touch(scope, schema);
+		return;
+	}
+	/* A core table, or an index beside one (its key's unique index). */
+	if (classid == RelationRelationId && subid == 0 && schema)
+	{
+		if (strcmp(type, "table") == 0 && cmodel_probe_is_core_table(objid))
+			scope->core = true;
+		else if (strcmp(type, "index") == 0 &&
+				 cmodel_probe_schema_has_core(get_namespace_oid(schema, true)))
+			scope->core = true;
+	}
+}
+
+/* sql_drop: judge everything the statement dropped, however it got there. */
+PG_FUNCTION_INFO_V1(cmodel_guard_sql_drop);
+Datum
+cmodel_guard_sql_drop(PG_FUNCTION_ARGS)
+{
+	CmGuardScope scope = {0};
+	EventTriggerData *trigdata = event_data(fcinfo, "cmodel.guard_sql_drop");
+	TupleDesc	desc;
+	Tuplestorestate *dropped;
+	TupleTableSlot *slot;
+
+	if (cmodel_probe_namespaces(true) == NIL)
+		PG_RETURN_VOID();
+	dropped = dropped_objects(&desc);
+	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	while (tuplestore_gettupleslot(dropped, true, false, slot))
+		judge_dropped(&scope, slot);
+	ExecDropSingleTupleTableSlot(slot);
+	tuplestore_end(dropped);
+	guard_conclude(&scope, trigdata->parsetree, false);
+	PG_RETURN_VOID();
+}
+
+/* What a table_rewrite reason means, for the detail. */
+static char *
+rewrite_reason(int reason)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "The statement would rewrite every row");
+	if (reason & AT_REWRITE_COLUMN_REWRITE)
+		appendStringInfoString(&buf, ", changing a column's type");
+	else if (reason & AT_REWRITE_DEFAULT_VAL)
+		appendStringInfoString(&buf, ", filling a new column with a volatile default");
+	else if (reason & AT_REWRITE_ALTER_PERSISTENCE)
+		appendStringInfoString(&buf, ", changing whether it is logged");
+	else if (reason & AT_REWRITE_ACCESS_METHOD)
+		appendStringInfoString(&buf, ", changing its access method");
+	appendStringInfoChar(&buf, '.');
+	return buf.data;
+}
+
+/* table_rewrite: no namespace table is ever rewritten. */
+PG_FUNCTION_INFO_V1(cmodel_guard_table_rewrite);
+Datum
+cmodel_guard_table_rewrite(PG_FUNCTION_ARGS)
+{
+	CmGuardScope scope = {0};
+	LOCAL_FCINFO(call, 0);
+	Oid			relid;
+	int			reason;
+	char	   *qualname;
+	bool		guarded;
+	char	   *ns;
+	EventTriggerData *trigdata = event_data(fcinfo, "cmodel.guard_table_rewrite");
+
+	if (cmodel_probe_namespaces(true) == NIL)
+		PG_RETURN_VOID();
+	InitFunctionCallInfoData(*call, NULL, 0, InvalidOid, NULL, NULL);
+	relid = DatumGetObjectId(pg_event_trigger_table_rewrite_oid(call));
+	reason = DatumGetInt32(pg_event_trigger_table_rewrite_reason(call));
+	ns = cmodel_guard_rel_namespace(relid, &qualname, &guarded);
+	if (ns && guarded)
+	{
+		cmodel_guard_violation(&scope, CM_GUARD_REWRITE, ns, NULL,
+							   "cannot rewrite table \"%s\"", qualname);
+		scope.extra = rewrite_reason(reason);
+	}
+	else if (ns)
+		cmodel_guard_touch(&scope, ns);
+	else if (cmodel_probe_is_core_table(relid))
+		scope.core = true;
+	guard_conclude(&scope, trigdata->parsetree, false);
+	PG_RETURN_VOID();
+}
+
+/* ------------------------------------------------------------------------
+ * The extension itself
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * Refuse to drop the registry while namespaces exist, however the drop got
+ * there.  Dropping the extension drops its members first, the registry
+ * tables among them, and each dropped object passes through here before it
+ * goes; internal drops (REINDEX CONCURRENTLY, rewrites) never remove it.
+ */
+static void
+guard_object_access(ObjectAccessType access, Oid classId, Oid objectId,
+					int subId, void *arg)
+{
+	if (prev_object_access_hook)
+		prev_object_access_hook(access, classId, objectId, subId, arg);
+	if (access != OAT_DROP || classId != RelationRelationId || subId != 0)
+		return;
+	if (((ObjectAccessDrop *) arg)->dropflags & PERFORM_DELETION_INTERNAL)
+		return;
+	if (get_rel_relkind(objectId) != RELKIND_RELATION ||
+		strcmp(get_rel_name(objectId), "reg_namespace") != 0 ||
+		strcmp(get_namespace_name(get_rel_namespace(objectId)), "cmodel") != 0)
+		return;
+	{
+		CmGuardScope scope = {0};
+
+		cmodel_guard_extension_violation(&scope, "drop extension \"cmodel\"");
+		scope.namespaces = NIL;
+		if (scope.violated)
+			guard_conclude(&scope, NULL, false);
+	}
+}
+
+/* Settings and the object-access hook; called from _PG_init. */
+void
+cmodel_guard_init(void)
+{
+	DefineCustomBoolVariable("cmodel.allow_destructive_ddl",
+							 gettext_noop("Lets this session's destructive DDL through the lifecycle guard."),
+							 gettext_noop("Superusers only; every statement it lets through is logged."),
+							 &allow_destructive_ddl,
+							 false,
+							 PGC_SUSET,
+							 0,
+							 NULL, NULL, NULL);
+	prev_object_access_hook = object_access_hook;
+	object_access_hook = guard_object_access;
+}

@@ -1,0 +1,322 @@
+/*-------------------------------------------------------------------------
+ *
+ * probe.c
+ *	  Fast registry lookups for the lifecycle guard's event triggers.
+ *
+ * The guard runs for every DDL statement in the database, most of which
+ * have nothing to do with cmodel, so its questions ("is this schema a
+ * namespace?", "is this a core table?") are answered here by scanning the
+ * registry tables directly, without SPI, planning or permission checks: the
+ * registry is metadata every role may read anyway.  Scans use the latest
+ * snapshot, so a namespace another session registered and committed counts
+ * at once.  When the extension's registry is not there (during CREATE or
+ * DROP EXTENSION), every answer is "no".
+ *
+ * The only write, moving namespace generations, goes through SPI as the
+ * registry's owner with every operator schema-qualified, because it runs
+ * inside whatever role and search_path the DDL's session has.
+ *
+ * src/probe.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_constraint.h"
+#include "catalog/pg_namespace.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+
+#include "cmodel.h"
+
+/* Attribute numbers in the registry tables (see cmodel--0.1.0.sql). */
+#define Anum_reg_namespace_namespace 1
+#define Anum_reg_core_model_tbl 2
+#define Anum_reg_model_namespace 1
+#define Anum_reg_model_kind 3
+#define Anum_reg_model_table_name 5
+#define Anum_reg_model_retired 9
+
+/* A registry relation of the installed extension, or InvalidOid. */
+static Oid
+registry_relid(const char *relname)
+{
+	Oid			nsp = get_namespace_oid("cmodel", true);
+
+	return OidIsValid(nsp) ? get_relname_relid(relname, nsp) : InvalidOid;
+}
+
+/*
+ * One open registry scan: the relation, the snapshot and the scan, with up
+ * to two equality keys on text columns (an index is used when given).
+ */
+typedef struct RegistryScan
+{
+	Relation	rel;
+	Snapshot	snapshot;
+	SysScanDesc scan;
+} RegistryScan;
+
+static bool
+registry_scan_begin(RegistryScan *rs, const char *relname, const char *indexname,
+					int nkeys, const AttrNumber *attnos, const char *const *values)
+{
+	Oid			relid = registry_relid(relname);
+	Oid			indexid = indexname ? registry_relid(indexname) : InvalidOid;
+	ScanKeyData keys[2];
+	int			i;
+
+	Assert(nkeys <= 2);
+	if (!OidIsValid(relid))
+		return false;
+	rs->rel = table_open(relid, AccessShareLock);
+	for (i = 0; i < nkeys; i++)
+		ScanKeyEntryInitialize(&keys[i], 0, attnos[i], BTEqualStrategyNumber,
+							   InvalidOid,
+							   TupleDescAttr(RelationGetDescr(rs->rel), attnos[i] - 1)->attcollation,
+							   F_TEXTEQ, CStringGetTextDatum(values[i]));
+	rs->snapshot = RegisterSnapshot(GetLatestSnapshot());
+	rs->scan = systable_beginscan(rs->rel, indexid, OidIsValid(indexid), rs->snapshot,
+								  nkeys, keys);
+	return true;
+}
+
+static void
+registry_scan_end(RegistryScan *rs)
+{
+	systable_endscan(rs->scan);
+	UnregisterSnapshot(rs->snapshot);
+	table_close(rs->rel, AccessShareLock);
+}
+
+/* Text value of a registry column. */
+static char *
+registry_text(RegistryScan *rs, HeapTuple tuple, AttrNumber attno)
+{
+	bool		isnull;
+	Datum		d = heap_getattr(tuple, attno, RelationGetDescr(rs->rel), &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+/*
+ * The registry's owner (the role that created the extension), or
+ * InvalidOid when the extension is not installed.
+ */
+Oid
+cmodel_probe_registry_owner(void)
+{
+	Oid			relid = registry_relid("reg_namespace");
+	HeapTuple	tuple;
+	Oid			owner;
+
+	if (!OidIsValid(relid))
+		return InvalidOid;
+	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tuple))
+		return InvalidOid;
+	owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
+	ReleaseSysCache(tuple);
+	return owner;
+}
+
+/* Is there a registered namespace of this name? */
+bool
+cmodel_probe_is_namespace(const char *name)
+{
+	RegistryScan rs;
+	AttrNumber	attno = Anum_reg_namespace_namespace;
+	bool		found;
+
+	if (!cm_namespace_name_ok(name) ||
+		!registry_scan_begin(&rs, "reg_namespace", "reg_namespace_pkey", 1, &attno, &name))
+		return false;
+	found = HeapTupleIsValid(systable_getnext(rs.scan));
+	registry_scan_end(&rs);
+	return found;
+}
+
+/*
+ * The namespace a schema is, or NULL.  Reserved and temporary schemas are
+ * answered without looking at the registry.
+ */
+char *
+cmodel_probe_schema_namespace(Oid nspid)
+{
+	char	   *name;
+
+	if (!OidIsValid(nspid) || nspid == PG_CATALOG_NAMESPACE ||
+		nspid == PG_PUBLIC_NAMESPACE || nspid == PG_TOAST_NAMESPACE ||
+		isAnyTempNamespace(nspid))
+		return NULL;
+	name = get_namespace_name(nspid);
+	if (name == NULL || !cmodel_probe_is_namespace(name))
+		return NULL;
+	return name;
+}
+
+/*
+ * Names of the registered namespaces whose schemas exist.  NIL when there
+ * are none, which lets the guard skip work in databases without plugins.
+ */
+List *
+cmodel_probe_namespaces(bool first_only)
+{
+	RegistryScan rs;
+	HeapTuple	tuple;
+	List	   *names = NIL;
+
+	if (!registry_scan_begin(&rs, "reg_namespace", NULL, 0, NULL, NULL))
+		return NIL;
+	while (HeapTupleIsValid(tuple = systable_getnext(rs.scan)))
+	{
+		char	   *name = registry_text(&rs, tuple, Anum_reg_namespace_namespace);
+
+		if (!OidIsValid(get_namespace_oid(name, true)))
+			continue;
+		names = lappend(names, name);
+		if (first_only)
+			break;
+	}
+	registry_scan_end(&rs);
+	return names;
+}
+
+/*
+ * Is the relation a registered core table, or (with in_schema) does the
+ * schema hold one?
+ */
+static bool
+core_scan(Oid relid, Oid in_schema)
+{
+	RegistryScan rs;
+	HeapTuple	tuple;
+	bool		found = false;
+
+	if (!registry_scan_begin(&rs, "reg_core_model", NULL, 0, NULL, NULL))
+		return false;
+	while (!found && HeapTupleIsValid(tuple = systable_getnext(rs.scan)))
+	{
+		bool		isnull;
+		Oid			tbl = DatumGetObjectId(heap_getattr(tuple, Anum_reg_core_model_tbl,
+														RelationGetDescr(rs.rel), &isnull));
+
+		if (isnull)
+			continue;
+		if (OidIsValid(relid))
+			found = (tbl == relid);
+		else
+			found = (get_rel_namespace(tbl) == in_schema);
+	}
+	registry_scan_end(&rs);
+	return found;
+}
+
+bool
+cmodel_probe_is_core_table(Oid relid)
+{
+	return OidIsValid(relid) && core_scan(relid, InvalidOid);
+}
+
+bool
+cmodel_probe_schema_has_core(Oid nspid)
+{
+	return OidIsValid(nspid) && core_scan(InvalidOid, nspid);
+}
+
+/* Is the table the table of an active registered model of the namespace? */
+bool
+cmodel_probe_is_model_table(const char *ns, const char *table)
+{
+	RegistryScan rs;
+	AttrNumber	attnos[2] = {Anum_reg_model_namespace, Anum_reg_model_table_name};
+	const char *values[2] = {ns, table};
+	HeapTuple	tuple;
+	bool		found = false;
+
+	if (!registry_scan_begin(&rs, "reg_model", NULL, 2, attnos, values))
+		return false;
+	while (!found && HeapTupleIsValid(tuple = systable_getnext(rs.scan)))
+	{
+		bool		isnull;
+		char	   *kind = registry_text(&rs, tuple, Anum_reg_model_kind);
+		bool		retired = DatumGetBool(heap_getattr(tuple, Anum_reg_model_retired,
+														RelationGetDescr(rs.rel), &isnull));
+
+		found = kind && strcmp(kind, "model") == 0 && !retired;
+	}
+	registry_scan_end(&rs);
+	return found;
+}
+
+/* Does the table have a primary key?  Read from pg_constraint, no lock. */
+bool
+cmodel_probe_has_primary_key(Oid relid)
+{
+	Relation	rel = table_open(ConstraintRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	bool		found = false;
+
+	ScanKeyInit(&key, Anum_pg_constraint_conrelid, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(relid));
+	scan = systable_beginscan(rel, ConstraintRelidTypidNameIndexId, true, NULL, 1, &key);
+	while (!found && HeapTupleIsValid(tuple = systable_getnext(scan)))
+		found = ((Form_pg_constraint) GETSTRUCT(tuple))->contype == CONSTRAINT_PRIMARY;
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return found;
+}
+
+/*
+ * Move the generation of the named namespaces (or of all, when "all"), so
+ * the no-op cache stops vouching for them.  Runs as the registry's owner:
+ * the DDL that triggers it may come from any role.
+ */
+void
+cmodel_probe_bump(List *names, bool all)
+{
+	Oid			owner = cmodel_probe_registry_owner();
+	Oid			save_userid;
+	int			save_sec;
+	Datum	   *elems;
+	ListCell   *lc;
+	int			n = 0;
+	Oid			types[2] = {BOOLOID, TEXTARRAYOID};
+	Datum		values[2];
+
+	if (!OidIsValid(owner) || (names == NIL && !all))
+		return;
+	elems = palloc(sizeof(Datum) * (list_length(names) + 1));
+	foreach(lc, names)
+		elems[n++] = CStringGetTextDatum((char *) lfirst(lc));
+	values[0] = BoolGetDatum(all);
+	values[1] = PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+
+	GetUserIdAndSecContext(&save_userid, &save_sec);
+	SetUserIdAndSecContext(owner,
+						   save_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "cmodel: SPI_connect failed");
+	if (SPI_execute_with_args("UPDATE cmodel.reg_namespace"
+							  "   SET generation = generation OPERATOR(pg_catalog.+) 1"
+							  " WHERE $1 OR namespace OPERATOR(pg_catalog.=) ANY ($2)",
+							  2, types, values, NULL, false, 0) != SPI_OK_UPDATE)
+		elog(ERROR, "cmodel: could not move namespace generations");
+	SPI_finish();
+	SetUserIdAndSecContext(save_userid, save_sec);
+}
