@@ -39,7 +39,7 @@ test/unit/cm_unit: test/unit/cm_unit.c $(CORE_SRCS) $(CORE_HDRS)
 test/fuzz/cm_fuzz: test/fuzz/cm_fuzz.c $(CORE_SRCS) $(CORE_HDRS)
 	clang-14 $(HOST_CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ test/fuzz/cm_fuzz.c $(CORE_SRCS) -ljansson
 
-.PHONY: unit fuzz prove bench demo test
+.PHONY: unit fuzz prove bench bench-guard demo test
 unit: test/unit/cm_unit
 	test/unit/cm_unit
 
@@ -57,6 +57,10 @@ prove:
 
 bench:
 	bench/run.sh
+	bench/guard.sh
+
+bench-guard:
+	bench/guard.sh
 
 demo:
 	demo/run.sh

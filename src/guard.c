@@ -184,7 +184,7 @@ cmodel_guard_violation(CmGuardScope *scope, CmGuardRule rule, const char *ns,
 void
 cmodel_guard_extension_violation(CmGuardScope *scope, const char *what)
 {
-	List	   *names = cmodel_probe_namespaces(false);
+	List	   *names = cmodel_probe_namespaces();
 	StringInfoData list;
 	ListCell   *lc;
 
@@ -292,8 +292,6 @@ cmodel_guard_ddl_command_start(PG_FUNCTION_ARGS)
 	CmGuardScope scope = {0};
 
 	logged_statement = NULL;
-	if (cmodel_probe_namespaces(true) == NIL)
-		PG_RETURN_VOID();
 	cmodel_guard_inspect(trigdata->parsetree, &scope);
 	guard_conclude(&scope, trigdata->parsetree, true);
 	PG_RETURN_VOID();
@@ -387,15 +385,13 @@ judge_dropped(CmGuardScope *scope, TupleTableSlot *slot)
 			cmodel_guard_touch(scope, schema);
 		return;
 	}
-	/* A core table, or an index beside one (its key's unique index). */
-	if (classid == RelationRelationId && subid == 0 && schema)
-	{
-		if (strcmp(type, "table") == 0 && cmodel_probe_is_core_table(objid))
-			scope->core = true;
-		else if (strcmp(type, "index") == 0 &&
-				 cmodel_probe_schema_has_core(get_namespace_oid(schema, true)))
-			scope->core = true;
-	}
+	/*
+	 * A core table, however it was dropped.  (A dropped index of a core
+	 * table is noticed by ddl_command_start, which can still see its table.)
+	 */
+	if (classid == RelationRelationId && subid == 0 && strcmp(type, "table") == 0 &&
+		cmodel_probe_is_core_table(objid))
+		scope->core = true;
 }
 
 /* sql_drop: judge everything the statement dropped, however it got there. */
@@ -409,8 +405,6 @@ cmodel_guard_sql_drop(PG_FUNCTION_ARGS)
 	Tuplestorestate *dropped;
 	TupleTableSlot *slot;
 
-	if (cmodel_probe_namespaces(true) == NIL)
-		PG_RETURN_VOID();
 	dropped = dropped_objects(&desc);
 	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
 	while (tuplestore_gettupleslot(dropped, true, false, slot))
@@ -455,8 +449,6 @@ cmodel_guard_table_rewrite(PG_FUNCTION_ARGS)
 	char	   *ns;
 	EventTriggerData *trigdata = event_data(fcinfo, "cmodel.guard_table_rewrite");
 
-	if (cmodel_probe_namespaces(true) == NIL)
-		PG_RETURN_VOID();
 	InitFunctionCallInfoData(*call, NULL, 0, InvalidOid, NULL, NULL);
 	relid = DatumGetObjectId(pg_event_trigger_table_rewrite_oid(call));
 	reason = DatumGetInt32(pg_event_trigger_table_rewrite_reason(call));

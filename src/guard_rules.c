@@ -468,6 +468,17 @@ inspect_alter_table(CmGuardScope *scope, AlterTableStmt *stmt)
 	}
 }
 
+/* Does ALTER ... ALL IN TABLESPACE of this object type move a guarded relkind? */
+static bool
+moved_by(ObjectType objtype, char relkind)
+{
+	if (objtype == OBJECT_TABLE)
+		return relkind == RELKIND_RELATION || relkind == RELKIND_PARTITIONED_TABLE;
+	if (objtype == OBJECT_INDEX)
+		return is_index(relkind);
+	return false;
+}
+
 /* ALTER TABLE ALL IN TABLESPACE: does it move any guarded relation? */
 static void
 inspect_move_all(CmGuardScope *scope, AlterTableMoveAllStmt *stmt)
@@ -491,7 +502,7 @@ inspect_move_all(CmGuardScope *scope, AlterTableMoveAllStmt *stmt)
 		Form_pg_class form = (Form_pg_class) GETSTRUCT(tuple);
 		GuardRel	r;
 
-		if (!guarded_relkind(form->relkind) ||
+		if (!moved_by(stmt->objtype, form->relkind) ||
 			cmodel_probe_schema_namespace(form->relnamespace) == NULL ||
 			!describe_rel(form->oid, &r))
 			continue;
@@ -616,10 +627,14 @@ inspect_drop(CmGuardScope *scope, DropStmt *stmt)
 				{
 					GuardRel	r;
 
-					if (lookup_rv(makeRangeVarFromNameList(lfirst(lc)), &r) && r.guarded)
+					if (!lookup_rv(makeRangeVarFromNameList(lfirst(lc)), &r))
+						break;
+					if (r.guarded)
 						cmodel_guard_violation(scope, drop_rule(r.relkind), r.ns, NULL,
 											   "cannot drop %s \"%s\"",
 											   kind_word(r.relkind), r.qualname);
+					else if (r.ns == NULL && is_index(r.relkind))
+						note_rel(scope, &r);	/* perhaps a core table's key */
 				}
 				break;
 			case OBJECT_SCHEMA:

@@ -7,9 +7,9 @@
  * have nothing to do with cmodel, so its questions ("is this schema a
  * namespace?", "is this a core table?") are answered here by scanning the
  * registry tables directly, without SPI, planning or permission checks: the
- * registry is metadata every role may read anyway.  Scans use the latest
- * snapshot, so a namespace another session registered and committed counts
- * at once.  When the extension's registry is not there (during CREATE or
+ * registry is metadata every role may read anyway.  Scans use the
+ * statement's snapshot (the latest one when there is none), so a namespace
+ * another session registered and committed before the statement counts.  When the extension's registry is not there (during CREATE or
  * DROP EXTENSION), every answer is "no".
  *
  * The only write, moving namespace generations, goes through SPI as the
@@ -88,7 +88,7 @@ registry_scan_begin(RegistryScan *rs, const char *relname, const char *indexname
 							   InvalidOid,
 							   TupleDescAttr(RelationGetDescr(rs->rel), attnos[i] - 1)->attcollation,
 							   F_TEXTEQ, CStringGetTextDatum(values[i]));
-	rs->snapshot = RegisterSnapshot(GetLatestSnapshot());
+	rs->snapshot = RegisterSnapshot(ActiveSnapshotSet() ? GetActiveSnapshot() : GetLatestSnapshot());
 	rs->scan = systable_beginscan(rs->rel, indexid, OidIsValid(indexid), rs->snapshot,
 								  nkeys, keys);
 	return true;
@@ -168,12 +168,9 @@ cmodel_probe_schema_namespace(Oid nspid)
 	return name;
 }
 
-/*
- * Names of the registered namespaces whose schemas exist.  NIL when there
- * are none, which lets the guard skip work in databases without plugins.
- */
+/* Names of the registered namespaces whose schemas exist. */
 List *
-cmodel_probe_namespaces(bool first_only)
+cmodel_probe_namespaces(void)
 {
 	RegistryScan rs;
 	HeapTuple	tuple;
@@ -185,56 +182,34 @@ cmodel_probe_namespaces(bool first_only)
 	{
 		char	   *name = registry_text(&rs, tuple, Anum_reg_namespace_namespace);
 
-		if (!OidIsValid(get_namespace_oid(name, true)))
-			continue;
-		names = lappend(names, name);
-		if (first_only)
-			break;
+		if (OidIsValid(get_namespace_oid(name, true)))
+			names = lappend(names, name);
 	}
 	registry_scan_end(&rs);
 	return names;
 }
 
-/*
- * Is the relation a registered core table, or (with in_schema) does the
- * schema hold one?
- */
-static bool
-core_scan(Oid relid, Oid in_schema)
+/* Is the relation a registered core table? */
+bool
+cmodel_probe_is_core_table(Oid relid)
 {
 	RegistryScan rs;
 	HeapTuple	tuple;
 	bool		found = false;
 
-	if (!registry_scan_begin(&rs, "reg_core_model", NULL, 0, NULL, NULL))
+	if (!OidIsValid(relid) ||
+		!registry_scan_begin(&rs, "reg_core_model", NULL, 0, NULL, NULL))
 		return false;
 	while (!found && HeapTupleIsValid(tuple = systable_getnext(rs.scan)))
 	{
 		bool		isnull;
-		Oid			tbl = DatumGetObjectId(heap_getattr(tuple, Anum_reg_core_model_tbl,
-														RelationGetDescr(rs.rel), &isnull));
+		Datum		tbl = heap_getattr(tuple, Anum_reg_core_model_tbl,
+									   RelationGetDescr(rs.rel), &isnull);
 
-		if (isnull)
-			continue;
-		if (OidIsValid(relid))
-			found = (tbl == relid);
-		else
-			found = (get_rel_namespace(tbl) == in_schema);
+		found = !isnull && DatumGetObjectId(tbl) == relid;
 	}
 	registry_scan_end(&rs);
 	return found;
-}
-
-bool
-cmodel_probe_is_core_table(Oid relid)
-{
-	return OidIsValid(relid) && core_scan(relid, InvalidOid);
-}
-
-bool
-cmodel_probe_schema_has_core(Oid nspid)
-{
-	return OidIsValid(nspid) && core_scan(InvalidOid, nspid);
 }
 
 /* Is the table the table of an active registered model of the namespace? */
@@ -290,7 +265,7 @@ cmodel_probe_has_primary_key(Oid relid)
 void
 cmodel_probe_bump(List *names, bool all)
 {
-	Oid			owner = cmodel_probe_registry_owner();
+	Oid			owner;
 	Oid			save_userid;
 	int			save_sec;
 	Datum	   *elems;
@@ -299,7 +274,10 @@ cmodel_probe_bump(List *names, bool all)
 	Oid			types[2] = {BOOLOID, TEXTARRAYOID};
 	Datum		values[2];
 
-	if (!OidIsValid(owner) || (names == NIL && !all))
+	if (names == NIL && !all)
+		return;
+	owner = cmodel_probe_registry_owner();
+	if (!OidIsValid(owner))
 		return;
 	elems = palloc(sizeof(Datum) * (list_length(names) + 1));
 	foreach(lc, names)

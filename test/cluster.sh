@@ -4,6 +4,7 @@
 # run it.
 #
 #   cluster_init NAME PORT   make /tmp/cmodel-NAME.XXXXXX (owned by postgres,
+#                            $CLUSTER_TMPDIR instead of /tmp if set;
 #                            mode 700: data dir, socket dir, logs), install
 #                            the EXIT trap below, and initdb the cluster there
 #   cluster_start [OPT...]   start it as the postgres OS user: unix socket in
@@ -56,7 +57,7 @@ cluster_cleanup() {
 cluster_init() {
 	CLUSTER_NAME=$1
 	CLUSTER_PORT=$2
-	CLUSTER_WORK=$(mktemp -d "/tmp/cmodel-$CLUSTER_NAME.XXXXXX")
+	CLUSTER_WORK=$(mktemp -d "${CLUSTER_TMPDIR:-/tmp}/cmodel-$CLUSTER_NAME.XXXXXX")
 	trap cluster_cleanup EXIT
 	trap 'exit 130' INT TERM
 	CLUSTER_DATA=$CLUSTER_WORK/data
