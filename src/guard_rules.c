@@ -231,12 +231,9 @@ check_new_constraint(CmGuardScope *scope, GuardRel *r, Constraint *c)
 			cmodel_guard_violation(scope, CM_GUARD_CONSTRAINT, r->ns, NULL,
 								   "cannot add an exclusion constraint to table \"%s\"", r->qualname);
 			break;
-		case CONSTR_NOTNULL:
-		case CONSTR_IDENTITY:
-		case CONSTR_GENERATED:
-			cmodel_guard_violation(scope, CM_GUARD_ADD_FIELD, r->ns, NULL,
-								   "cannot add a NOT NULL, identity or generated column to table \"%s\"",
-								   r->qualname);
+		default:
+			cmodel_guard_violation(scope, CM_GUARD_CONSTRAINT, r->ns, NULL,
+								   "cannot add this kind of constraint to table \"%s\"", r->qualname);
 			break;
 	}
 }
@@ -259,14 +256,24 @@ is_serial(TypeName *tn)
 static void
 check_new_column(CmGuardScope *scope, GuardRel *r, ColumnDef *cd)
 {
+	bool		plain = !(cd->is_not_null || cd->identity || cd->generated ||
+						  is_serial(cd->typeName));
 	ListCell   *lc;
 
-	if (cd->is_not_null || cd->identity || cd->generated || is_serial(cd->typeName))
+	foreach(lc, cd->constraints)
+	{
+		Constraint *c = lfirst_node(Constraint, lc);
+
+		if (c->contype == CONSTR_NOTNULL || c->contype == CONSTR_IDENTITY ||
+			c->contype == CONSTR_GENERATED)
+			plain = false;
+		else
+			check_new_constraint(scope, r, c);
+	}
+	if (!plain)
 		cmodel_guard_violation(scope, CM_GUARD_ADD_FIELD, r->ns, NULL,
 							   "cannot add column \"%s.%s\" as NOT NULL, identity, serial or generated",
 							   r->qualname, cd->colname);
-	foreach(lc, cd->constraints)
-		check_new_constraint(scope, r, lfirst_node(Constraint, lc));
 }
 
 /* ------------------------------------------------------------------------
