@@ -124,14 +124,23 @@ SELECT attname, format_type(atttypid, atttypmod) AS type
 FROM pg_catalog.pg_attribute
 WHERE attrelid = 'my_plugin.healthcoach'::regclass AND attname = 'practicing_since';
 
+-- === 9. Lifecycle guard: the namespace is additive-only for every client ===
+-- Raw SQL from any session, not just registration: dropping a table, a
+-- column or an index, or changing a column's type, is refused with the
+-- lifecycle rule it breaks and what to do instead.  Nothing changes.
+SELECT count(*) AS specialties FROM my_plugin.specialty;
+\set ON_ERROR_STOP 0
+DROP TABLE my_plugin.specialty;
+ALTER TABLE my_plugin.specialty DROP COLUMN name;
+ALTER TABLE my_plugin.healthcoach ALTER COLUMN practicing_since TYPE text;
+DROP SCHEMA my_plugin CASCADE;
+\set ON_ERROR_STOP 1
+-- Still there, rows and all:
+SELECT count(*) AS specialties FROM my_plugin.specialty;
+-- Additive DDL by hand is fine:
+CREATE INDEX specialty_name_lower ON my_plugin.specialty (lower(name));
+
 -- === Coming next (placeholders, enabled as the features land) ==============
---
--- 9. Lifecycle guard: in a namespace, DROP/ALTER are rejected for everyone.
---    Not run yet: without the guard the DROP would succeed and lose data.
---      \set ON_ERROR_STOP 0
---      DROP TABLE my_plugin.specialty;            -- expected error
---      ALTER TABLE my_plugin.specialty DROP COLUMN code;   -- expected error
---      \set ON_ERROR_STOP 1
 --
 -- 10. on_delete, enforced by cmodel for every DELETE (no REFERENCES):
 --      DELETE FROM public.staff WHERE id = 'staff-1';

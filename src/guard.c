@@ -41,7 +41,11 @@
 #include "catalog/dependency.h"
 #include "catalog/namespace.h"
 #include "catalog/objectaccess.h"
+#include "access/xact.h"
+#include "catalog/pg_attrdef.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_constraint.h"
+#include "catalog/pg_namespace.h"
 #include "commands/event_trigger.h"
 #include "executor/executor.h"
 #include "fmgr.h"
@@ -52,6 +56,7 @@
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
+#include "utils/syscache.h"
 #include "utils/tuplestore.h"
 
 #include "cmodel.h"
@@ -68,6 +73,19 @@ static const char *registering_ns = NULL;
  * Every statement fires ddl_command_start first, which resets it.
  */
 static Node *logged_statement = NULL;
+
+/*
+ * The drop watch.  The object-access hook sees every object a statement
+ * drops, before it goes, for the price of a syscache lookup, and notes when
+ * one belongs to a namespace (or is a core table).  The sql_drop trigger
+ * reads PostgreSQL's list of dropped objects only then, so ordinary drops
+ * elsewhere cost almost nothing.  The watch counts once a ddl_command_start
+ * trigger has run in this backend: the hook was installed before that
+ * statement's drops began.  A hit lasts until the transaction ends, so no
+ * statement nested in another (an event trigger's own DDL) can clear it.
+ */
+static bool drop_watch_armed = false;
+static bool drop_watch_hit = false;
 
 /* ------------------------------------------------------------------------
  * Rules and reporting
@@ -292,6 +310,7 @@ cmodel_guard_ddl_command_start(PG_FUNCTION_ARGS)
 	CmGuardScope scope = {0};
 
 	logged_statement = NULL;
+	drop_watch_armed = true;
 	cmodel_guard_inspect(trigdata->parsetree, &scope);
 	guard_conclude(&scope, trigdata->parsetree, true);
 	PG_RETURN_VOID();
@@ -405,6 +424,8 @@ cmodel_guard_sql_drop(PG_FUNCTION_ARGS)
 	Tuplestorestate *dropped;
 	TupleTableSlot *slot;
 
+	if (drop_watch_armed && !drop_watch_hit)
+		PG_RETURN_VOID();
 	dropped = dropped_objects(&desc);
 	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
 	while (tuplestore_gettupleslot(dropped, true, false, slot))
@@ -473,10 +494,75 @@ cmodel_guard_table_rewrite(PG_FUNCTION_ARGS)
  */
 
 /*
- * Refuse to drop the registry while namespaces exist, however the drop got
- * there.  Dropping the extension drops its members first, the registry
- * tables among them, and each dropped object passes through here before it
- * goes; internal drops (REINDEX CONCURRENTLY, rewrites) never remove it.
+ * Does dropping this object concern the guard: an object of a namespace (a
+ * relation or column, a constraint, a default, the schema) or a core table?
+ */
+static bool
+drop_concerns_guard(Oid classId, Oid objectId, int subId)
+{
+	Oid			nspid = InvalidOid;
+	HeapTuple	tuple;
+
+	switch (classId)
+	{
+		case RelationRelationId:
+			tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(objectId));
+			if (HeapTupleIsValid(tuple))
+			{
+				Form_pg_class form = (Form_pg_class) GETSTRUCT(tuple);
+				bool		table = form->relkind == RELKIND_RELATION ||
+					form->relkind == RELKIND_PARTITIONED_TABLE;
+
+				nspid = form->relnamespace;
+				ReleaseSysCache(tuple);
+				if (subId == 0 && table && cmodel_probe_schema_namespace(nspid) == NULL)
+					return cmodel_probe_is_core_table(objectId);
+			}
+			break;
+		case NamespaceRelationId:
+			nspid = objectId;
+			break;
+		case ConstraintRelationId:
+			tuple = SearchSysCache1(CONSTROID, ObjectIdGetDatum(objectId));
+			if (HeapTupleIsValid(tuple))
+			{
+				nspid = ((Form_pg_constraint) GETSTRUCT(tuple))->connamespace;
+				ReleaseSysCache(tuple);
+			}
+			break;
+		case AttrDefaultRelationId:
+			nspid = get_rel_namespace(GetAttrDefaultColumnAddress(objectId).objectId);
+			break;
+		default:
+			return false;
+	}
+	return OidIsValid(nspid) && cmodel_probe_schema_namespace(nspid) != NULL;
+}
+
+/*
+ * Is the object the registry's reg_namespace table?  Dropping the extension
+ * drops its members first, the registry among them, so this is where a drop
+ * that takes the extension along (DROP SCHEMA public CASCADE, DROP OWNED) is
+ * caught: sql_drop never fires once the event triggers are gone.
+ */
+static bool
+is_registry(Oid classId, Oid objectId, int subId)
+{
+	char	   *name;
+
+	if (classId != RelationRelationId || subId != 0 ||
+		get_rel_relkind(objectId) != RELKIND_RELATION)
+		return false;
+	name = get_rel_name(objectId);
+	return name && strcmp(name, "reg_namespace") == 0 &&
+		strcmp(get_namespace_name(get_rel_namespace(objectId)), "cmodel") == 0;
+}
+
+/*
+ * Every object about to be dropped passes here: keep the drop watch, and
+ * refuse to drop the registry while namespaces exist.  Internal drops
+ * (REINDEX CONCURRENTLY, rewrites) are consequences of statements the
+ * triggers already judged.
  */
 static void
 guard_object_access(ObjectAccessType access, Oid classId, Oid objectId,
@@ -484,22 +570,29 @@ guard_object_access(ObjectAccessType access, Oid classId, Oid objectId,
 {
 	if (prev_object_access_hook)
 		prev_object_access_hook(access, classId, objectId, subId, arg);
-	if (access != OAT_DROP || classId != RelationRelationId || subId != 0)
+	if (access != OAT_DROP ||
+		(((ObjectAccessDrop *) arg)->dropflags & PERFORM_DELETION_INTERNAL))
 		return;
-	if (((ObjectAccessDrop *) arg)->dropflags & PERFORM_DELETION_INTERNAL)
-		return;
-	if (get_rel_relkind(objectId) != RELKIND_RELATION ||
-		strcmp(get_rel_name(objectId), "reg_namespace") != 0 ||
-		strcmp(get_namespace_name(get_rel_namespace(objectId)), "cmodel") != 0)
-		return;
+	if (!drop_watch_hit && drop_concerns_guard(classId, objectId, subId))
+		drop_watch_hit = true;
+	if (is_registry(classId, objectId, subId))
 	{
 		CmGuardScope scope = {0};
 
 		cmodel_guard_extension_violation(&scope, "drop extension \"cmodel\"");
-		scope.namespaces = NIL;
 		if (scope.violated)
 			guard_conclude(&scope, NULL, false);
 	}
+}
+
+/* A transaction's end ends its drop-watch hit. */
+static void
+guard_xact_callback(XactEvent event, void *arg)
+{
+	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT ||
+		event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT ||
+		event == XACT_EVENT_PREPARE)
+		drop_watch_hit = false;
 }
 
 /* Settings and the object-access hook; called from _PG_init. */
@@ -516,4 +609,5 @@ cmodel_guard_init(void)
 							 NULL, NULL, NULL);
 	prev_object_access_hook = object_access_hook;
 	object_access_hook = guard_object_access;
+	RegisterXactCallback(guard_xact_callback, NULL);
 }

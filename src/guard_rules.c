@@ -495,6 +495,7 @@ inspect_move_all(CmGuardScope *scope, AlterTableMoveAllStmt *stmt)
 	ScanKeyData key;
 	SysScanDesc scan;
 	HeapTuple	tuple;
+	GuardRel	first = {0};
 
 	if (!OidIsValid(tablespace))
 		return;
@@ -504,7 +505,7 @@ inspect_move_all(CmGuardScope *scope, AlterTableMoveAllStmt *stmt)
 	ScanKeyInit(&key, Anum_pg_class_reltablespace, BTEqualStrategyNumber,
 				F_OIDEQ, ObjectIdGetDatum(tablespace));
 	scan = systable_beginscan(rel, InvalidOid, false, NULL, 1, &key);
-	while (!scope->violated && HeapTupleIsValid(tuple = systable_getnext(scan)))
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
 	{
 		Form_pg_class form = (Form_pg_class) GETSTRUCT(tuple);
 		GuardRel	r;
@@ -513,12 +514,16 @@ inspect_move_all(CmGuardScope *scope, AlterTableMoveAllStmt *stmt)
 			cmodel_probe_schema_namespace(form->relnamespace) == NULL ||
 			!describe_rel(form->oid, &r))
 			continue;
-		cmodel_guard_violation(scope, CM_GUARD_REWRITE, r.ns, NULL,
-							   "cannot move %s \"%s\" to another tablespace",
-							   kind_word(r.relkind), r.qualname);
+		/* Name the first in name order, whatever order the scan found. */
+		if (first.qualname == NULL || strcmp(r.qualname, first.qualname) < 0)
+			first = r;
 	}
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
+	if (first.qualname)
+		cmodel_guard_violation(scope, CM_GUARD_REWRITE, first.ns, NULL,
+							   "cannot move %s \"%s\" to another tablespace",
+							   kind_word(first.relkind), first.qualname);
 }
 
 /* ------------------------------------------------------------------------
