@@ -23,10 +23,17 @@ CREATE FUNCTION public.guard_double(integer) RETURNS integer
     LANGUAGE sql IMMUTABLE AS 'SELECT $1 * 2';
 CREATE TABLE public.guard_parent (a integer);
 CREATE TYPE public.guard_row AS (a integer);
+CREATE TYPE public.guard_pair AS (a integer, b text);
+CREATE DOMAIN public.guard_base AS integer;
+CREATE DOMAIN public.guard_level AS public.guard_base;
+CREATE FOREIGN DATA WRAPPER guard_fdw;
+CREATE SERVER guard_srv FOREIGN DATA WRAPPER guard_fdw;
 
 -- additive DDL by hand is allowed in a namespace
 ALTER TABLE guard_ns.note ADD COLUMN mood public.guard_mood;
 ALTER TABLE guard_ns.note ADD COLUMN tally public.guard_count;
+ALTER TABLE guard_ns.note ADD COLUMN pair public.guard_pair, ADD COLUMN level public.guard_level;
+UPDATE guard_ns.note SET pair = ROW(n, body);
 ALTER TABLE guard_ns.note ADD COLUMN extra text, ADD COLUMN rank integer DEFAULT 0;
 CREATE INDEX guard_note_double ON guard_ns.note (public.guard_double(n));
 CREATE UNIQUE INDEX guard_note_extra ON guard_ns.note (extra);
@@ -108,6 +115,8 @@ ALTER TABLE public.guard_parent ADD COLUMN note_id bigint REFERENCES guard_ns.no
 -- error: renaming and moving
 ALTER TABLE guard_ns.note RENAME TO memo;
 ALTER TABLE guard_ns.note RENAME COLUMN body TO text;
+ALTER TYPE guard_ns.note RENAME ATTRIBUTE body TO text;
+ALTER TABLE guard_ns.note ADD CONSTRAINT renamed UNIQUE USING INDEX guard_note_extra;
 ALTER INDEX guard_ns.guard_ns_note_by_n RENAME TO by_n;
 ALTER TABLE guard_ns.note RENAME CONSTRAINT note_pkey TO memo_pkey;
 ALTER SEQUENCE guard_ns.note_dbid_seq RENAME TO memo_seq;
@@ -132,6 +141,9 @@ ALTER TABLE ALL IN TABLESPACE pg_default SET TABLESPACE pg_default;
 ALTER TABLE guard_ns.note INHERIT public.guard_parent;
 ALTER TABLE guard_ns.note OF public.guard_row;
 CREATE TABLE public.guard_child () INHERITS (guard_ns.note);
+CREATE FOREIGN TABLE public.guard_ft () INHERITS (guard_ns.note) SERVER guard_srv;
+CREATE TABLE guard_ns.checked (a integer CHECK (a > 0));
+CREATE UNLOGGED SEQUENCE guard_ns.fast_seq;
 CREATE UNLOGGED TABLE guard_ns.fast (a integer);
 CREATE TABLE guard_ns.parts (a integer) PARTITION BY RANGE (a);
 CREATE RULE guard_keep AS ON DELETE TO guard_ns.note DO INSTEAD NOTHING;
@@ -140,6 +152,14 @@ ALTER SEQUENCE guard_ns.note_dbid_seq RESTART;
 ALTER INDEX guard_ns.guard_note_double DEPENDS ON EXTENSION plpgsql;
 ALTER DOMAIN public.guard_count ADD CONSTRAINT positive CHECK (VALUE > 0);
 ALTER DOMAIN public.guard_count SET NOT NULL;
+ALTER DOMAIN public.guard_count SET DEFAULT 1;
+ALTER DOMAIN public.guard_base ADD CONSTRAINT positive CHECK (VALUE > 0);
+ALTER TYPE public.guard_pair DROP ATTRIBUTE b;
+ALTER TYPE public.guard_pair RENAME ATTRIBUTE b TO c;
+ALTER TYPE public.guard_pair ALTER ATTRIBUTE a TYPE bigint;
+ALTER TYPE public.guard_mood RENAME VALUE 'calm' TO 'quiet';
+ALTER EXTENSION plpgsql ADD TABLE guard_ns.note;
+ALTER EXTENSION plpgsql ADD SCHEMA guard_ns;
 
 -- error: drops that reach the namespace indirectly
 DROP TYPE public.guard_mood CASCADE;
@@ -157,6 +177,13 @@ RESET client_min_messages;
 DROP EXTENSION cmodel;
 DROP EXTENSION cmodel CASCADE;
 ALTER EXTENSION cmodel DROP EVENT TRIGGER cmodel_guard_sql_drop;
+-- error: and the registry that decides what is a namespace stays as it is
+ALTER TABLE cmodel.reg_namespace RENAME TO reg_gone;
+ALTER TABLE cmodel.reg_namespace SET SCHEMA public;
+ALTER TABLE cmodel.reg_model DROP COLUMN descriptor;
+ALTER SCHEMA cmodel RENAME TO cmodel_gone;
+CREATE OR REPLACE FUNCTION cmodel.guard_ddl_command_start() RETURNS event_trigger
+    LANGUAGE plpgsql AS 'BEGIN END';
 
 -- error: the same through a DO block, a function, a search_path and the
 -- replication role
@@ -183,11 +210,19 @@ COMMIT;
 SELECT item AS lost FROM guard_before EXCEPT SELECT item FROM guard_shape;
 SELECT gained FROM (SELECT item FROM guard_shape EXCEPT SELECT item FROM guard_before) AS g (gained)
  ORDER BY gained COLLATE "C";
-SELECT dbid, body, n, author_id FROM guard_ns.note ORDER BY dbid;
+SELECT dbid, body, n, author_id, pair FROM guard_ns.note ORDER BY dbid;
 
 -- cmodel's own registration DDL passes the guard
 SELECT action, object FROM cmodel_register_model('guard_ns',
   replace(:'note', '[{"name": "body"', '[{"name": "topic", "type": "TextField"}, {"name": "body"')) ORDER BY object COLLATE "C";
+
+-- indexes that hold nothing may go: one a failed CREATE INDEX CONCURRENTLY
+-- left invalid, one of a materialized view
+CREATE UNIQUE INDEX CONCURRENTLY guard_note_author ON guard_ns.note (author_id);
+DROP INDEX guard_ns.guard_note_author;
+CREATE MATERIALIZED VIEW guard_ns.note_counts AS SELECT author_id, count(*) FROM guard_ns.note GROUP BY 1;
+CREATE INDEX ON guard_ns.note_counts (author_id);
+DROP MATERIALIZED VIEW guard_ns.note_counts;
 
 -- maintenance that keeps every row is not DDL the guard judges
 VACUUM FULL guard_ns.note;
@@ -258,8 +293,10 @@ DROP EXTENSION cmodel;
 DROP SCHEMA guard_ns CASCADE;
 DROP TABLE public.guard_staff, public.guard_parent;
 DROP FUNCTION public.guard_double(integer), public.guard_sneaky();
-DROP DOMAIN public.guard_count;
-DROP TYPE public.guard_mood, public.guard_row;
+DROP DOMAIN public.guard_count, public.guard_level, public.guard_base;
+DROP TYPE public.guard_mood, public.guard_row, public.guard_pair;
+DROP SERVER guard_srv;
+DROP FOREIGN DATA WRAPPER guard_fdw;
 DROP ROLE regress_guard_owner, regress_guard_app, regress_guard_admin;
 RESET cmodel.allow_destructive_ddl;
 RESET client_min_messages;

@@ -44,7 +44,6 @@ extern bool cmodel_probe_is_namespace(const char *name);
 extern char *cmodel_probe_schema_namespace(Oid nspid);
 extern List *cmodel_probe_namespaces(void);
 extern bool cmodel_probe_is_core_table(Oid relid);
-extern bool cmodel_probe_is_model_table(const char *ns, const char *table);
 extern bool cmodel_probe_has_primary_key(Oid relid);
 extern void cmodel_probe_bump(List *names, bool all);
 
@@ -93,5 +92,6 @@ extern void cmodel_guard_registration(const char *ns);
 /* guard_rules.c */
 extern void cmodel_guard_inspect(Node *stmt, CmGuardScope *scope);
 extern char *cmodel_guard_rel_namespace(Oid relid, char **qualname, bool *guarded);
+extern bool cmodel_guard_relation_guarded(Oid relid);
 
 #endif							/* CMODEL_H */

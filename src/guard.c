@@ -87,6 +87,13 @@ static Node *logged_statement = NULL;
 static bool drop_watch_armed = false;
 static bool drop_watch_hit = false;
 
+/*
+ * Namespace indexes this transaction dropped that hold nothing (invalid
+ * ones, those of materialized views): the hook sees what they were, the
+ * sql_drop trigger only that they are gone.
+ */
+static List *drop_exempt = NIL;
+
 /* ------------------------------------------------------------------------
  * Rules and reporting
  * ------------------------------------------------------------------------
@@ -388,7 +395,7 @@ judge_dropped(CmGuardScope *scope, TupleTableSlot *slot)
 		else if (strcmp(type, "table column") == 0)
 			cmodel_guard_violation(scope, CM_GUARD_DROP_FIELD, schema, NULL,
 								   "cannot drop column \"%s\"", identity);
-		else if (strcmp(type, "index") == 0)
+		else if (strcmp(type, "index") == 0 && !list_member_oid(drop_exempt, objid))
 			cmodel_guard_violation(scope, CM_GUARD_DROP_INDEX, schema, NULL,
 								   "cannot drop index \"%s\"", identity);
 		else if (strcmp(type, "table constraint") == 0)
@@ -575,6 +582,17 @@ guard_object_access(ObjectAccessType access, Oid classId, Oid objectId,
 		return;
 	if (!drop_watch_hit && drop_concerns_guard(classId, objectId, subId))
 		drop_watch_hit = true;
+	if (classId == RelationRelationId && subId == 0 &&
+		(get_rel_relkind(objectId) == RELKIND_INDEX ||
+		 get_rel_relkind(objectId) == RELKIND_PARTITIONED_INDEX) &&
+		cmodel_probe_schema_namespace(get_rel_namespace(objectId)) != NULL &&
+		!cmodel_guard_relation_guarded(objectId))
+	{
+		MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+
+		drop_exempt = lappend_oid(drop_exempt, objectId);
+		MemoryContextSwitchTo(old);
+	}
 	if (is_registry(classId, objectId, subId))
 	{
 		CmGuardScope scope = {0};
@@ -592,7 +610,10 @@ guard_xact_callback(XactEvent event, void *arg)
 	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT ||
 		event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT ||
 		event == XACT_EVENT_PREPARE)
+	{
 		drop_watch_hit = false;
+		drop_exempt = NIL;		/* freed with TopTransactionContext */
+	}
 }
 
 /* Settings and the object-access hook; called from _PG_init. */

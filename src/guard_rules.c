@@ -35,14 +35,18 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_depend.h"
+#include "catalog/pg_extension.h"
+#include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_type.h"
+#include "commands/extension.h"
 #include "commands/tablespace.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "nodes/parsenodes.h"
 #include "parser/parse_type.h"
 #include "utils/acl.h"
+#include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -60,6 +64,7 @@ typedef struct GuardRel
 	char	   *relname;
 	char	   *qualname;		/* schema.relname, for messages */
 	bool		guarded;		/* a table, index or sequence in a namespace */
+	bool		registry;		/* one of cmodel's own registry relations */
 } GuardRel;
 
 static bool
@@ -74,6 +79,28 @@ static bool
 is_index(char relkind)
 {
 	return relkind == RELKIND_INDEX || relkind == RELKIND_PARTITIONED_INDEX;
+}
+
+/*
+ * An index is guarded when it is valid and on a table: an index a failed
+ * CREATE INDEX CONCURRENTLY left behind holds nothing, nor does one of a
+ * materialized view.
+ */
+static bool
+index_guarded(Oid indexoid)
+{
+	HeapTuple	tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexoid));
+	Form_pg_index form;
+	bool		valid;
+	char		table_kind;
+
+	if (!HeapTupleIsValid(tuple))
+		return false;
+	form = (Form_pg_index) GETSTRUCT(tuple);
+	valid = form->indisvalid;
+	table_kind = get_rel_relkind(form->indrelid);
+	ReleaseSysCache(tuple);
+	return valid && (table_kind == RELKIND_RELATION || table_kind == RELKIND_PARTITIONED_TABLE);
 }
 
 /* Fill *r for a relation; false if it does not exist. */
@@ -93,8 +120,20 @@ describe_rel(Oid relid, GuardRel *r)
 	ReleaseSysCache(tuple);
 	r->ns = cmodel_probe_schema_namespace(r->nspid);
 	r->qualname = psprintf("%s.%s", r->ns ? r->ns : get_namespace_name(r->nspid), r->relname);
-	r->guarded = r->ns != NULL && guarded_relkind(r->relkind);
+	r->guarded = r->ns != NULL && guarded_relkind(r->relkind) &&
+		(!is_index(r->relkind) || index_guarded(relid));
+	/* An extension script may change the registry; nothing else may. */
+	r->registry = !creating_extension && r->nspid == get_namespace_oid("cmodel", true);
 	return true;
+}
+
+/* Is the relation one the guard keeps (for the drop watch)? */
+bool
+cmodel_guard_relation_guarded(Oid relid)
+{
+	GuardRel	r;
+
+	return describe_rel(relid, &r) && r.guarded;
 }
 
 /* The namespace of a relation (NULL if none), for the other triggers. */
@@ -165,6 +204,9 @@ kind_word(char relkind)
 	return "table";
 }
 
+static void check_type_change(CmGuardScope *scope, Oid typid, CmGuardRule rule,
+							  const char *what);
+
 /* The rule for dropping, renaming or moving a guarded relation. */
 static CmGuardRule
 drop_rule(char relkind)
@@ -196,6 +238,19 @@ check_reference(CmGuardScope *scope, Constraint *c, const char *from)
 							   from, target.qualname);
 }
 
+/*
+ * ADD CONSTRAINT name UNIQUE USING INDEX index renames the index to the
+ * constraint's name.
+ */
+static void
+check_using_index(CmGuardScope *scope, GuardRel *r, Constraint *c)
+{
+	if (c->indexname && c->conname && strcmp(c->indexname, c->conname) != 0)
+		cmodel_guard_violation(scope, CM_GUARD_DROP_INDEX, r->ns, NULL,
+							   "cannot rename index \"%s.%s\" to \"%s\" by adding a constraint over it",
+							   r->ns, c->indexname, c->conname);
+}
+
 /* A constraint added to a guarded table (ALTER TABLE ADD, or on a column). */
 static void
 check_new_constraint(CmGuardScope *scope, GuardRel *r, Constraint *c)
@@ -203,6 +258,8 @@ check_new_constraint(CmGuardScope *scope, GuardRel *r, Constraint *c)
 	switch (c->contype)
 	{
 		case CONSTR_UNIQUE:
+			check_using_index(scope, r, c);
+			break;
 		case CONSTR_NULL:
 		case CONSTR_DEFAULT:
 		case CONSTR_ATTR_DEFERRABLE:
@@ -212,8 +269,8 @@ check_new_constraint(CmGuardScope *scope, GuardRel *r, Constraint *c)
 			break;
 		case CONSTR_PRIMARY:
 			/* A restore adds the keys of the tables it loaded. */
-			if (!cmodel_probe_has_primary_key(r->relid) &&
-				cmodel_probe_is_model_table(r->ns, r->relname))
+			check_using_index(scope, r, c);
+			if (!cmodel_probe_has_primary_key(r->relid))
 				break;
 			cmodel_guard_violation(scope, CM_GUARD_CONSTRAINT, r->ns,
 								   "A model's primary key is fixed when its table is created; create a new model with the new key and copy the data.",
@@ -441,6 +498,14 @@ check_alter_reach(CmGuardScope *scope, GuardRel *r, AlterTableCmd *cmd)
 					check_reference(scope, lfirst_node(Constraint, lc), r->qualname);
 			}
 			break;
+		case AT_DropColumn:
+		case AT_DropColumnRecurse:
+		case AT_AlterColumnType:
+			/* A composite type's attribute, or a table's row type, in use. */
+			if (!r->guarded)
+				check_type_change(scope, get_rel_type_id(r->relid), CM_GUARD_ALTER_FIELD,
+								  "drop or retype an attribute of");
+			break;
 		default:
 			break;
 	}
@@ -456,6 +521,9 @@ inspect_alter_table(CmGuardScope *scope, AlterTableStmt *stmt)
 
 	if (!lookup_rv(stmt->relation, &top))
 		return;
+	if (top.registry)
+		cmodel_guard_extension_violation(scope, psprintf("alter cmodel's registry relation \"%s\"",
+														  top.qualname));
 	foreach(cc, stmt->cmds)
 		check_alter_reach(scope, &top, lfirst_node(AlterTableCmd, cc));
 	rels = list_make1_oid(top.relid);
@@ -486,6 +554,20 @@ moved_by(ObjectType objtype, char relkind)
 	return false;
 }
 
+/* Is the owner among the roles (an empty list means any)? */
+static bool
+owned_by(List *roles, Oid owner)
+{
+	ListCell   *lc;
+
+	if (roles == NIL)
+		return true;
+	foreach(lc, roles)
+		if (get_rolespec_oid(lfirst(lc), true) == owner)
+			return true;
+	return false;
+}
+
 /* ALTER TABLE ALL IN TABLESPACE: does it move any guarded relation? */
 static void
 inspect_move_all(CmGuardScope *scope, AlterTableMoveAllStmt *stmt)
@@ -511,6 +593,7 @@ inspect_move_all(CmGuardScope *scope, AlterTableMoveAllStmt *stmt)
 		GuardRel	r;
 
 		if (!moved_by(stmt->objtype, form->relkind) ||
+			!owned_by(stmt->roles, form->relowner) ||
 			cmodel_probe_schema_namespace(form->relnamespace) == NULL ||
 			!describe_rel(form->oid, &r))
 			continue;
@@ -578,6 +661,11 @@ inspect_create(CmGuardScope *scope, CreateStmt *stmt)
 			if (ns && c->contype == CONSTR_FOREIGN)
 				cmodel_guard_violation(scope, CM_GUARD_CONSTRAINT, ns, fk_hint,
 									   "cannot create table \"%s\" with a REFERENCES constraint",
+									   qualname);
+			/* pg_dump adds these after the data, which the guard would refuse. */
+			if (ns && (c->contype == CONSTR_CHECK || c->contype == CONSTR_EXCLUSION))
+				cmodel_guard_violation(scope, CM_GUARD_CONSTRAINT, ns, NULL,
+									   "cannot create table \"%s\" with a CHECK or exclusion constraint",
 									   qualname);
 			check_reference(scope, c, qualname);
 		}
@@ -688,8 +776,12 @@ inspect_rename(CmGuardScope *scope, RenameStmt *stmt)
 			if (r.guarded)
 				cmodel_guard_violation(scope, drop_rule(r.relkind), r.ns, NULL,
 									   "cannot rename %s \"%s\"", kind_word(r.relkind), r.qualname);
+			if (r.registry)
+				cmodel_guard_extension_violation(scope, psprintf("rename cmodel's registry relation \"%s\"",
+																  r.qualname));
 			break;
 		case OBJECT_COLUMN:
+		case OBJECT_ATTRIBUTE:
 			{
 				List	   *rels;
 				ListCell   *lc;
@@ -710,6 +802,13 @@ inspect_rename(CmGuardScope *scope, RenameStmt *stmt)
 						cmodel_guard_violation(scope, CM_GUARD_DROP_FIELD, child.ns, NULL,
 											   "cannot rename column \"%s.%s\"",
 											   child.qualname, stmt->subname);
+					else if (child.registry)
+						cmodel_guard_extension_violation(scope,
+														 psprintf("rename a column of cmodel's registry relation \"%s\"",
+																  child.qualname));
+					else
+						check_type_change(scope, get_rel_type_id(child.relid),
+										  CM_GUARD_ALTER_FIELD, "rename an attribute of");
 				}
 			}
 			break;
@@ -726,6 +825,8 @@ inspect_rename(CmGuardScope *scope, RenameStmt *stmt)
 			if (cmodel_probe_is_namespace(stmt->subname))
 				cmodel_guard_violation(scope, CM_GUARD_NAMESPACE, stmt->subname, NULL,
 									   "cannot rename namespace schema \"%s\"", stmt->subname);
+			else if (strcmp(stmt->subname, "cmodel") == 0 && !creating_extension)
+				cmodel_guard_extension_violation(scope, "rename cmodel's registry schema");
 			break;
 		case OBJECT_TRIGGER:
 		case OBJECT_RULE:
@@ -738,12 +839,43 @@ inspect_rename(CmGuardScope *scope, RenameStmt *stmt)
 	}
 }
 
+/* The schema an extension's objects live in, or InvalidOid. */
+static Oid
+extension_schema(const char *name)
+{
+	Relation	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	Oid			nspid = InvalidOid;
+
+	ScanKeyInit(&key, Anum_pg_extension_extname, BTEqualStrategyNumber,
+				F_NAMEEQ, CStringGetDatum(name));
+	scan = systable_beginscan(rel, ExtensionNameIndexId, true, NULL, 1, &key);
+	if (HeapTupleIsValid(tuple = systable_getnext(scan)))
+		nspid = ((Form_pg_extension) GETSTRUCT(tuple))->extnamespace;
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return nspid;
+}
+
 static void
 inspect_set_schema(CmGuardScope *scope, AlterObjectSchemaStmt *stmt)
 {
 	GuardRel	r;
 
 	touch_schema_name(scope, stmt->newschema);
+	if (stmt->objectType == OBJECT_EXTENSION)
+	{
+		/* Its member objects move out of the schema with it. */
+		char	   *ns = cmodel_probe_schema_namespace(extension_schema(strVal(stmt->object)));
+
+		if (ns)
+			cmodel_guard_violation(scope, CM_GUARD_DROP_MODEL, ns, NULL,
+								   "cannot move extension \"%s\" out of namespace \"%s\"",
+								   strVal(stmt->object), ns);
+		return;
+	}
 	if (stmt->relation == NULL || !lookup_rv(stmt->relation, &r))
 		return;
 	note_rel(scope, &r);
@@ -751,6 +883,9 @@ inspect_set_schema(CmGuardScope *scope, AlterObjectSchemaStmt *stmt)
 		cmodel_guard_violation(scope, drop_rule(r.relkind), r.ns, NULL,
 							   "cannot move %s \"%s\" to schema \"%s\"",
 							   kind_word(r.relkind), r.qualname, stmt->newschema);
+	if (r.registry)
+		cmodel_guard_extension_violation(scope, psprintf("move cmodel's registry relation \"%s\"",
+														  r.qualname));
 }
 
 /* ------------------------------------------------------------------------
@@ -759,47 +894,88 @@ inspect_set_schema(CmGuardScope *scope, AlterObjectSchemaStmt *stmt)
  */
 
 /*
- * ALTER DOMAIN ... SET NOT NULL / ADD CONSTRAINT / VALIDATE scans every
- * column of the domain: reject it when one is in a guarded table.
+ * Is the type used by a column of a guarded table, directly or through
+ * domains over it and arrays of it?  Fills *r and *attnum with the first
+ * such column.
  */
-static void
-inspect_domain(CmGuardScope *scope, AlterDomainStmt *stmt)
+static bool
+type_in_namespace_column(Oid typid, GuardRel *r, AttrNumber *attnum, int depth)
 {
-	Type		type;
-	Oid			typid;
 	Relation	rel;
 	ScanKeyData keys[2];
 	SysScanDesc scan;
 	HeapTuple	tuple;
+	bool		found = false;
 
-	if (stmt->subtype != 'O' && stmt->subtype != 'C' && stmt->subtype != 'V')
-		return;
-	type = LookupTypeName(NULL, makeTypeNameFromNameList(stmt->typeName), NULL, true);
-	if (type == NULL)
-		return;
-	typid = typeTypeId(type);
-	ReleaseSysCache(type);
+	if (depth > 8)
+		return false;
 	rel = table_open(DependRelationId, AccessShareLock);
 	ScanKeyInit(&keys[0], Anum_pg_depend_refclassid, BTEqualStrategyNumber,
 				F_OIDEQ, ObjectIdGetDatum(TypeRelationId));
 	ScanKeyInit(&keys[1], Anum_pg_depend_refobjid, BTEqualStrategyNumber,
 				F_OIDEQ, ObjectIdGetDatum(typid));
 	scan = systable_beginscan(rel, DependReferenceIndexId, true, NULL, 2, keys);
-	while (!scope->violated && HeapTupleIsValid(tuple = systable_getnext(scan)))
+	while (!found && HeapTupleIsValid(tuple = systable_getnext(scan)))
 	{
 		Form_pg_depend dep = (Form_pg_depend) GETSTRUCT(tuple);
-		GuardRel	r;
 
-		if (dep->classid != RelationRelationId || dep->objsubid <= 0 ||
-			!describe_rel(dep->objid, &r) || !r.guarded)
-			continue;
-		cmodel_guard_violation(scope, CM_GUARD_CONSTRAINT, r.ns, NULL,
-							   "cannot add or validate a constraint of domain \"%s\" used by column \"%s.%s\"",
-							   NameListToString(stmt->typeName), r.qualname,
-							   get_attname(r.relid, dep->objsubid, false));
+		if (dep->classid == RelationRelationId && dep->objsubid > 0)
+		{
+			found = describe_rel(dep->objid, r) && r->guarded;
+			*attnum = dep->objsubid;
+		}
+		else if (dep->classid == TypeRelationId && dep->objid != typid)
+			found = type_in_namespace_column(dep->objid, r, attnum, depth + 1);
 	}
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
+	return found;
+}
+
+/*
+ * A change to a type outside namespaces that changes the values or the
+ * definition of namespace columns using it.
+ */
+static void
+check_type_change(CmGuardScope *scope, Oid typid, CmGuardRule rule, const char *what)
+{
+	GuardRel	r;
+	AttrNumber	attnum;
+
+	if (OidIsValid(typid) && type_in_namespace_column(typid, &r, &attnum, 0))
+		cmodel_guard_violation(scope, rule, r.ns, NULL,
+							   "cannot %s type \"%s\" used by column \"%s.%s\"",
+							   what, format_type_be(typid), r.qualname,
+							   get_attname(r.relid, attnum, false));
+}
+
+static Oid
+type_by_name(List *names)
+{
+	Type		type = LookupTypeName(NULL, makeTypeNameFromNameList(names), NULL, true);
+	Oid			typid;
+
+	if (type == NULL)
+		return InvalidOid;
+	typid = typeTypeId(type);
+	ReleaseSysCache(type);
+	return typid;
+}
+
+/*
+ * ALTER DOMAIN on a domain namespace columns use: SET NOT NULL, ADD and
+ * VALIDATE CONSTRAINT scan them; SET/DROP DEFAULT and DROP NOT NULL change
+ * their definition.  Dropping a constraint only relaxes.
+ */
+static void
+inspect_domain(CmGuardScope *scope, AlterDomainStmt *stmt)
+{
+	if (stmt->subtype == 'O' || stmt->subtype == 'C' || stmt->subtype == 'V')
+		check_type_change(scope, type_by_name(stmt->typeName), CM_GUARD_CONSTRAINT,
+						  "add or validate a constraint of");
+	else if (stmt->subtype == 'T' || stmt->subtype == 'N')
+		check_type_change(scope, type_by_name(stmt->typeName), CM_GUARD_ALTER_FIELD,
+						  "change the default or nullability of");
 }
 
 /* Relations a statement names directly: sequences, rules, dependencies. */
@@ -814,6 +990,41 @@ inspect_named_rel(CmGuardScope *scope, RangeVar *rv, CmGuardRule rule, const cha
 	if (r.guarded && what)
 		cmodel_guard_violation(scope, rule, r.ns, NULL, "cannot %s %s \"%s\"",
 							   what, kind_word(r.relkind), r.qualname);
+}
+
+/*
+ * ALTER EXTENSION ... ADD of a namespace object or schema: pg_dump leaves
+ * extension members out of backups, and the extension's drop takes them.
+ */
+static void
+inspect_extension_add(CmGuardScope *scope, AlterExtensionContentsStmt *stmt)
+{
+	static const char *const hint =
+	"Keep namespace objects out of extensions: pg_dump leaves extension members out of backups.";
+	GuardRel	r;
+
+	switch (stmt->objtype)
+	{
+		case OBJECT_TABLE:
+		case OBJECT_INDEX:
+		case OBJECT_SEQUENCE:
+		case OBJECT_VIEW:
+		case OBJECT_MATVIEW:
+		case OBJECT_FOREIGN_TABLE:
+			if (lookup_rv(makeRangeVarFromNameList(castNode(List, stmt->object)), &r) && r.guarded)
+				cmodel_guard_violation(scope, drop_rule(r.relkind), r.ns, hint,
+									   "cannot add %s \"%s\" to extension \"%s\"",
+									   kind_word(r.relkind), r.qualname, stmt->extname);
+			break;
+		case OBJECT_SCHEMA:
+			if (cmodel_probe_is_namespace(strVal(stmt->object)))
+				cmodel_guard_violation(scope, CM_GUARD_NAMESPACE, strVal(stmt->object), hint,
+									   "cannot add namespace schema \"%s\" to extension \"%s\"",
+									   strVal(stmt->object), stmt->extname);
+			break;
+		default:
+			break;
+	}
 }
 
 /* DROP OWNED BY the extension's owner would take the extension with it. */
@@ -851,6 +1062,23 @@ cmodel_guard_inspect(Node *stmt, CmGuardScope *scope)
 		case T_CreateStmt:
 			inspect_create(scope, (CreateStmt *) stmt);
 			break;
+		case T_CreateForeignTableStmt:
+			inspect_create(scope, &((CreateForeignTableStmt *) stmt)->base);
+			break;
+		case T_AlterEnumStmt:
+			if (((AlterEnumStmt *) stmt)->oldVal)
+				check_type_change(scope, type_by_name(((AlterEnumStmt *) stmt)->typeName),
+								  CM_GUARD_ALTER_FIELD, "rename a value of");
+			break;
+		case T_CreateFunctionStmt:
+			{
+				CreateFunctionStmt *f = (CreateFunctionStmt *) stmt;
+
+				if (f->replace && !creating_extension && list_length(f->funcname) > 1 &&
+					strcmp(strVal(linitial(f->funcname)), "cmodel") == 0)
+					cmodel_guard_extension_violation(scope, "replace a function of cmodel's registry schema");
+			}
+			break;
 		case T_CreateTableAsStmt:
 			inspect_create_as(scope, (CreateTableAsStmt *) stmt);
 			break;
@@ -887,7 +1115,16 @@ cmodel_guard_inspect(Node *stmt, CmGuardScope *scope)
 			inspect_named_rel(scope, ((CreateTrigStmt *) stmt)->relation, 0, NULL);
 			break;
 		case T_CreateSeqStmt:
-			touch_schema(scope, creation_schema(((CreateSeqStmt *) stmt)->sequence));
+			{
+				RangeVar   *rv = ((CreateSeqStmt *) stmt)->sequence;
+				char	   *ns = cmodel_probe_schema_namespace(creation_schema(rv));
+
+				if (ns && rv->relpersistence == RELPERSISTENCE_UNLOGGED)
+					cmodel_guard_violation(scope, CM_GUARD_STANDALONE, ns, NULL,
+										   "cannot create unlogged sequence \"%s.%s\"", ns, rv->relname);
+				else if (ns)
+					cmodel_guard_touch(scope, ns);
+			}
 			break;
 		case T_ViewStmt:
 			touch_schema(scope, creation_schema(((ViewStmt *) stmt)->view));
@@ -908,6 +1145,8 @@ cmodel_guard_inspect(Node *stmt, CmGuardScope *scope)
 				if (s->action < 0 && strcmp(s->extname, "cmodel") == 0)
 					cmodel_guard_extension_violation(scope,
 													 "remove objects from extension \"cmodel\"");
+				else if (s->action > 0)
+					inspect_extension_add(scope, s);
 			}
 			break;
 		default:

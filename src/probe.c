@@ -7,9 +7,10 @@
  * have nothing to do with cmodel, so its questions ("is this schema a
  * namespace?", "is this a core table?") are answered here by scanning the
  * registry tables directly, without SPI, planning or permission checks: the
- * registry is metadata every role may read anyway.  Scans use the
- * statement's snapshot (the latest one when there is none), so a namespace
- * another session registered and committed before the statement counts.  When the extension's registry is not there (during CREATE or
+ * registry is metadata every role may read anyway.  Scans use the latest
+ * snapshot, as catalog lookups do, so a namespace another session
+ * registered and committed counts at once, even for a REPEATABLE READ
+ * transaction that started before.  When the extension's registry is not there (during CREATE or
  * DROP EXTENSION), every answer is "no".
  *
  * The only write, moving namespace generations, goes through SPI as the
@@ -45,10 +46,6 @@
 /* Attribute numbers in the registry tables (see cmodel--0.1.0.sql). */
 #define Anum_reg_namespace_namespace 1
 #define Anum_reg_core_model_tbl 2
-#define Anum_reg_model_namespace 1
-#define Anum_reg_model_kind 3
-#define Anum_reg_model_table_name 5
-#define Anum_reg_model_retired 9
 
 /* A registry relation of the installed extension, or InvalidOid. */
 static Oid
@@ -88,7 +85,7 @@ registry_scan_begin(RegistryScan *rs, const char *relname, const char *indexname
 							   InvalidOid,
 							   TupleDescAttr(RelationGetDescr(rs->rel), attnos[i] - 1)->attcollation,
 							   F_TEXTEQ, CStringGetTextDatum(values[i]));
-	rs->snapshot = RegisterSnapshot(ActiveSnapshotSet() ? GetActiveSnapshot() : GetLatestSnapshot());
+	rs->snapshot = RegisterSnapshot(GetLatestSnapshot());
 	rs->scan = systable_beginscan(rs->rel, indexid, OidIsValid(indexid), rs->snapshot,
 								  nkeys, keys);
 	return true;
@@ -207,31 +204,6 @@ cmodel_probe_is_core_table(Oid relid)
 									   RelationGetDescr(rs.rel), &isnull);
 
 		found = !isnull && DatumGetObjectId(tbl) == relid;
-	}
-	registry_scan_end(&rs);
-	return found;
-}
-
-/* Is the table the table of an active registered model of the namespace? */
-bool
-cmodel_probe_is_model_table(const char *ns, const char *table)
-{
-	RegistryScan rs;
-	AttrNumber	attnos[2] = {Anum_reg_model_namespace, Anum_reg_model_table_name};
-	const char *values[2] = {ns, table};
-	HeapTuple	tuple;
-	bool		found = false;
-
-	if (!registry_scan_begin(&rs, "reg_model", NULL, 2, attnos, values))
-		return false;
-	while (!found && HeapTupleIsValid(tuple = systable_getnext(rs.scan)))
-	{
-		bool		isnull;
-		char	   *kind = registry_text(&rs, tuple, Anum_reg_model_kind);
-		bool		retired = DatumGetBool(heap_getattr(tuple, Anum_reg_model_retired,
-														RelationGetDescr(rs.rel), &isnull));
-
-		found = kind && strcmp(kind, "model") == 0 && !retired;
 	}
 	registry_scan_end(&rs);
 	return found;
