@@ -51,19 +51,8 @@ for v in PAIRS ROUNDS TXNS NAMESPACES; do
 		exit 2
 	fi
 done
-if [ "$(id -u)" -ne 0 ]; then
-	echo "bench: run as root (it installs the extension, then starts a" >&2
-	echo "throwaway server as the postgres user): sudo make bench-guard" >&2
-	exit 1
-fi
-
-bash test/install_deps.sh </dev/null >/dev/null
-
-if [ "${BENCH_NO_INSTALL:-}" != 1 ]; then
-	echo "==> build and install cmodel"
-	make --no-print-directory "PG_CONFIG=$PG_CONFIG" with_llvm=no >/dev/null
-	make --no-print-directory "PG_CONFIG=$PG_CONFIG" with_llvm=no install >/dev/null
-fi
+# shellcheck source=bench/prepare.sh
+. bench/prepare.sh bench-guard
 
 # The cluster lives in memory (/dev/shm) when it can: every CREATE TABLE
 # creates files and every DROP removes them, and on a disk file system the

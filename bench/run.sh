@@ -58,19 +58,8 @@ for v in ITER_A ITER_B ITER_C WARM_A WARM_B WARM_C; do
 	fi
 done
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "bench: run as root (it installs the extension, then starts a" >&2
-	echo "throwaway server as the postgres user): sudo make bench" >&2
-	exit 1
-fi
-
-bash test/install_deps.sh </dev/null >/dev/null
-
-if [ "${BENCH_NO_INSTALL:-}" != 1 ]; then
-	echo "==> build and install cmodel"
-	make --no-print-directory "PG_CONFIG=$PG_CONFIG" with_llvm=no >/dev/null
-	make --no-print-directory "PG_CONFIG=$PG_CONFIG" with_llvm=no install >/dev/null
-fi
+# shellcheck source=bench/prepare.sh
+. bench/prepare.sh bench
 
 # shellcheck source=test/cluster.sh
 . test/cluster.sh

@@ -1,0 +1,19 @@
+# shellcheck shell=bash
+# bench/prepare.sh — what every benchmark does first.  Source it from the
+# repository root with PG_CONFIG set: it insists on root (the scripts
+# install the extension, then start a throwaway server as the postgres
+# user), installs missing packages, and builds and installs the extension
+# unless BENCH_NO_INSTALL=1.  $1 names the make target for the message.
+if [ "$(id -u)" -ne 0 ]; then
+	echo "bench: run as root (it installs the extension, then starts a" >&2
+	echo "throwaway server as the postgres user): sudo make $1" >&2
+	exit 1
+fi
+
+bash test/install_deps.sh </dev/null >/dev/null
+
+if [ "${BENCH_NO_INSTALL:-}" != 1 ]; then
+	echo "==> build and install cmodel"
+	make --no-print-directory "PG_CONFIG=$PG_CONFIG" with_llvm=no >/dev/null
+	make --no-print-directory "PG_CONFIG=$PG_CONFIG" with_llvm=no install >/dev/null
+fi
