@@ -20,11 +20,14 @@
  * core table, move the namespace's generation so the no-op cache of
  * registration never vouches for a changed schema.
  *
- * The event triggers are dropped together with the extension, and a drop
- * that takes the extension down with it (DROP SCHEMA ... CASCADE, DROP OWNED)
- * never reaches sql_drop.  An object-access hook, installed when the
- * library loads (the ddl_command_start trigger loads it before any drop
- * runs), refuses to drop the registry while namespaces exist.
+ * An object-access hook, installed when the library loads (the
+ * ddl_command_start trigger loads it before any drop runs), sees every
+ * object before it is dropped.  It keeps the "drop watch" that lets
+ * sql_drop skip PostgreSQL's dropped-object list when nothing of a
+ * namespace went, and it refuses to drop the registry while namespaces
+ * exist: the event triggers are dropped together with the extension, so a
+ * drop that takes the extension down with it (DROP SCHEMA ... CASCADE,
+ * DROP OWNED) never reaches sql_drop.
  *
  * Break-glass: a superuser may SET cmodel.allow_destructive_ddl = on for the
  * session; every statement it lets through is logged.  The setting is

@@ -18,8 +18,11 @@
  * foresaw to the table_rewrite trigger.
  *
  * One exception serves restores: pg_dump adds primary keys after loading
- * data, so adding a primary key to a registered model's table that has none
- * is allowed.
+ * data, so adding a primary key to a namespace table that has none is
+ * allowed.  (CHECK and exclusion constraints, which pg_dump also adds after
+ * the data, are therefore refused when a namespace table is created.)  The
+ * types, domains and enums namespace columns use, and cmodel's own
+ * registry, are kept too.
  *
  * src/guard_rules.c
  *
