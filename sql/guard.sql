@@ -141,6 +141,7 @@ ALTER TABLE ALL IN TABLESPACE pg_default SET TABLESPACE pg_default;
 ALTER TABLE guard_ns.note INHERIT public.guard_parent;
 ALTER TABLE guard_ns.note OF public.guard_row;
 CREATE TABLE public.guard_child () INHERITS (guard_ns.note);
+CREATE TEMP TABLE guard_temp_child () INHERITS (guard_ns.note);
 CREATE FOREIGN TABLE public.guard_ft () INHERITS (guard_ns.note) SERVER guard_srv;
 CREATE TABLE guard_ns.checked (a integer CHECK (a > 0));
 CREATE UNLOGGED SEQUENCE guard_ns.fast_seq;

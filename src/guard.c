@@ -506,6 +506,7 @@ cmodel_guard_table_rewrite(PG_FUNCTION_ARGS)
 /*
  * Does dropping this object concern the guard: an object of a namespace (a
  * relation or column, a constraint, a default, the schema) or a core table?
+ * A namespace index that holds nothing goes on the exempt list.
  */
 static bool
 drop_concerns_guard(Oid classId, Oid objectId, int subId)
@@ -519,14 +520,25 @@ drop_concerns_guard(Oid classId, Oid objectId, int subId)
 			tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(objectId));
 			if (HeapTupleIsValid(tuple))
 			{
-				Form_pg_class form = (Form_pg_class) GETSTRUCT(tuple);
-				bool		table = form->relkind == RELKIND_RELATION ||
-					form->relkind == RELKIND_PARTITIONED_TABLE;
+				char		relkind = ((Form_pg_class) GETSTRUCT(tuple))->relkind;
+				bool		in_ns;
 
-				nspid = form->relnamespace;
+				nspid = ((Form_pg_class) GETSTRUCT(tuple))->relnamespace;
 				ReleaseSysCache(tuple);
-				if (subId == 0 && table && cmodel_probe_schema_namespace(nspid) == NULL)
+				in_ns = cmodel_probe_schema_namespace(nspid) != NULL;
+				if (subId != 0)
+					return in_ns;
+				if (in_ns && (relkind == RELKIND_INDEX || relkind == RELKIND_PARTITIONED_INDEX) &&
+					!cmodel_guard_relation_guarded(objectId))
+				{
+					MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+
+					drop_exempt = lappend_oid(drop_exempt, objectId);
+					MemoryContextSwitchTo(old);
+				}
+				if (!in_ns && (relkind == RELKIND_RELATION || relkind == RELKIND_PARTITIONED_TABLE))
 					return cmodel_probe_is_core_table(objectId);
+				return in_ns;
 			}
 			break;
 		case NamespaceRelationId:
@@ -583,19 +595,8 @@ guard_object_access(ObjectAccessType access, Oid classId, Oid objectId,
 	if (access != OAT_DROP ||
 		(((ObjectAccessDrop *) arg)->dropflags & PERFORM_DELETION_INTERNAL))
 		return;
-	if (!drop_watch_hit && drop_concerns_guard(classId, objectId, subId))
+	if (drop_concerns_guard(classId, objectId, subId))
 		drop_watch_hit = true;
-	if (classId == RelationRelationId && subId == 0 &&
-		(get_rel_relkind(objectId) == RELKIND_INDEX ||
-		 get_rel_relkind(objectId) == RELKIND_PARTITIONED_INDEX) &&
-		cmodel_probe_schema_namespace(get_rel_namespace(objectId)) != NULL &&
-		!cmodel_guard_relation_guarded(objectId))
-	{
-		MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
-
-		drop_exempt = lappend_oid(drop_exempt, objectId);
-		MemoryContextSwitchTo(old);
-	}
 	if (is_registry(classId, objectId, subId))
 	{
 		CmGuardScope scope = {0};

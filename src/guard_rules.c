@@ -622,7 +622,9 @@ inspect_create(CmGuardScope *scope, CreateStmt *stmt)
 {
 	Oid			nspid = creation_schema(stmt->relation);
 	char	   *ns = cmodel_probe_schema_namespace(nspid);
-	char	   *qualname = psprintf("%s.%s", ns ? ns : "", stmt->relation->relname);
+	char	   *qualname = psprintf("%s.%s",
+									OidIsValid(nspid) ? get_namespace_name(nspid) : "pg_temp",
+									stmt->relation->relname);
 	ListCell   *lc;
 
 	if (ns)
@@ -636,8 +638,6 @@ inspect_create(CmGuardScope *scope, CreateStmt *stmt)
 								   "cannot create table \"%s\" as an inheritance child, partition or typed table",
 								   qualname);
 	}
-	else
-		qualname = psprintf("%s.%s", get_namespace_name(nspid), stmt->relation->relname);
 	foreach(lc, stmt->inhRelations)
 	{
 		GuardRel	parent;
