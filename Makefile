@@ -8,7 +8,7 @@ DATA = $(wildcard sql/cmodel--*.sql)
 
 CORE_OBJS = src/cm_util.o src/descriptor.o src/normalize.o src/validate.o src/indexes.o src/plan.o
 OBJS = $(CORE_OBJS) src/cmodel.o src/catalog.o src/register.o src/probe.o src/guard.o \
-	src/guard_rules.o
+	src/guard_rules.o src/relinfo.o src/cascade.o src/write.o
 
 SHLIB_LINK = -ljansson
 PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers

@@ -4,9 +4,12 @@
 CREATE EXTENSION cmodel VERSION '0.1.0';
 \set VERBOSITY default
 \set SHOW_CONTEXT never
-\set item '{"name": "Item", "fields": [{"name": "label", "type": "TextField"}]}'
+\set item '{"name": "Item", "fields": [{"name": "label", "type": "TextField"}, {"name": "size", "type": "IntegerField", "default": 7}, {"name": "touched", "type": "DateTimeField", "auto_now": true}]}'
+\set part '{"name": "Part", "fields": [{"name": "item", "type": "ForeignKey", "to": "Item", "on_delete": "CASCADE"}]}'
 SELECT action, object FROM cmodel_register_model('upg_ns', :'item') ORDER BY object COLLATE "C";
-INSERT INTO upg_ns.item (label) VALUES ('kept');
+SELECT action, object FROM cmodel_register_model('upg_ns', :'part') ORDER BY object COLLATE "C";
+INSERT INTO upg_ns.item (label) VALUES ('kept'), ('gone');
+INSERT INTO upg_ns.part (item_id) SELECT dbid FROM upg_ns.item;
 -- 0.1.0 only tracks changes; nothing stops a drop
 SELECT evtname, evtevent FROM pg_catalog.pg_event_trigger ORDER BY evtname COLLATE "C";
 
@@ -18,6 +21,19 @@ SELECT count(*) AS actions FROM cmodel_register_model('upg_ns', :'item');
 -- error: the namespace is guarded now
 DROP TABLE upg_ns.item;
 SELECT label FROM upg_ns.item;
+
+-- 0.3.0 gives the registered models their triggers and column defaults
+ALTER EXTENSION cmodel UPDATE TO '0.3.0';
+SELECT tgrelid::regclass AS tbl, tgname FROM pg_catalog.pg_trigger
+ WHERE tgrelid::regclass::text LIKE 'upg_ns.%' ORDER BY tgrelid::regclass::text COLLATE "C", tgname COLLATE "C";
+SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS size_default
+  FROM pg_catalog.pg_attrdef d JOIN pg_catalog.pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+ WHERE d.adrelid = 'upg_ns.item'::regclass AND a.attname = 'size';
+SELECT count(*) AS actions FROM cmodel_register_model('upg_ns', :'item');
+INSERT INTO upg_ns.item (label) VALUES ('new');
+SELECT label, size, touched IS NOT NULL AS touched FROM upg_ns.item ORDER BY dbid;
+DELETE FROM upg_ns.item WHERE label = 'gone';
+SELECT count(*) AS parts_left FROM upg_ns.part;
 
 -- an upgraded install has the same objects as a fresh one
 CREATE TEMP TABLE upgraded AS

@@ -22,6 +22,7 @@
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/inval.h"
 
 #include "cmodel.h"
 
@@ -120,6 +121,19 @@ col_bool(int row, int col)
  * ------------------------------------------------------------------------
  */
 
+/* The bit masks the trigger queries compute (CM_TRIG_* of cm_core.h). */
+StaticAssertDecl(CM_TRIG_WRITE == 1 && CM_TRIG_DELETE == 2 && CM_TRIG_TRUNCATE == 4,
+				 "trigger bits are spelled out in SQL");
+
+static int
+col_int(int row, int col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, &isnull);
+
+	return isnull ? 0 : DatumGetInt32(d);
+}
+
 static void
 load_cores(CmArena *arena, CmSnapshot *snap, bool ro)
 {
@@ -132,7 +146,12 @@ load_cores(CmArena *arena, CmSnapshot *snap, bool ro)
 		"       EXISTS (SELECT 1 FROM pg_catalog.pg_index i"
 		"                WHERE i.indrelid = t.oid AND i.indisunique AND i.indnkeyatts = 1"
 		"                  AND i.indkey[0] = a.attnum AND i.indpred IS NULL AND i.indexprs IS NULL),"
-		"       a.atttypid >= 16384"
+		"       a.atttypid >= 16384,"
+		"       (SELECT pg_catalog.bit_or(CASE p.proname WHEN 'on_write' THEN 1 WHEN 'on_delete' THEN 2"
+		"                                 WHEN 'on_truncate' THEN 4 ELSE 0 END)"
+		"          FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_proc p ON p.oid = g.tgfoid"
+		"          JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace"
+		"         WHERE g.tgrelid = t.oid AND pn.nspname = 'cmodel')"
 		"  FROM cmodel.reg_core_model c"
 		"  JOIN pg_catalog.pg_class t ON t.oid = c.tbl"
 		"  JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
@@ -153,6 +172,7 @@ load_cores(CmArena *arena, CmSnapshot *snap, bool ro)
 			c->schema = col_text(arena, r, 2);
 			c->table = col_text(arena, r, 3);
 			c->key = col_text(arena, r, 4);
+			c->triggers = col_int(r, 9);
 			c->columns = cm_alloc(arena, sizeof(CmColumn) * (SPI_processed - r));
 		}
 		i = c->ncolumns++;
@@ -196,7 +216,8 @@ load_registry(CmArena *arena, CmSnapshot *snap, bool ro)
 		snap->models[r].retired = col_bool(r, 5);
 	}
 
-	exec_text("SELECT model, name, column_name, column_type, retired"
+	exec_text("SELECT model, name, column_name, column_type, retired,"
+			  "       (options OPERATOR(pg_catalog.->) 'default')::pg_catalog.text"
 			  "  FROM cmodel.reg_field WHERE namespace = $1", 1, args, ro);
 	snap->nfields = (int) SPI_processed;
 	snap->fields = cm_alloc(arena, sizeof(CmRegField) * (snap->nfields + 1));
@@ -207,6 +228,7 @@ load_registry(CmArena *arena, CmSnapshot *snap, bool ro)
 		snap->fields[r].column = col_text(arena, r, 3);
 		snap->fields[r].column_type = col_text(arena, r, 4);
 		snap->fields[r].retired = col_bool(r, 5);
+		snap->fields[r].default_json = col_text(arena, r, 6);
 	}
 
 	exec_text("SELECT model, index_name, definition, retired"
@@ -242,14 +264,19 @@ load_schema(CmArena *arena, CmSnapshot *snap, bool ro)
 	for (r = 0; r < snap->nrelnames; r++)
 		snap->relnames[r] = col_text(arena, r, 1);
 
-	exec_text("SELECT c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), pa.attname"
-			  "  FROM pg_catalog.pg_class c"
-			  "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-			  "  JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
-			  "  LEFT JOIN pg_catalog.pg_index i ON i.indrelid = c.oid AND i.indisprimary AND i.indnkeyatts = 1"
-			  "  LEFT JOIN pg_catalog.pg_attribute pa ON pa.attrelid = c.oid AND pa.attnum = i.indkey[0]"
-			  " WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')"
-			  " ORDER BY c.relname, a.attnum", 1, args, ro);
+	exec_text("SELECT t.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), pa.attname,"
+			  "       (SELECT pg_catalog.bit_or(CASE p.proname WHEN 'on_write' THEN 1 WHEN 'on_delete' THEN 2"
+		"                                 WHEN 'on_truncate' THEN 4 ELSE 0 END)"
+		"          FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_proc p ON p.oid = g.tgfoid"
+		"          JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace"
+		"         WHERE g.tgrelid = t.oid AND pn.nspname = 'cmodel')"
+			  "  FROM pg_catalog.pg_class t"
+			  "  JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
+			  "  JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped"
+			  "  LEFT JOIN pg_catalog.pg_index i ON i.indrelid = t.oid AND i.indisprimary AND i.indnkeyatts = 1"
+			  "  LEFT JOIN pg_catalog.pg_attribute pa ON pa.attrelid = t.oid AND pa.attnum = i.indkey[0]"
+			  " WHERE n.nspname = $1 AND t.relkind IN ('r', 'p')"
+			  " ORDER BY t.relname, a.attnum", 1, args, ro);
 	snap->tables = cm_alloc(arena, sizeof(CmTableState) * (SPI_processed + 1));
 	for (r = 0; r < (int) SPI_processed; r++)
 	{
@@ -262,6 +289,7 @@ load_schema(CmArena *arena, CmSnapshot *snap, bool ro)
 			t = &snap->tables[ntables++];
 			t->name = name;
 			t->pk_column = col_text(arena, r, 4);
+			t->triggers = col_int(r, 5);
 			t->columns = cm_alloc(arena, sizeof(CmColumn) * (SPI_processed - r));
 		}
 		i = t->ncolumns++;
@@ -337,6 +365,8 @@ cmodel_load_snapshot(CmArena *arena, const char *ns, CmSnapshot *snap, bool for_
 	memset(snap, 0, sizeof(*snap));
 	snap->namespace = cm_strdup(arena, ns);
 	load_registry(arena, snap, ro);	/* first: takes the namespace row lock */
+	exec_text("SELECT pg_catalog.to_regprocedure('cmodel.on_write()') IS NULL", 0, NULL, ro);
+	snap->no_triggers = col_bool(0, 1);
 	load_cores(arena, snap, ro);
 	load_schema(arena, snap, ro);
 }
@@ -640,4 +670,34 @@ cmodel_check_adoptable(const char *ns, Oid caller)
 				 errmsg("schema \"%s\" exists and is not a namespace: only its owner or a superuser may adopt it", ns),
 				 errdetail("Adopting an existing schema lets cmodel extend its tables with the extension owner's privileges."),
 				 errhint("Ask the schema's owner or a superuser to register it first, or choose another namespace name.")));
+}
+
+/*
+ * Registration may have changed the on_delete rules of the namespace's
+ * tables and of the tables its relations point at, and the auto_now
+ * fields of its tables: send a relcache invalidation for each, so every
+ * backend's cached rules are rebuilt once this transaction commits.
+ */
+void
+cmodel_invalidate_rules(const char *ns)
+{
+	const char *args[1] = {ns};
+	uint64		r;
+
+	exec_text("SELECT c.oid FROM cmodel.reg_relation r"
+			  "   JOIN pg_catalog.pg_class c ON c.oid = r.target_table"
+			  "  WHERE r.namespace = $1"
+			  " UNION"
+			  " SELECT c.oid FROM cmodel.reg_model m"
+			  "   JOIN pg_catalog.pg_namespace n ON n.nspname = m.namespace"
+			  "   JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = m.table_name"
+			  "  WHERE m.namespace = $1", 1, args, false);
+	for (r = 0; r < SPI_processed; r++)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull)
+			CacheInvalidateRelcacheByRelid(DatumGetObjectId(d));
+	}
 }

@@ -274,6 +274,15 @@ typedef struct CmColumn
 	bool		user_type;		/* of a type that is not built in */
 } CmColumn;
 
+/*
+ * cmodel's triggers on a table, as a bit mask: the row trigger that applies
+ * defaults of time fields and the write-time limits, and the statement
+ * triggers that apply on_delete to children on DELETE and TRUNCATE.
+ */
+#define CM_TRIG_WRITE		0x01
+#define CM_TRIG_DELETE		0x02
+#define CM_TRIG_TRUNCATE	0x04
+
 typedef struct CmCoreModel
 {
 	char	   *name;
@@ -282,6 +291,7 @@ typedef struct CmCoreModel
 	char	   *key;
 	int			ncolumns;
 	CmColumn   *columns;
+	int			triggers;		/* CM_TRIG_* present on the table */
 } CmCoreModel;
 
 typedef struct CmTableState
@@ -290,6 +300,7 @@ typedef struct CmTableState
 	int			ncolumns;
 	CmColumn   *columns;
 	char	   *pk_column;		/* single-column primary key, or NULL */
+	int			triggers;		/* CM_TRIG_* present on the table */
 } CmTableState;
 
 typedef struct CmIndexState
@@ -321,6 +332,8 @@ typedef struct CmRegField
 	char	   *name;
 	char	   *column;
 	char	   *column_type;
+	char	   *default_json;	/* the recorded default, or NULL */
+	bool		default_unknown;	/* the column's default may differ from it */
 	bool		retired;
 } CmRegField;
 
@@ -351,6 +364,7 @@ typedef struct CmSnapshot
 	CmIndexState *pgindexes;
 	int			nrelnames;		/* every relation name in the schema */
 	char	  **relnames;
+	bool		no_triggers;	/* the installed SQL predates cmodel's data triggers */
 } CmSnapshot;
 
 /* ------------------------------------------------------------------------

@@ -28,5 +28,8 @@ _PG_init(void)
 {
 	cmodel_register_init();
 	cmodel_guard_init();
+	cmodel_relinfo_init();
+	cmodel_cascade_init();
+	cmodel_write_init();
 	MarkGUCPrefixReserved("cmodel");
 }

@@ -18,7 +18,17 @@
 #define CMODEL_H
 
 #include "cm_core.h"
+#include "executor/spi.h"
 #include "nodes/pg_list.h"
+#include "utils/rel.h"
+
+/*
+ * The SDK's write-time limits: text and JSON values of at most this many
+ * characters (JSON on its text form), and cmodel.max_bulk_rows rows per
+ * INSERT statement.
+ */
+#define CM_VALUE_LIMIT 1048576
+extern int	cmodel_max_bulk_rows;
 
 /* catalog.c */
 extern void cmodel_load_snapshot(CmArena *arena, const char *ns, CmSnapshot *snap,
@@ -35,8 +45,77 @@ extern void cmodel_record_applied(const char *ns, const char *call_hash, bool ch
 extern void cmodel_check_adoptable(const char *ns, Oid caller);
 extern char *cmodel_models_hash(CmArena *arena, const char *json);
 
+extern void cmodel_invalidate_rules(const char *ns);
+
 /* register.c */
 extern void cmodel_register_init(void);
+
+/*
+ * One on_delete relation, seen from its parent table: rows of the child
+ * whose column matches a deleted parent's key are deleted (CASCADE) or get
+ * NULL (SET_NULL).
+ */
+typedef struct CmDeleteRule
+{
+	Oid			child;
+	Oid			child_owner;
+	char	   *child_name;		/* schema-qualified, quoted */
+	char	   *column;			/* quoted */
+	int			key;			/* index into CmRelInfo.key_atts */
+	bool		set_null;
+	SPIPlanPtr	few_plan;		/* kept: generic plan for a few keys */
+	SPIPlanPtr	many_plan;		/* kept: re-planned for each large key set */
+} CmDeleteRule;
+
+/*
+ * What cmodel's triggers need to know about one table, built from the
+ * registry on first use and rebuilt after a relcache invalidation of the
+ * table or of a child (registration sends one for every table it changes
+ * rules for).  Entries live as long as the backend and never move.
+ */
+typedef struct CmRelInfo
+{
+	Oid			relid;			/* hash key */
+	bool		valid;
+	bool		built;
+	MemoryContext cxt;			/* everything the entry points to */
+	char	   *qualname;		/* schema-qualified, for messages */
+	char	   *label;			/* the model's Django label, for previews */
+
+	/* on_delete: rules whose parent is this table */
+	int			nrules;
+	CmDeleteRule *rules;
+	int			nkeys;
+	AttrNumber *key_atts;		/* distinct parent columns the rules match */
+	Oid		   *key_types;
+
+	/* write-time rules (namespace model tables) */
+	int			nlimited;
+	AttrNumber *limited_atts;	/* text-like and jsonb columns */
+	bool	   *limited_jsonb;
+	int			nauto;
+	int		   *auto_cols;		/* auto_now / auto_now_add columns */
+	Oid		   *auto_types;
+	bool	   *auto_on_update;	/* auto_now: also on UPDATE */
+
+	/* rows the current INSERT statement has written */
+	LocalTransactionId count_lxid;
+	CommandId	count_cid;
+	int64		count;
+} CmRelInfo;
+
+/* relinfo.c */
+extern void cmodel_relinfo_init(void);
+extern CmRelInfo *cmodel_relinfo(Relation rel);
+extern CmRelInfo *cmodel_relinfo_oid(Oid relid);
+
+/* cascade.c */
+extern void cmodel_cascade_init(void);
+extern bool cmodel_cascade_running(void);
+extern bool cmodel_cascade_setting_null(Oid relid);
+
+/* write.c */
+extern void cmodel_write_init(void);
 
 /* probe.c */
 extern Oid	cmodel_probe_registry_owner(void);
@@ -64,7 +143,8 @@ typedef enum CmGuardRule
 	CM_GUARD_STANDALONE,		/* inheritance, partitions, rules, unlogged */
 	CM_GUARD_TRIGGERS,			/* disable all triggers of a table */
 	CM_GUARD_NAMESPACE,			/* drop or rename a namespace's schema */
-	CM_GUARD_EXTENSION			/* remove cmodel while namespaces exist */
+	CM_GUARD_EXTENSION,			/* remove cmodel while namespaces exist */
+	CM_GUARD_DATA_TRIGGER		/* drop or disable one of cmodel's triggers */
 } CmGuardRule;
 
 /* What one DDL statement touches, and the first rule it breaks. */
@@ -88,6 +168,7 @@ extern void cmodel_guard_violation(CmGuardScope *scope, CmGuardRule rule,
 								   const char *fmt,...) pg_attribute_printf(5, 6);
 extern void cmodel_guard_extension_violation(CmGuardScope *scope, const char *what);
 extern void cmodel_guard_registration(const char *ns);
+extern bool cmodel_guard_registering(const char *ns);
 
 /* guard_rules.c */
 extern void cmodel_guard_inspect(Node *stmt, CmGuardScope *scope);

@@ -41,6 +41,8 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/table.h"
 #include "catalog/dependency.h"
 #include "catalog/namespace.h"
 #include "catalog/objectaccess.h"
@@ -49,6 +51,7 @@
 #include "catalog/pg_class.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_namespace.h"
+#include "catalog/pg_trigger.h"
 #include "commands/event_trigger.h"
 #include "executor/executor.h"
 #include "fmgr.h"
@@ -156,6 +159,10 @@ static const struct
 	[CM_GUARD_EXTENSION] = {
 		"Namespaces exist (%s): without the extension their tables would lose the lifecycle guard and the registry that describes them.",
 		"Keep the extension installed; to remove it on purpose, a superuser can SET cmodel.allow_destructive_ddl = on for the session."
+	},
+	[CM_GUARD_DATA_TRIGGER] = {
+		"cmodel's triggers on table %s apply on_delete and the SDK's write-time rules for every client; without them deletes would leave orphans.",
+		"Leave cmodel's triggers in place; change a relation's on_delete by registering the model again."
 	},
 };
 
@@ -296,6 +303,13 @@ cmodel_guard_registration(const char *ns)
 	registering_ns = ns;
 }
 
+/* Is a registration of namespace ns running its DDL right now? */
+bool
+cmodel_guard_registering(const char *ns)
+{
+	return registering_ns != NULL && ns != NULL && strcmp(registering_ns, ns) == 0;
+}
+
 /* ------------------------------------------------------------------------
  * Event triggers
  * ------------------------------------------------------------------------
@@ -312,6 +326,52 @@ event_data(FunctionCallInfo fcinfo, const char *name)
 }
 
 /* ddl_command_start: judge the statement from its parse tree. */
+/*
+ * Removing the extension takes cmodel's data triggers with it (on namespace
+ * and core tables alike): they call its functions, and a DROP EXTENSION
+ * that is allowed should not need CASCADE for objects cmodel made itself.
+ */
+static void
+drop_data_triggers(void)
+{
+	Oid			cmodel_schema = get_namespace_oid("cmodel", true);
+	ObjectAddresses *targets = new_object_addresses();
+	Relation	tgrel;
+	SysScanDesc scan;
+	HeapTuple	tup;
+
+	if (!OidIsValid(cmodel_schema))
+		return;
+	tgrel = table_open(TriggerRelationId, AccessShareLock);
+	scan = systable_beginscan(tgrel, InvalidOid, false, NULL, 0, NULL);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_trigger t = (Form_pg_trigger) GETSTRUCT(tup);
+		ObjectAddress addr;
+
+		if (t->tgisinternal || get_func_namespace(t->tgfoid) != cmodel_schema)
+			continue;
+		ObjectAddressSet(addr, TriggerRelationId, t->oid);
+		add_exact_object_address(&addr, targets);
+	}
+	systable_endscan(scan);
+	table_close(tgrel, AccessShareLock);
+	performMultipleDeletions(targets, DROP_RESTRICT, PERFORM_DELETION_INTERNAL);
+}
+
+static bool
+drops_cmodel(Node *stmt)
+{
+	ListCell   *lc;
+
+	if (!IsA(stmt, DropStmt) || ((DropStmt *) stmt)->removeType != OBJECT_EXTENSION)
+		return false;
+	foreach(lc, ((DropStmt *) stmt)->objects)
+		if (strcmp(strVal(lfirst(lc)), "cmodel") == 0)
+			return true;
+	return false;
+}
+
 PG_FUNCTION_INFO_V1(cmodel_guard_ddl_command_start);
 Datum
 cmodel_guard_ddl_command_start(PG_FUNCTION_ARGS)
@@ -323,6 +383,8 @@ cmodel_guard_ddl_command_start(PG_FUNCTION_ARGS)
 	drop_watch_armed = true;
 	cmodel_guard_inspect(trigdata->parsetree, &scope);
 	guard_conclude(&scope, trigdata->parsetree, true);
+	if (drops_cmodel(trigdata->parsetree))
+		drop_data_triggers();
 	PG_RETURN_VOID();
 }
 

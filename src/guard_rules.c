@@ -40,6 +40,7 @@
 #include "catalog/pg_depend.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_index.h"
+#include "catalog/pg_trigger.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_type.h"
 #include "commands/extension.h"
@@ -405,6 +406,9 @@ check_alter_cmd(CmGuardScope *scope, GuardRel *r, AlterTableCmd *cmd)
 			break;
 		case AT_ColumnDefault:
 		case AT_CookedColumnDefault:
+			/* registration sets a field's default (new rows only) */
+			if (cmodel_guard_registering(r->ns))
+				break;
 			cmodel_guard_violation(scope, CM_GUARD_ALTER_FIELD, r->ns, NULL,
 								   "cannot change the default of column \"%s.%s\"", r->qualname, col);
 			break;
@@ -463,6 +467,44 @@ check_alter_cmd(CmGuardScope *scope, GuardRel *r, AlterTableCmd *cmd)
 }
 
 /*
+ * cmodel's triggers on a table (those calling a function of schema cmodel):
+ * the one named, or with name NULL any of them.
+ */
+static bool
+has_cmodel_trigger(Oid relid, const char *name)
+{
+	Oid			cmodel_schema = get_namespace_oid("cmodel", true);
+	Relation	tgrel;
+	ScanKeyData key[2];
+	SysScanDesc scan;
+	HeapTuple	tup;
+	bool		found = false;
+
+	if (!OidIsValid(cmodel_schema))
+		return false;
+	tgrel = table_open(TriggerRelationId, AccessShareLock);
+	ScanKeyInit(&key[0], Anum_pg_trigger_tgrelid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(relid));
+	if (name)
+		ScanKeyInit(&key[1], Anum_pg_trigger_tgname, BTEqualStrategyNumber, F_NAMEEQ,
+					CStringGetDatum(name));
+	scan = systable_beginscan(tgrel, TriggerRelidNameIndexId, true, NULL, name ? 2 : 1, key);
+	while (!found && HeapTupleIsValid(tup = systable_getnext(scan)))
+		found = get_func_namespace(((Form_pg_trigger) GETSTRUCT(tup))->tgfoid) == cmodel_schema;
+	systable_endscan(scan);
+	table_close(tgrel, AccessShareLock);
+	return found;
+}
+
+static void
+trigger_violation(CmGuardScope *scope, GuardRel *r, const char *what, const char *name)
+{
+	cmodel_guard_violation(scope, CM_GUARD_DATA_TRIGGER, r->qualname, NULL,
+						   name ? "cannot %s trigger \"%s\" of table \"%s\"" : "cannot %s%s triggers of table \"%s\"",
+						   what, name ? name : "", r->qualname);
+}
+
+/*
  * Subcommands of an ALTER on any table that reach a guarded one: inherit
  * from it, attach or detach it as a partition, or reference it.
  */
@@ -500,6 +542,17 @@ check_alter_reach(CmGuardScope *scope, GuardRel *r, AlterTableCmd *cmd)
 				foreach(lc, castNode(ColumnDef, cmd->def)->constraints)
 					check_reference(scope, lfirst_node(Constraint, lc), r->qualname);
 			}
+			break;
+		case AT_DisableTrig:
+		case AT_EnableReplicaTrig:
+			if (has_cmodel_trigger(r->relid, cmd->name))
+				trigger_violation(scope, r, "disable", cmd->name);
+			break;
+		case AT_DisableTrigAll:
+		case AT_DisableTrigUser:
+			/* namespace tables refuse it anyway; this covers core tables */
+			if (!r->guarded && has_cmodel_trigger(r->relid, NULL))
+				trigger_violation(scope, r, "disable all", NULL);
 			break;
 		case AT_DropColumn:
 		case AT_DropColumnRecurse:
@@ -752,6 +805,18 @@ inspect_drop(CmGuardScope *scope, DropStmt *stmt)
 			case OBJECT_EXTENSION:
 				if (strcmp(strVal(lfirst(lc)), "cmodel") == 0)
 					cmodel_guard_extension_violation(scope, "drop extension \"cmodel\"");
+				break;
+			case OBJECT_TRIGGER:
+				{
+					List	   *names = lfirst(lc);
+					const char *trigger = strVal(llast(names));
+					GuardRel	r;
+
+					if (lookup_rv(makeRangeVarFromNameList(list_truncate(list_copy(names),
+																		 list_length(names) - 1)), &r) &&
+						has_cmodel_trigger(r.relid, trigger))
+						trigger_violation(scope, &r, "drop", trigger);
+				}
 				break;
 			default:
 				/* Whatever else a drop reaches, sql_drop sees. */

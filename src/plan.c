@@ -220,6 +220,69 @@ same_structure(const CmIndexState *s, const CmIndex *ix, const char *table, bool
  * Tables and columns
  * ------------------------------------------------------------------------
  */
+
+/*
+ * The column default that gives new rows a field's default, or NULL.  The
+ * value is a literal cast to the column type, so it is evaluated once per
+ * row and never rewrites a table; "uuid4" is the SDK's uuid.uuid4.
+ */
+static char *
+default_sql(PlanCtx *c, const CmField *f)
+{
+	CmBuf		b;
+	char	  **vals;
+
+	if (f->default_json == NULL || f->column == NULL || strcmp(f->default_json, "null") == 0)
+		return NULL;
+	if (f->type == CM_F_UUID && strcmp(f->default_json, "\"uuid4\"") == 0)
+		return "pg_catalog.gen_random_uuid()";
+	cm_buf_init(&b, c->a);
+	if (f->type == CM_F_JSON)
+		c->env->quote_literal(&b, f->default_json);
+	else if (cm_json_scalars(c->a, f->default_json, &vals) == 1 && vals[0] != NULL)
+		c->env->quote_literal(&b, vals[0]);
+	else
+		return NULL;
+	cm_buf_printf(&b, "::%s", f->column_type);
+	return b.data;
+}
+
+static void
+add_set_default(PlanCtx *c, CmModel *m, const CmField *f, const char *expr)
+{
+	CmBuf		b;
+
+	cm_buf_init(&b, c->a);
+	cm_buf_printf(&b, "ALTER TABLE %s ALTER COLUMN ", qualified(c, m->table));
+	c->env->quote_ident(&b, f->column);
+	if (expr)
+		cm_buf_printf(&b, " SET DEFAULT %s", expr);
+	else
+		cm_buf_puts(&b, " DROP DEFAULT");
+	add_action(c, expr ? "set default" : "drop default",
+			   cm_printf(c->a, "%s.%s.%s", c->snap->namespace, m->table, f->column), b.data, m);
+}
+
+/*
+ * cmodel's triggers, created with the table (or added to an existing one):
+ * CM_TRIG_WRITE on every model table, CM_TRIG_DELETE and CM_TRIG_TRUNCATE
+ * on every table a CASCADE or SET_NULL relation points at.
+ */
+static void
+add_trigger(PlanCtx *c, CmModel *m, const char *qualname, int which)
+{
+	const char *name = which == CM_TRIG_WRITE ? "cmodel_write" :
+	which == CM_TRIG_DELETE ? "cmodel_on_delete" : "cmodel_on_truncate";
+	const char *body = which == CM_TRIG_WRITE ?
+	"BEFORE INSERT OR UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION cmodel.on_write()" :
+	which == CM_TRIG_DELETE ?
+	"AFTER DELETE ON %s REFERENCING OLD TABLE AS cmodel_deleted FOR EACH STATEMENT EXECUTE FUNCTION cmodel.on_delete()" :
+	"BEFORE TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION cmodel.on_truncate()";
+
+	add_action(c, "create trigger", cm_printf(c->a, "%s on %s", name, qualname),
+			   cm_printf(c->a, cm_printf(c->a, "CREATE TRIGGER %s %s", name, body), qualname), m);
+}
+
 static char *
 create_table_sql(PlanCtx *c, CmModel *m)
 {
@@ -242,6 +305,8 @@ create_table_sql(PlanCtx *c, CmModel *m)
 		cm_buf_puts(&b, ", ");
 		c->env->quote_ident(&b, f->column);
 		cm_buf_printf(&b, " %s", f->column_type);
+		if (default_sql(c, f))
+			cm_buf_printf(&b, " DEFAULT %s", default_sql(c, f));
 	}
 	cm_buf_puts(&b, ")");
 	return b.data;
@@ -296,10 +361,23 @@ plan_columns(PlanCtx *c, CmModel *m, CmTableState *t, CmRegModel *reg)
 			cm_buf_printf(&b, " %s", f->column_type);
 			add_action(c, "add field", cm_printf(c->a, "%s.%s.%s", c->snap->namespace, m->table, f->column),
 					   b.data, m);
+			/* a separate step: ADD COLUMN ... DEFAULT would fill existing rows */
+			if (default_sql(c, f))
+				add_set_default(c, m, f, default_sql(c, f));
+			continue;
 		}
-		else if (rf && rf->retired)
+		if (rf && rf->retired)
 			add_action(c, "revive field", cm_printf(c->a, "%s.%s.%s", c->snap->namespace, m->table, f->column),
 					   NULL, m);
+		/* the default of an existing column: set when it is not known to match */
+		if (rf == NULL || rf->default_unknown)
+		{
+			if (default_sql(c, f))
+				add_set_default(c, m, f, default_sql(c, f));
+		}
+		else if (!(rf->default_json == NULL ? f->default_json == NULL :
+				   f->default_json != NULL && cm_json_text_equal(rf->default_json, f->default_json)))
+			add_set_default(c, m, f, default_sql(c, f));
 	}
 	/* fields the descriptor no longer has: kept, marked retired */
 	for (i = 0; reg && i < c->snap->nfields; i++)
@@ -466,12 +544,80 @@ plan_model(PlanCtx *c, CmModel *m, int idx)
 		if (!plan_columns(c, m, t, reg))
 			return false;
 	}
+	if ((t == NULL || !(t->triggers & CM_TRIG_WRITE)) && !c->snap->no_triggers)
+		add_trigger(c, m, qualified(c, m->table), CM_TRIG_WRITE);
 	if (!plan_indexes(c, m, reg))
 		return false;
 	if (changed && c->plan->nactions == before)
 		add_action(c, "update model", cm_printf(c->a, "%s.%s", c->snap->namespace, m->table), NULL, m);
 	c->plan->record[idx] = changed || c->plan->nactions > before;
 	return true;
+}
+
+/*
+ * Every table that a CASCADE or SET_NULL relation of the batch points at
+ * needs the on_delete triggers; add those it lacks, once per table, after
+ * all tables exist.
+ */
+static void
+plan_delete_triggers(PlanCtx *c)
+{
+	int			i,
+				j,
+				k;
+	int			ndone = 0;
+	char	  **done;
+
+	if (c->snap->no_triggers)
+		return;
+	done = cm_alloc(c->a, sizeof(char *) * 2 * (c->snap->ncores + c->snap->ntables + c->plan->nmodels + 1));
+
+	for (i = 0; i < c->plan->nmodels; i++)
+	{
+		CmModel    *m = c->plan->models[i];
+
+		if (m->kind != CM_MODEL_CONCRETE)
+			continue;
+		for (j = 0; j < m->nall_fields; j++)
+		{
+			CmField    *f = m->all_fields[j];
+			char	   *target;
+			int			have = 0;
+			bool		seen = false;
+
+			if (f->column == NULL || (f->on_delete != CM_OD_CASCADE && f->on_delete != CM_OD_SET_NULL))
+				continue;
+			if (f->target_core)
+			{
+				CmBuf		b;
+
+				cm_buf_init(&b, c->a);
+				c->env->quote_ident(&b, f->target_core->schema);
+				cm_buf_puts(&b, ".");
+				c->env->quote_ident(&b, f->target_core->table);
+				target = b.data;
+				have = f->target_core->triggers;
+			}
+			else if (f->target)
+			{
+				CmTableState *t = table_state(c, f->target->table);
+
+				target = qualified(c, f->target->table);
+				have = t ? t->triggers : 0;
+			}
+			else
+				continue;
+			for (k = 0; k < ndone && !seen; k++)
+				seen = strcmp(done[k], target) == 0;
+			if (seen)
+				continue;
+			done[ndone++] = target;
+			if (!(have & CM_TRIG_DELETE))
+				add_trigger(c, m, target, CM_TRIG_DELETE);
+			if (!(have & CM_TRIG_TRUNCATE))
+				add_trigger(c, m, target, CM_TRIG_TRUNCATE);
+		}
+	}
 }
 
 /* See cm_core.h. */
@@ -513,6 +659,7 @@ cm_plan(CmArena *arena, const CmEnv *env, const CmSnapshot *snap,
 	for (i = 0; i < nmodels; i++)
 		if (!plan_model(&c, models[i], i))
 			return false;
+	plan_delete_triggers(&c);
 
 	/* models the plugin registered before and no longer describes */
 	for (i = 0; plugin && i < snap->nmodels; i++)

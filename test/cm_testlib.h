@@ -78,6 +78,18 @@ cm_test_applied_snapshot(CmArena *a, const CmSnapshot *before, const CmPlan *pla
 	}
 	for (i = 0; i < before->ntables; i++)
 		s->tables[s->ntables++] = before->tables[i];
+	/* the plan's triggers now exist (on every table, as far as the planner asks) */
+	for (i = 0; i < plan->nactions; i++)
+		if (strcmp(plan->actions[i].action, "create trigger") == 0)
+		{
+			CmCoreModel *cores = cm_alloc(a, sizeof(CmCoreModel) * (s->ncores + 1));
+
+			memcpy(cores, s->cores, sizeof(CmCoreModel) * s->ncores);
+			for (j = 0; j < s->ncores; j++)
+				cores[j].triggers = CM_TRIG_WRITE | CM_TRIG_DELETE | CM_TRIG_TRUNCATE;
+			s->cores = cores;
+			break;
+		}
 	for (i = 0; i < before->npgindexes; i++)
 		s->pgindexes[s->npgindexes++] = before->pgindexes[i];
 	for (i = 0; i < before->nrelnames; i++)
@@ -104,6 +116,7 @@ cm_test_applied_snapshot(CmArena *a, const CmSnapshot *before, const CmPlan *pla
 			t->name = m->table;
 			t->pk_column = m->pk_column;
 			t->columns = cm_alloc(a, sizeof(CmColumn) * (m->nall_fields + 1));
+			t->triggers = CM_TRIG_WRITE | CM_TRIG_DELETE | CM_TRIG_TRUNCATE;
 			t->columns[t->ncolumns].name = m->pk_column;
 			t->columns[t->ncolumns++].type = m->pk_type;
 			s->relnames[s->nrelnames++] = m->table;
@@ -125,6 +138,7 @@ cm_test_applied_snapshot(CmArena *a, const CmSnapshot *before, const CmPlan *pla
 			rf->name = f->name;
 			rf->column = f->column;
 			rf->column_type = f->column_type;
+			rf->default_json = f->default_json;
 			if (f->column == NULL || f == m->pk_field)
 				continue;
 			for (k = 0; k < t->ncolumns; k++)

@@ -1,0 +1,308 @@
+/*-------------------------------------------------------------------------
+ *
+ * relinfo.c
+ *	  Per-table knowledge for cmodel's data triggers, cached per backend.
+ *
+ * The on_delete and write-time triggers fire for every DELETE and every
+ * written row, so they must not read the registry each time.  The first
+ * use of a table reads its rules once (which relations point at it, which
+ * of its columns are auto_now or auto_now_add, which are limited in size)
+ * into a CmRelInfo kept for the life of the backend.  A relcache
+ * invalidation of the table, or of a child its rules name, marks the entry
+ * stale; registration sends one for every table whose rules it may have
+ * changed, so a new rule holds from the next statement after it commits.
+ *
+ * While a cascade runs, entries already built are not rebuilt: the cascade
+ * iterates their rules, and a registration cannot commit in the middle of
+ * a statement anyway.
+ *
+ * src/relinfo.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/table.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+#include "cmodel.h"
+
+static HTAB *relinfo_hash = NULL;
+
+/* Mark stale the entry of relid, and every entry with a rule on it. */
+static void
+relinfo_invalidate(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS seq;
+	CmRelInfo  *e;
+
+	if (relinfo_hash == NULL)
+		return;
+	hash_seq_init(&seq, relinfo_hash);
+	while ((e = hash_seq_search(&seq)) != NULL)
+	{
+		int			i;
+
+		if (relid == InvalidOid || e->relid == relid)
+		{
+			e->valid = false;
+			continue;
+		}
+		for (i = 0; i < e->nrules && e->valid; i++)
+			if (e->rules[i].child == relid)
+				e->valid = false;
+	}
+}
+
+/* See cmodel.h. */
+void
+cmodel_relinfo_init(void)
+{
+	CacheRegisterRelcacheCallback(relinfo_invalidate, (Datum) 0);
+}
+
+static HTAB *
+relinfo_table(void)
+{
+	if (relinfo_hash == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(Oid);
+		ctl.entrysize = sizeof(CmRelInfo);
+		ctl.hcxt = CacheMemoryContext;
+		relinfo_hash = hash_create("cmodel relation rules", 64, &ctl,
+								   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	return relinfo_hash;
+}
+
+static bool
+is_text_like(Oid type)
+{
+	return type == TEXTOID || type == VARCHAROID || type == BPCHAROID || type == JSONOID;
+}
+
+/*
+ * Run a registry query with one oid or text argument per $n.  SPI returns
+ * in its own memory context; the entry's is made current again.
+ */
+static void
+query(CmRelInfo *e, const char *sql, int nargs, Oid *types, Datum *values)
+{
+	if (SPI_execute_with_args(sql, nargs, types, values, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "cmodel: registry query failed: %s", sql);
+	MemoryContextSwitchTo(e->cxt);
+}
+
+static char *
+cell(int row, int col)
+{
+	return SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col);
+}
+
+/* The relations whose parent is rel: its on_delete rules. */
+static void
+load_rules(CmRelInfo *e, Relation rel)
+{
+	Oid			types[1] = {OIDOID};
+	Datum		values[1] = {ObjectIdGetDatum(e->relid)};
+	int			r;
+	int			n;
+
+	query(e, "SELECT c.oid, c.relowner, n.nspname, c.relname, r.column_name, r.target_column,"
+		  "       r.on_delete OPERATOR(pg_catalog.=) 'SET_NULL'"
+		  "  FROM cmodel.reg_relation r"
+		  "  JOIN cmodel.reg_model m ON m.namespace OPERATOR(pg_catalog.=) r.namespace"
+		  "   AND m.name OPERATOR(pg_catalog.=) r.model"
+		  "  JOIN pg_catalog.pg_namespace n ON n.nspname OPERATOR(pg_catalog.=) r.namespace"
+		  "  JOIN pg_catalog.pg_class c ON c.relnamespace OPERATOR(pg_catalog.=) n.oid"
+		  "   AND c.relname OPERATOR(pg_catalog.=) m.table_name"
+		  " WHERE r.target_table::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+		  "   AND NOT r.retired AND NOT m.retired AND m.kind OPERATOR(pg_catalog.=) 'model'"
+		  "   AND r.column_name IS NOT NULL"
+		  "   AND r.on_delete OPERATOR(pg_catalog.=) ANY ('{CASCADE,SET_NULL}'::pg_catalog.text[])"
+		  " ORDER BY n.nspname, c.relname, r.column_name",
+		  1, types, values);
+	n = (int) SPI_processed;
+	e->rules = palloc0(sizeof(CmDeleteRule) * (n + 1));
+	e->key_atts = palloc0(sizeof(AttrNumber) * (n + 1));
+	e->key_types = palloc0(sizeof(Oid) * (n + 1));
+	for (r = 0; r < n; r++)
+	{
+		CmDeleteRule *rule = &e->rules[e->nrules];
+		char	   *target = cell(r, 6);
+		AttrNumber	att = get_attnum(e->relid, target);
+		int			k;
+
+		if (att == InvalidAttrNumber)
+			continue;			/* the key column went (break-glass); nothing matches */
+		for (k = 0; k < e->nkeys && e->key_atts[k] != att; k++)
+			;
+		if (k == e->nkeys)
+		{
+			e->key_atts[k] = att;
+			e->key_types[k] = TupleDescAttr(RelationGetDescr(rel), att - 1)->atttypid;
+			e->nkeys++;
+		}
+		rule->child = DatumGetObjectId(DirectFunctionCall1(oidin, CStringGetDatum(cell(r, 1))));
+		rule->child_owner = DatumGetObjectId(DirectFunctionCall1(oidin, CStringGetDatum(cell(r, 2))));
+		rule->child_name = quote_qualified_identifier(cell(r, 3), cell(r, 4));
+		rule->column = pstrdup(quote_identifier(cell(r, 5)));
+		rule->key = k;
+		rule->set_null = strcmp(cell(r, 7), "t") == 0;
+		e->nrules++;
+	}
+}
+
+/* Time columns the registry marks auto_now or auto_now_add. */
+static void
+load_auto_fields(CmRelInfo *e, Relation rel, const char *ns)
+{
+	Oid			types[2] = {TEXTOID, TEXTOID};
+	Datum		values[2] = {CStringGetTextDatum(ns),
+	CStringGetTextDatum(RelationGetRelationName(rel))};
+	int			r;
+
+	query(e, "SELECT f.column_name, (f.options OPERATOR(pg_catalog.->>) 'auto_now')"
+		  "       IS NOT DISTINCT FROM 'true'"
+		  "  FROM cmodel.reg_model m"
+		  "  JOIN cmodel.reg_field f ON f.namespace OPERATOR(pg_catalog.=) m.namespace"
+		  "   AND f.model OPERATOR(pg_catalog.=) m.name"
+		  " WHERE m.namespace OPERATOR(pg_catalog.=) $1 AND m.table_name OPERATOR(pg_catalog.=) $2"
+		  "   AND m.kind OPERATOR(pg_catalog.=) 'model' AND NOT m.retired AND NOT f.retired"
+		  "   AND ((f.options OPERATOR(pg_catalog.->>) 'auto_now') IS NOT DISTINCT FROM 'true'"
+		  "     OR (f.options OPERATOR(pg_catalog.->>) 'auto_now_add') IS NOT DISTINCT FROM 'true')",
+		  2, types, values);
+	e->auto_cols = palloc0(sizeof(int) * (SPI_processed + 1));
+	e->auto_types = palloc0(sizeof(Oid) * (SPI_processed + 1));
+	e->auto_on_update = palloc0(sizeof(bool) * (SPI_processed + 1));
+	for (r = 0; r < (int) SPI_processed; r++)
+	{
+		AttrNumber	att = get_attnum(e->relid, cell(r, 1));
+		Oid			type;
+
+		if (att == InvalidAttrNumber)
+			continue;
+		type = TupleDescAttr(RelationGetDescr(rel), att - 1)->atttypid;
+		if (type != TIMESTAMPTZOID && type != TIMESTAMPOID && type != DATEOID && type != TIMEOID)
+			continue;
+		e->auto_cols[e->nauto] = att;
+		e->auto_types[e->nauto] = type;
+		e->auto_on_update[e->nauto] = strcmp(cell(r, 2), "t") == 0;
+		e->nauto++;
+	}
+}
+
+/* The Django label of the table's model ("app_label.Model"), or a core model's name. */
+static char *
+load_label(CmRelInfo *e, const char *ns)
+{
+	Oid			types[3] = {OIDOID, TEXTOID, TEXTOID};
+	Datum		values[3] = {ObjectIdGetDatum(e->relid), CStringGetTextDatum(ns),
+	CStringGetTextDatum(get_rel_name(e->relid))};
+
+	query(e, "SELECT label FROM ("
+		  " SELECT m.app_label OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) m.name, 0, m.retired, m.name"
+		  "   FROM cmodel.reg_model m"
+		  "  WHERE m.namespace OPERATOR(pg_catalog.=) $2 AND m.table_name OPERATOR(pg_catalog.=) $3"
+		  "    AND m.kind OPERATOR(pg_catalog.=) 'model'"
+		  " UNION ALL"
+		  " SELECT c.name, 1, false, c.name FROM cmodel.reg_core_model c"
+		  "  WHERE c.tbl::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+		  ") l(label, pref, retired, name) ORDER BY pref, retired, name COLLATE \"C\" LIMIT 1",
+		  3, types, values);
+	return SPI_processed ? pstrdup(cell(0, 1)) : pstrdup(e->qualname);
+}
+
+static void
+build(CmRelInfo *e, Relation rel)
+{
+	MemoryContext old;
+	TupleDesc	desc = RelationGetDescr(rel);
+	char	   *ns = get_namespace_name(RelationGetNamespace(rel));
+	int			i;
+
+	if (e->cxt)
+	{
+		for (i = 0; i < e->nrules; i++)
+		{
+			if (e->rules[i].few_plan)
+				SPI_freeplan(e->rules[i].few_plan);
+			if (e->rules[i].many_plan)
+				SPI_freeplan(e->rules[i].many_plan);
+		}
+		MemoryContextDelete(e->cxt);
+	}
+	memset(((char *) e) + sizeof(Oid), 0, sizeof(CmRelInfo) - sizeof(Oid));
+	e->cxt = AllocSetContextCreate(CacheMemoryContext, "cmodel table rules",
+								   ALLOCSET_SMALL_SIZES);
+	/* a failed build leaves an empty, stale entry: it is retried next time */
+	e->valid = true;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "cmodel: SPI_connect failed");
+	PG_TRY();
+	{
+		old = MemoryContextSwitchTo(e->cxt);
+		e->qualname = quote_qualified_identifier(ns, RelationGetRelationName(rel));
+		e->limited_atts = palloc0(sizeof(AttrNumber) * (desc->natts + 1));
+		e->limited_jsonb = palloc0(sizeof(bool) * (desc->natts + 1));
+		for (i = 0; i < desc->natts; i++)
+		{
+			Form_pg_attribute a = TupleDescAttr(desc, i);
+
+			if (a->attisdropped || (a->atttypid != JSONBOID && !is_text_like(a->atttypid)))
+				continue;
+			e->limited_atts[e->nlimited] = a->attnum;
+			e->limited_jsonb[e->nlimited++] = a->atttypid == JSONBOID;
+		}
+		load_rules(e, rel);
+		load_auto_fields(e, rel, ns);
+		e->label = load_label(e, ns);
+		MemoryContextSwitchTo(old);
+	}
+	PG_CATCH();
+	{
+		e->valid = false;
+		e->nrules = e->nkeys = e->nlimited = e->nauto = 0;
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	SPI_finish();
+	e->built = true;
+}
+
+/* See cmodel.h. */
+CmRelInfo *
+cmodel_relinfo(Relation rel)
+{
+	Oid			relid = RelationGetRelid(rel);
+	bool		found;
+	CmRelInfo  *e = hash_search(relinfo_table(), &relid, HASH_ENTER, &found);
+
+	if (!found)
+	{
+		memset(((char *) e) + sizeof(Oid), 0, sizeof(CmRelInfo) - sizeof(Oid));
+		e->relid = relid;
+	}
+	if (!e->valid && !(e->built && cmodel_cascade_running()))
+		build(e, rel);
+	return e;
+}
+
+/* See cmodel.h. */
+CmRelInfo *
+cmodel_relinfo_oid(Oid relid)
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	CmRelInfo  *e = cmodel_relinfo(rel);
+
+	table_close(rel, AccessShareLock);
+	return e;
+}

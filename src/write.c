@@ -1,0 +1,332 @@
+/*-------------------------------------------------------------------------
+ *
+ * write.c
+ *	  The SDK's write-time semantics for every client: auto_now and
+ *	  auto_now_add, the 1,048,576-character limit on text and JSON values,
+ *	  and the limit on rows per INSERT statement (cmodel.max_bulk_rows).
+ *
+ * One BEFORE INSERT OR UPDATE row trigger on each model table does all
+ * three.  Field defaults need no trigger: they are column defaults, which
+ * apply to new rows only.  The trigger runs for every written row, so its
+ * common path is a few comparisons: the table's rules come from a cache
+ * entry remembered across the rows of a statement, and a value whose
+ * stored size is within the limit is never detoasted or counted.
+ *
+ * Rows are counted per statement: the command counter identifies the
+ * statement within the transaction (statements that write move it on).
+ *
+ * src/write.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/detoast.h"
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "mb/pg_wchar.h"
+#include "storage/proc.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/guc.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/timestamp.h"
+
+#include "cmodel.h"
+
+PG_FUNCTION_INFO_V1(cmodel_on_write);
+
+int			cmodel_max_bulk_rows = 10000;
+
+/* See cmodel.h. */
+void
+cmodel_write_init(void)
+{
+	DefineCustomIntVariable("cmodel.max_bulk_rows",
+							"Most rows one INSERT or COPY statement may write into a namespace table.",
+							"The SDK limits bulk operations to 10,000 rows; 0 means no limit.",
+							&cmodel_max_bulk_rows,
+							10000, 0, INT_MAX,
+							PGC_SUSET, 0,
+							NULL, NULL, NULL);
+}
+
+/* ------------------------------------------------------------------------
+ * Sizes
+ * ------------------------------------------------------------------------
+ */
+
+/* Bytes of a value's data, without detoasting it. */
+static Size
+stored_size(Datum d)
+{
+	struct varlena *v = (struct varlena *) DatumGetPointer(d);
+
+	if (VARATT_IS_SHORT(v) || VARATT_IS_4B_U(v))
+		return VARSIZE_ANY_EXHDR(v);
+	return toast_raw_datum_size(d) - VARHDRSZ;
+}
+
+/*
+ * Most characters the text form of a numeric can have, from its header:
+ * sign, integer digits (four per base-10000 digit of weight), point and
+ * fraction digits.  The header layout is numeric's on-disk format: a short
+ * header (top bits 10) packs sign, a 6-bit display scale and a 7-bit
+ * weight into 16 bits; a long header (top bit 0) has 14 bits of scale and
+ * a separate 16-bit weight; top bits 11 are NaN and the infinities.
+ */
+static uint64
+numeric_text_bound(const char *data)
+{
+	uint16		header;
+	int			weight;
+	int			scale;
+
+	memcpy(&header, VARDATA_ANY(data), sizeof(header));
+	if ((header & 0xC000) == 0xC000)
+		return 9;				/* "-Infinity" */
+	if (header & 0x8000)
+	{
+		scale = (header & 0x1F80) >> 7;
+		weight = (header & 0x0040) ? (int) (header & 0x003F) - 64 : (int) (header & 0x003F);
+	}
+	else
+	{
+		int16		w;
+
+		memcpy(&w, VARDATA_ANY(data) + sizeof(uint16), sizeof(w));
+		scale = header & 0x3FFF;
+		weight = w;
+	}
+	return 2 + (weight >= 0 ? (uint64) (weight + 1) * 4 : 1) + scale;
+}
+
+/*
+ * Most characters the text form of a jsonb container can have: strings
+ * escape at most six characters per byte, and each member adds quotes,
+ * separators and brackets.  Reads only the entry headers (jsonb's on-disk
+ * layout from utils/jsonb.h), never the strings.
+ */
+static uint64
+container_text_bound(const JsonbContainer *jc)
+{
+	uint32		count = JsonContainerSize(jc);
+	uint32		nchildren = JsonContainerIsObject(jc) ? count * 2 : count;
+	const char *base = (const char *) &jc->children[nchildren];
+	uint32		offset = 0;
+	uint64		total = 2 + (uint64) nchildren * 4;
+	uint32		i;
+
+	for (i = 0; i < nchildren; i++)
+	{
+		JEntry		e = jc->children[i];
+		uint32		end = JBE_HAS_OFF(e) ? JBE_OFFLENFLD(e) : offset + JBE_OFFLENFLD(e);
+		uint32		len = end - offset;
+
+		if (JBE_ISSTRING(e))
+			total += (uint64) len * 6 + 2;
+		else if (JBE_ISNUMERIC(e))
+			total += numeric_text_bound(base + INTALIGN(offset));
+		else if (JBE_ISCONTAINER(e))
+			total += container_text_bound((const JsonbContainer *) (base + INTALIGN(offset)));
+		else
+			total += 5;			/* true, false, null */
+		offset = end;
+	}
+	return total;
+}
+
+static void
+too_long(Relation rel, AttrNumber att, int64 chars, bool json)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_STRING_DATA_RIGHT_TRUNCATION),
+			 errmsg("value of column \"%s\" of table \"%s.%s\" is too long: " INT64_FORMAT " characters",
+					NameStr(TupleDescAttr(RelationGetDescr(rel), att - 1)->attname),
+					get_namespace_name(RelationGetNamespace(rel)), RelationGetRelationName(rel),
+					chars),
+			 errdetail(json ? "JSON values in namespace tables may have at most 1,048,576 characters, measured on their text form (the SDK's 1 MB limit)." :
+					   "Text values in namespace tables may have at most 1,048,576 characters (the SDK's 1 MB limit)."),
+			 errhint("Keep large content outside the row, for example in a file store, and store a reference to it."),
+			 errtablecol(rel, att)));
+}
+
+/* Is this datum the same stored value as the old row's (an unchanged column)? */
+static bool
+same_stored_value(Datum d, TupleTableSlot *old, AttrNumber att)
+{
+	bool		isnull;
+	Datum		o = slot_getattr(old, att, &isnull);
+	struct varlena *a = (struct varlena *) DatumGetPointer(d);
+	struct varlena *b;
+
+	if (isnull)
+		return false;
+	b = (struct varlena *) DatumGetPointer(o);
+	return a == b || (VARSIZE_ANY(a) == VARSIZE_ANY(b) && memcmp(a, b, VARSIZE_ANY(a)) == 0);
+}
+
+/* Reject a text or jsonb value longer than the limit. */
+static void
+check_value(Relation rel, AttrNumber att, bool jsonb, Datum d, TupleTableSlot *old)
+{
+	Size		size = stored_size(d);
+	int64		chars;
+
+	if (!jsonb)
+	{
+		/* a character takes at least one byte */
+		if (size <= CM_VALUE_LIMIT)
+			return;
+		if (pg_database_encoding_max_length() == 1)
+			chars = size;
+		else
+		{
+			text	   *t = DatumGetTextPP(d);
+
+			chars = pg_mbstrlen_with_len(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+		}
+		if (chars > CM_VALUE_LIMIT)
+			too_long(rel, att, chars, false);
+		return;
+	}
+
+	/* an unchanged stored document was checked when it was written */
+	if (old && VARATT_IS_EXTENDED(DatumGetPointer(d)) && !VARATT_IS_SHORT(DatumGetPointer(d)) &&
+		same_stored_value(d, old, att))
+		return;
+	{
+		Jsonb	   *jb = DatumGetJsonbP(d);
+		char	   *s;
+
+		if (container_text_bound(&jb->root) <= CM_VALUE_LIMIT)
+			return;
+		s = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
+		chars = pg_mbstrlen(s);
+		pfree(s);
+		if (chars > CM_VALUE_LIMIT)
+			too_long(rel, att, chars, true);
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * The trigger
+ * ------------------------------------------------------------------------
+ */
+
+static void
+count_row(Relation rel, CmRelInfo *info)
+{
+	LocalTransactionId lxid = MyProc->lxid;
+	CommandId	cid = GetCurrentCommandId(false);
+
+	if (info->count_lxid != lxid || info->count_cid != cid)
+	{
+		info->count_lxid = lxid;
+		info->count_cid = cid;
+		info->count = 0;
+	}
+	if (++info->count > cmodel_max_bulk_rows)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("insert into table \"%s.%s\" exceeds %d rows in one statement",
+						get_namespace_name(RelationGetNamespace(rel)), RelationGetRelationName(rel),
+						cmodel_max_bulk_rows),
+				 errdetail("One INSERT or COPY may write at most cmodel.max_bulk_rows rows into a namespace table (the SDK's bulk operation limit)."),
+				 errhint("Insert in batches of at most %d rows, or have a superuser raise cmodel.max_bulk_rows (0 means no limit).",
+						 cmodel_max_bulk_rows),
+				 errtable(rel)));
+}
+
+/* The current statement's time as a value of a time column's type. */
+static Datum
+auto_now_value(Oid type, TimestampTz now)
+{
+	switch (type)
+	{
+		case DATEOID:
+			return DirectFunctionCall1(timestamptz_date, TimestampTzGetDatum(now));
+		case TIMEOID:
+			return DirectFunctionCall1(timestamptz_time, TimestampTzGetDatum(now));
+		case TIMESTAMPOID:
+			return DirectFunctionCall1(timestamptz_timestamp, TimestampTzGetDatum(now));
+		default:
+			return TimestampTzGetDatum(now);
+	}
+}
+
+/*
+ * BEFORE INSERT OR UPDATE FOR EACH ROW on every model table.
+ */
+Datum
+cmodel_on_write(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	CmRelInfo  *info;
+	Relation	rel;
+	HeapTuple	tuple;
+	TupleTableSlot *slot;
+	TupleTableSlot *old = NULL;
+	bool		insert;
+	int			i;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_ROW(td->tg_event) ||
+		!TRIGGER_FIRED_BEFORE(td->tg_event) ||
+		!(TRIGGER_FIRED_BY_INSERT(td->tg_event) || TRIGGER_FIRED_BY_UPDATE(td->tg_event)))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function cmodel.on_write() must be fired BEFORE INSERT OR UPDATE FOR EACH ROW"),
+				 errdetail("cmodel creates this trigger itself on every model table."),
+				 errhint("Register the models with cmodel_register_model; do not create cmodel's triggers by hand.")));
+	rel = td->tg_relation;
+	insert = TRIGGER_FIRED_BY_INSERT(td->tg_event);
+	tuple = insert ? td->tg_trigtuple : td->tg_newtuple;
+
+	/* the entry is looked up once per statement, then only checked */
+	info = (CmRelInfo *) fcinfo->flinfo->fn_extra;
+	if (info == NULL || !info->valid)
+		fcinfo->flinfo->fn_extra = info = cmodel_relinfo(rel);
+
+	/* cmodel's own SET_NULL: Django's update() neither checks nor stamps */
+	if (cmodel_cascade_setting_null(info->relid))
+		return PointerGetDatum(tuple);
+
+	if (insert && cmodel_max_bulk_rows > 0)
+		count_row(rel, info);
+
+	slot = insert ? td->tg_trigslot : td->tg_newslot;
+	if (!insert)
+		old = td->tg_trigslot;
+	for (i = 0; i < info->nlimited; i++)
+	{
+		bool		isnull;
+		Datum		d = slot_getattr(slot, info->limited_atts[i], &isnull);
+
+		if (!isnull)
+			check_value(rel, info->limited_atts[i], info->limited_jsonb[i], d, old);
+	}
+
+	if (info->nauto > 0)
+	{
+		TimestampTz now = GetCurrentStatementStartTimestamp();
+		Datum	   *values = palloc(sizeof(Datum) * info->nauto);
+		bool	   *nulls = palloc0(sizeof(bool) * info->nauto);
+		int		   *cols = palloc(sizeof(int) * info->nauto);
+		int			n = 0;
+
+		for (i = 0; i < info->nauto; i++)
+		{
+			if (!insert && !info->auto_on_update[i])
+				continue;
+			cols[n] = info->auto_cols[i];
+			values[n++] = auto_now_value(info->auto_types[i], now);
+		}
+		if (n > 0)
+			tuple = heap_modify_tuple_by_cols(tuple, RelationGetDescr(rel), n, cols, values, nulls);
+	}
+	return PointerGetDatum(tuple);
+}
