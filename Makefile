@@ -39,7 +39,7 @@ test/unit/cm_unit: test/unit/cm_unit.c $(CORE_SRCS) $(CORE_HDRS)
 test/fuzz/cm_fuzz: test/fuzz/cm_fuzz.c $(CORE_SRCS) $(CORE_HDRS)
 	clang-14 $(HOST_CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ test/fuzz/cm_fuzz.c $(CORE_SRCS) -ljansson
 
-.PHONY: unit fuzz prove bench bench-guard demo test
+.PHONY: unit fuzz prove bench bench-guard bench-ondelete demo test
 unit: test/unit/cm_unit
 	test/unit/cm_unit
 
@@ -58,6 +58,10 @@ prove:
 bench:
 	bench/run.sh
 	bench/guard.sh
+	bench/ondelete.sh
+
+bench-ondelete:
+	bench/ondelete.sh
 
 bench-guard:
 	bench/guard.sh

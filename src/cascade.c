@@ -17,9 +17,8 @@
  * nothing new.  Work queued inside a subtransaction that rolls back is
  * dropped with it.
  *
- * A few keys use a kept generic plan (an index probe per key); many keys
- * use a plan made for the actual array, so the planner can choose a hash
- * join.  The statements run as the child table's owner with forced row
+ * Each rule's statement is a kept generic plan over the key array.  The
+ * statements run as the child table's owner with forced row
  * security off, as PostgreSQL's own foreign-key actions do, and under
  * REPEATABLE READ and SERIALIZABLE they see the latest committed rows and
  * fail on a concurrent update, as those actions do.
@@ -61,9 +60,6 @@ PG_FUNCTION_INFO_V1(cmodel_on_delete);
 PG_FUNCTION_INFO_V1(cmodel_on_truncate);
 PG_FUNCTION_INFO_V1(cmodel_delete_preview);
 
-/* Key sets up to this size use the kept generic plan. */
-#define FEW_KEYS 64
-
 /* Deleted rows of one table whose children still need their on_delete. */
 typedef struct WorkItem
 {
@@ -76,6 +72,7 @@ typedef struct WorkItem
 
 /* Non-NULL while a cascade runs: its queue lives here. */
 static MemoryContext cascade_cxt = NULL;
+static MemoryContext cascade_cxt_kept = NULL;	/* reused, reset after each cascade */
 static WorkItem *queue_head = NULL;
 static WorkItem *queue_tail = NULL;
 
@@ -147,7 +144,10 @@ keysets(CmRelInfo *info)
 	int			k;
 
 	for (k = 0; k < info->nkeys; k++)
-		get_typlenbyval(info->key_types[k], &sets[k].typlen, &sets[k].typbyval);
+	{
+		sets[k].typlen = info->key_typlens[k];
+		sets[k].typbyval = info->key_byvals[k];
+	}
 	return sets;
 }
 
@@ -259,47 +259,37 @@ enqueue(CmRelInfo *info, Relation rel, Tuplestorestate *ts, ArrayType **arrays, 
  */
 
 /*
- * DELETE or UPDATE ... SET NULL of the children matching an array of keys:
- * "= ANY" for a few keys, a join with the unnested array for many.
+ * DELETE or UPDATE ... SET NULL of the children matching an array of keys,
+ * kept as a generic plan: an index scan of the child's relation column
+ * with the sorted keys, which also beats a hash join when every row goes.
  */
 static SPIPlanPtr
-rule_plan(CmRelInfo *info, CmDeleteRule *rule, bool many)
+rule_plan(CmRelInfo *info, CmDeleteRule *rule)
 {
-	SPIPlanPtr *slot = many ? &rule->many_plan : &rule->few_plan;
 	Oid			argtype = get_array_type(info->key_types[rule->key]);
 	char	   *sql;
 
-	if (*slot)
-		return *slot;
-	if (rule->set_null && many)
-		sql = psprintf("UPDATE ONLY %s c SET %s = NULL FROM pg_catalog.unnest($1) k(v)"
-					   " WHERE c.%s OPERATOR(pg_catalog.=) k.v",
-					   rule->child_name, rule->column, rule->column);
-	else if (rule->set_null)
+	if (rule->plan)
+		return rule->plan;
+	if (rule->set_null)
 		sql = psprintf("UPDATE ONLY %s SET %s = NULL WHERE %s OPERATOR(pg_catalog.=) ANY ($1)",
 					   rule->child_name, rule->column, rule->column);
-	else if (many)
-		sql = psprintf("DELETE FROM ONLY %s c USING pg_catalog.unnest($1) k(v)"
-					   " WHERE c.%s OPERATOR(pg_catalog.=) k.v",
-					   rule->child_name, rule->column);
 	else
 		sql = psprintf("DELETE FROM ONLY %s WHERE %s OPERATOR(pg_catalog.=) ANY ($1)",
 					   rule->child_name, rule->column);
-	*slot = SPI_prepare_cursor(sql, 1, &argtype,
-							   many ? CURSOR_OPT_CUSTOM_PLAN : CURSOR_OPT_GENERIC_PLAN);
-	if (*slot == NULL)
+	rule->plan = SPI_prepare_cursor(sql, 1, &argtype, CURSOR_OPT_GENERIC_PLAN);
+	if (rule->plan == NULL)
 		elog(ERROR, "cmodel: SPI_prepare failed (%s): %s", SPI_result_code_string(SPI_result), sql);
-	if (SPI_keepplan(*slot) != 0)
+	if (SPI_keepplan(rule->plan) != 0)
 		elog(ERROR, "cmodel: SPI_keepplan failed");
-	return *slot;
+	return rule->plan;
 }
 
 /* Apply one rule to the children of the given keys. */
 static void
 apply_rule(CmRelInfo *info, CmDeleteRule *rule, ArrayType *keys)
 {
-	bool		many = ArrayGetNItems(ARR_NDIM(keys), ARR_DIMS(keys)) > FEW_KEYS;
-	SPIPlanPtr	plan = rule_plan(info, rule, many);
+	SPIPlanPtr	plan = rule_plan(info, rule);
 	Datum		values[1] = {PointerGetDatum(keys)};
 	Snapshot	test = InvalidSnapshot;
 	Snapshot	crosscheck = InvalidSnapshot;
@@ -370,8 +360,10 @@ cascade(CmRelInfo *info, Relation rel, Tuplestorestate *ts, ArrayType **arrays, 
 		enqueue(info, rel, ts, arrays, skip_self);
 		return;
 	}
-	cascade_cxt = AllocSetContextCreate(CurrentMemoryContext, "cmodel cascade",
-										ALLOCSET_DEFAULT_SIZES);
+	if (cascade_cxt_kept == NULL)
+		cascade_cxt_kept = AllocSetContextCreate(TopMemoryContext, "cmodel cascade",
+												 ALLOCSET_DEFAULT_SIZES);
+	cascade_cxt = cascade_cxt_kept;
 	PG_TRY();
 	{
 		enqueue(info, rel, ts, arrays, skip_self);
@@ -382,7 +374,7 @@ cascade(CmRelInfo *info, Relation rel, Tuplestorestate *ts, ArrayType **arrays, 
 	}
 	PG_FINALLY();
 	{
-		MemoryContextDelete(cascade_cxt);
+		MemoryContextReset(cascade_cxt);
 		cascade_cxt = NULL;
 		queue_head = queue_tail = NULL;
 		setting_null = InvalidOid;
@@ -655,8 +647,8 @@ cmodel_delete_preview(PG_FUNCTION_ARGS)
 		if (SPI_processed == 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-					 errmsg("table \"%s\" has no single-column key to preview deletes by",
-							RelationGetRelationName(rel)),
+					 errmsg("table \"%s.%s\" has no single-column key to preview deletes by",
+							get_namespace_name(RelationGetNamespace(rel)), RelationGetRelationName(rel)),
 					 errdetail("The preview finds the rows to delete by their primary key, or by a core model's key column."),
 					 errhint("Preview a model's table or a registered core model.")));
 		keycol = pstrdup(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
@@ -666,7 +658,8 @@ cmodel_delete_preview(PG_FUNCTION_ARGS)
 	if (ARR_ELEMTYPE(keys) != keytype)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("keys of table \"%s\" are %s, not %s", RelationGetRelationName(rel),
+				 errmsg("keys of table \"%s.%s\" are %s, not %s",
+						get_namespace_name(RelationGetNamespace(rel)), RelationGetRelationName(rel),
 						format_type_be(keytype), format_type_be(ARR_ELEMTYPE(keys))),
 				 errdetail("The keys are matched against column \"%s\".", keycol),
 				 errhint("Cast the array, for example ARRAY[1, 2]::%s[].", format_type_be(keytype))));

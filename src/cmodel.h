@@ -63,8 +63,7 @@ typedef struct CmDeleteRule
 	char	   *column;			/* quoted */
 	int			key;			/* index into CmRelInfo.key_atts */
 	bool		set_null;
-	SPIPlanPtr	few_plan;		/* kept: generic plan for a few keys */
-	SPIPlanPtr	many_plan;		/* kept: re-planned for each large key set */
+	SPIPlanPtr	plan;			/* kept: the statement, for any key array */
 } CmDeleteRule;
 
 /*
@@ -88,6 +87,8 @@ typedef struct CmRelInfo
 	int			nkeys;
 	AttrNumber *key_atts;		/* distinct parent columns the rules match */
 	Oid		   *key_types;
+	int16	   *key_typlens;
+	bool	   *key_byvals;
 
 	/* write-time rules (namespace model tables) */
 	int			nlimited;

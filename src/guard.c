@@ -469,7 +469,7 @@ judge_dropped(CmGuardScope *scope, TupleTableSlot *slot)
 		else if (strcmp(type, "sequence") == 0)
 			cmodel_guard_violation(scope, CM_GUARD_SEQUENCE, schema, NULL,
 								   "cannot drop sequence \"%s\"", identity);
-		else if (strcmp(type, "default value") == 0)
+		else if (strcmp(type, "default value") == 0 && !cmodel_guard_registering(schema))
 			cmodel_guard_violation(scope, CM_GUARD_ALTER_FIELD, schema, NULL,
 								   "cannot drop the default value %s", identity);
 		else

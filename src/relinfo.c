@@ -134,6 +134,8 @@ load_rules(CmRelInfo *e, Relation rel)
 	e->rules = palloc0(sizeof(CmDeleteRule) * (n + 1));
 	e->key_atts = palloc0(sizeof(AttrNumber) * (n + 1));
 	e->key_types = palloc0(sizeof(Oid) * (n + 1));
+	e->key_typlens = palloc0(sizeof(int16) * (n + 1));
+	e->key_byvals = palloc0(sizeof(bool) * (n + 1));
 	for (r = 0; r < n; r++)
 	{
 		CmDeleteRule *rule = &e->rules[e->nrules];
@@ -149,6 +151,7 @@ load_rules(CmRelInfo *e, Relation rel)
 		{
 			e->key_atts[k] = att;
 			e->key_types[k] = TupleDescAttr(RelationGetDescr(rel), att - 1)->atttypid;
+			get_typlenbyval(e->key_types[k], &e->key_typlens[k], &e->key_byvals[k]);
 			e->nkeys++;
 		}
 		rule->child = DatumGetObjectId(DirectFunctionCall1(oidin, CStringGetDatum(cell(r, 1))));
@@ -232,12 +235,8 @@ build(CmRelInfo *e, Relation rel)
 	if (e->cxt)
 	{
 		for (i = 0; i < e->nrules; i++)
-		{
-			if (e->rules[i].few_plan)
-				SPI_freeplan(e->rules[i].few_plan);
-			if (e->rules[i].many_plan)
-				SPI_freeplan(e->rules[i].many_plan);
-		}
+			if (e->rules[i].plan)
+				SPI_freeplan(e->rules[i].plan);
 		MemoryContextDelete(e->cxt);
 	}
 	memset(((char *) e) + sizeof(Oid), 0, sizeof(CmRelInfo) - sizeof(Oid));

@@ -60,14 +60,21 @@ cmodel_write_init(void)
  * ------------------------------------------------------------------------
  */
 
+/* Is the value stored in place, neither compressed nor a TOAST pointer? */
+static inline bool
+is_plain(Datum d)
+{
+	struct varlena *v = (struct varlena *) DatumGetPointer(d);
+
+	return VARATT_IS_4B_U(v) || (VARATT_IS_1B(v) && !VARATT_IS_1B_E(v));
+}
+
 /* Bytes of a value's data, without detoasting it. */
 static Size
 stored_size(Datum d)
 {
-	struct varlena *v = (struct varlena *) DatumGetPointer(d);
-
-	if (VARATT_IS_SHORT(v) || VARATT_IS_4B_U(v))
-		return VARSIZE_ANY_EXHDR(v);
+	if (is_plain(d))
+		return VARSIZE_ANY_EXHDR(DatumGetPointer(d));
 	return toast_raw_datum_size(d) - VARHDRSZ;
 }
 
@@ -112,27 +119,35 @@ numeric_text_bound(const char *data)
  * layout from utils/jsonb.h), never the strings.
  */
 static uint64
-container_text_bound(const JsonbContainer *jc)
+container_text_bound(const char *jc)
 {
-	uint32		count = JsonContainerSize(jc);
-	uint32		nchildren = JsonContainerIsObject(jc) ? count * 2 : count;
-	const char *base = (const char *) &jc->children[nchildren];
+	uint32		header;
+	uint32		count;
+	uint32		nchildren;
+	const char *base;
 	uint32		offset = 0;
-	uint64		total = 2 + (uint64) nchildren * 4;
+	uint64		total;
 	uint32		i;
 
+	/* read with memcpy: a value with a short header is not aligned */
+	memcpy(&header, jc, sizeof(header));
+	count = header & JB_CMASK;
+	nchildren = (header & JB_FOBJECT) ? count * 2 : count;
+	base = jc + sizeof(uint32) + nchildren * sizeof(JEntry);
+	total = 2 + (uint64) nchildren * 4;
 	for (i = 0; i < nchildren; i++)
 	{
-		JEntry		e = jc->children[i];
-		uint32		end = JBE_HAS_OFF(e) ? JBE_OFFLENFLD(e) : offset + JBE_OFFLENFLD(e);
-		uint32		len = end - offset;
+		JEntry		e;
+		uint32		end;
 
+		memcpy(&e, jc + sizeof(uint32) + i * sizeof(JEntry), sizeof(e));
+		end = JBE_HAS_OFF(e) ? JBE_OFFLENFLD(e) : offset + JBE_OFFLENFLD(e);
 		if (JBE_ISSTRING(e))
-			total += (uint64) len * 6 + 2;
+			total += (uint64) (end - offset) * 6 + 2;
 		else if (JBE_ISNUMERIC(e))
 			total += numeric_text_bound(base + INTALIGN(offset));
 		else if (JBE_ISCONTAINER(e))
-			total += container_text_bound((const JsonbContainer *) (base + INTALIGN(offset)));
+			total += container_text_bound(base + INTALIGN(offset));
 		else
 			total += 5;			/* true, false, null */
 		offset = end;
@@ -195,15 +210,19 @@ check_value(Relation rel, AttrNumber att, bool jsonb, Datum d, TupleTableSlot *o
 		return;
 	}
 
-	/* an unchanged stored document was checked when it was written */
-	if (old && VARATT_IS_EXTENDED(DatumGetPointer(d)) && !VARATT_IS_SHORT(DatumGetPointer(d)) &&
-		same_stored_value(d, old, att))
+	/* a plain value is read in place; a compressed or external one only if changed */
+	if (is_plain(d))
+	{
+		if (container_text_bound(VARDATA_ANY(DatumGetPointer(d))) <= CM_VALUE_LIMIT)
+			return;
+	}
+	else if (old && same_stored_value(d, old, att))
 		return;
 	{
 		Jsonb	   *jb = DatumGetJsonbP(d);
 		char	   *s;
 
-		if (container_text_bound(&jb->root) <= CM_VALUE_LIMIT)
+		if (container_text_bound((const char *) &jb->root) <= CM_VALUE_LIMIT)
 			return;
 		s = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
 		chars = pg_mbstrlen(s);

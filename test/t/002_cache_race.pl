@@ -89,10 +89,12 @@ sub register_sql
 
 is( $node->safe_psql(
 		'postgres',
-		"SELECT count(*) FILTER (WHERE action = 'create model'), count(*) FROM "
+		"SELECT count(*) FILTER (WHERE action = 'create model'),"
+		  . " count(*) FILTER (WHERE action <> 'create trigger'),"
+		  . " count(*) FILTER (WHERE action = 'create trigger') FROM "
 		  . register_call(0)),
-	"$nmodels|" . ($nmodels + 1),
-	"$nmodels models created (and the namespace)");
+	"$nmodels|" . ($nmodels + 1) . "|$nmodels",
+	"$nmodels models created (and the namespace), each with its write trigger");
 is($node->safe_psql('postgres', register_sql(0)),
 	'', 'the canonical set registered again plans nothing');
 
@@ -300,7 +302,7 @@ my $note_sql = sub {
 	  . "'$note' || repeat(' ', $pad)) ORDER BY 1;\n";
 };
 like($node->safe_psql('postgres', $note_sql->(0)),
-	qr/^create index\|.*\ncreate model\|race_core\.note\ncreate namespace\|race_core$/,
+	qr/^create index\|.*\ncreate model\|race_core\.note\ncreate namespace\|race_core\n(create trigger\|.*\n?){3}$/,
 	'core race: Note registered, with a ForeignKey to core model Staff');
 
 my $c = $node->background_psql('postgres');
