@@ -140,16 +140,48 @@ SELECT count(*) AS specialties FROM my_plugin.specialty;
 -- Additive DDL by hand is fine:
 CREATE INDEX specialty_name_lower ON my_plugin.specialty (lower(name));
 
--- === Coming next (placeholders, enabled as the features land) ==============
+-- === 10. on_delete, enforced by cmodel for every DELETE (no REFERENCES) ===
+-- staff-1 has two specialties (CASCADE), a biography (OneToOne, CASCADE),
+-- a department assignment (SET_NULL) and a certification (DO_NOTHING).
+INSERT INTO my_plugin.biography (biography, language, staff_id)
+SELECT 'Cardiologist since 2005', 'en', dbid FROM public.staff WHERE id = 'staff-1';
+INSERT INTO my_plugin.department (name, code) VALUES ('Cardiology', 'CARD');
+INSERT INTO my_plugin.staffdepartment (staff_id, department_id, role)
+SELECT s.dbid, d.dbid, 'attending' FROM public.staff s, my_plugin.department d WHERE s.id = 'staff-1';
+-- What deleting staff-1 would do, in Django's shape (nothing is deleted):
+SELECT * FROM cmodel_delete_preview('public.staff', ARRAY(SELECT dbid FROM public.staff WHERE id = 'staff-1'));
+-- A plain DELETE on the platform's own table, from any client:
+DELETE FROM public.staff WHERE id = 'staff-1';
+-- CASCADE: staff-1's specialties and biography are gone, staff-2's remain
+SELECT (SELECT count(*) FROM my_plugin.staffspecialty) AS staffspecialties,
+       (SELECT count(*) FROM my_plugin.biography) AS biographies;
+-- SET_NULL: the department assignment stays, with staff_id NULL
+SELECT role, staff_id FROM my_plugin.staffdepartment;
+-- DO_NOTHING: the certification keeps its (now dangling) staff_id, as in the SDK
+SELECT certification_code, staff_id IS NOT NULL AS keeps_staff_id FROM my_plugin.staffcertification;
+-- TRUNCATE of a parent applies on_delete first: the specialties go, their
+-- StaffSpecialty rows with them.
+TRUNCATE my_plugin.specialty;
+SELECT count(*) AS staffspecialties FROM my_plugin.staffspecialty;
+
+-- === 11. Write-time rules, for every client ================================
+-- auto_now_add stamps new rows itself, whatever the client sends:
+INSERT INTO my_plugin.staffcertification (staff_id, certification_code, created_at)
+SELECT dbid, 'BLS', '1999-01-01' FROM public.staff WHERE id = 'staff-2'
+RETURNING certification_code, created_at > '2000-01-01' AS stamped_now;
+-- Text and JSON values are limited to 1,048,576 characters (exactly the
+-- limit passes).  Expected error: value ... is too long: 1048577 characters.
+\set ON_ERROR_STOP 0
+INSERT INTO my_plugin.biography (biography, language) VALUES (repeat('x', 1048577), 'en');
+-- One INSERT may write at most cmodel.max_bulk_rows (10,000) rows.
+-- Expected error: insert into table "my_plugin.department" exceeds 10000 rows.
+INSERT INTO my_plugin.department (name) SELECT 'd' || g FROM generate_series(1, 10001) g;
+\set ON_ERROR_STOP 1
+SELECT count(*) AS departments FROM my_plugin.department;
+
+-- === Coming next (placeholder, enabled as the feature lands) ===============
 --
--- 10. on_delete, enforced by cmodel for every DELETE (no REFERENCES):
---      DELETE FROM public.staff WHERE id = 'staff-1';
---      -- CASCADE: staff-1's staffspecialty rows and biography are gone
---      SELECT count(*) FROM my_plugin.staffspecialty;
---      -- SET_NULL: staffdepartment rows stay with staff_id NULL
---      -- DO_NOTHING: staffcertification keeps its (now dangling) staff_id
---
--- 11. Attribute hub: schemaless, typed key/value data per namespace
+-- 12. Attribute hub: schemaless, typed key/value data per namespace
 --     (get-or-create a hub by (type, id), set attributes, read them typed,
 --     find hubs by value) — the SDK's AttributeHub example:
 --     type 'staff_preferences', id 'staff:staff-1', attributes
