@@ -18,7 +18,8 @@
 #   5. INSERT ... SELECT of $BENCH_INSERT_ROWS rows into od.entry (cmodel's
 #      write trigger: value limits, row counting off with
 #      cmodel.max_bulk_rows = 0) and into nat.entry (same columns, no
-#      cmodel), alternating; then single-row INSERTs through pgbench
+#      cmodel), into an emptied table after a CHECKPOINT each time: one
+#      unmeasured warm-up each, then 2 x $BENCH_ROUNDS alternating rounds; then single-row INSERTs through pgbench
 #      (prepared, synchronous_commit off), $BENCH_TXNS per side in
 #      alternating chunks, compared by throughput;
 #   6. prints medians per side, ratios cmodel/native with their targets, and
@@ -132,18 +133,24 @@ NAT[single_parent]=$(awk -v t="$(median "${nat[@]}")" -v n="$n" 'BEGIN { printf 
 OD[single_parent]=$(awk -v t="$(median "${od[@]}")" -v n="$n" 'BEGIN { printf "%.4f", t / n }')
 ROWS+=(single_parent)
 
-echo "==> INSERT ... SELECT of $INSERT_ROWS rows, $ROUNDS rounds"
+echo "==> INSERT ... SELECT of $INSERT_ROWS rows: a warm-up, then $((ROUNDS * 2)) alternating rounds"
 ins="(title, body, data, n) SELECT 'title ' || g, repeat('x', 200), jsonb_build_object('k', g, 'tags', jsonb_build_array('a', 'b')), g FROM generate_series(1, $INSERT_ROWS) g"
+insert_round() {
+	local side=$1
+	q -c "CALL od_fill('$side', 'insert')" -c CHECKPOINT
+	q -c 'SET cmodel.max_bulk_rows = 0' -c "SELECT od_time(\$\$INSERT INTO $side.entry $ins\$\$)"
+}
+insert_round nat >/dev/null
+insert_round od >/dev/null
 nat=()
 od=()
-for ((r = 1; r <= ROUNDS; r++)); do
-	q -c "CALL od_fill('nat', 'insert')" -c "CALL od_fill('od', 'insert')" -c CHECKPOINT
+for ((r = 1; r <= ROUNDS * 2; r++)); do
 	if ((r % 2)); then
-		nat+=("$(q -c "SELECT od_time(\$\$INSERT INTO nat.entry $ins\$\$)")")
-		od+=("$(q -c 'SET cmodel.max_bulk_rows = 0' -c "SELECT od_time(\$\$INSERT INTO od.entry $ins\$\$)")")
+		nat+=("$(insert_round nat)")
+		od+=("$(insert_round od)")
 	else
-		od+=("$(q -c 'SET cmodel.max_bulk_rows = 0' -c "SELECT od_time(\$\$INSERT INTO od.entry $ins\$\$)")")
-		nat+=("$(q -c "SELECT od_time(\$\$INSERT INTO nat.entry $ins\$\$)")")
+		od+=("$(insert_round od)")
+		nat+=("$(insert_round nat)")
 	fi
 	echo "    insert round $r: native ${nat[-1]} ms, cmodel ${od[-1]} ms, ratio $(ratio "${od[-1]}" "${nat[-1]}")" >&2
 done

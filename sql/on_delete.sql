@@ -143,6 +143,74 @@ CREATE TRIGGER mine AFTER DELETE ON public.od_staff FOR EACH STATEMENT EXECUTE F
 ALTER TABLE public.od_staff DISABLE TRIGGER mine;
 DROP TRIGGER mine ON public.od_staff;
 
+-- nor replaced or renamed (the name could then be taken by another trigger)
+CREATE OR REPLACE TRIGGER cmodel_on_truncate BEFORE TRUNCATE ON public.od_staff
+    FOR EACH STATEMENT EXECUTE FUNCTION public.od_noop();
+ALTER TRIGGER cmodel_on_delete ON public.od_staff RENAME TO other;
+
+-- work a subtransaction queued survives a later sibling's rollback: a
+-- user trigger on a child deletes another staff row in one exception block
+-- (committed), then fails in a second (rolled back)
+INSERT INTO public.od_staff VALUES (5, 'eve'), (6, 'fay');
+INSERT INTO del_ns.author (dbid, name, staff_id) VALUES (50, 'a50', 5), (60, 'a60', 6);
+CREATE FUNCTION public.od_side() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    BEGIN DELETE FROM public.od_staff WHERE dbid = 6; EXCEPTION WHEN others THEN NULL; END;
+    BEGIN PERFORM 1 / 0; EXCEPTION WHEN others THEN NULL; END;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER side AFTER DELETE ON del_ns.author FOR EACH STATEMENT EXECUTE FUNCTION public.od_side();
+DELETE FROM public.od_staff WHERE dbid = 5;
+SELECT dbid FROM del_ns.author WHERE dbid IN (50, 60);
+DROP TRIGGER side ON del_ns.author;
+
+-- a core model moved to another table takes on_delete with it
+CREATE TABLE public.od_staff2 (dbid bigint PRIMARY KEY, name text);
+INSERT INTO public.od_staff VALUES (7, 'gus');
+INSERT INTO public.od_staff2 VALUES (7, 'gus again'), (8, 'hal');
+INSERT INTO del_ns.author (dbid, name, staff_id) VALUES (70, 'a70', 7);
+DELETE FROM public.od_staff WHERE dbid = 0;  -- this session has the old rules cached
+SELECT cmodel_register_core_model('OdStaff', 'public.od_staff2', 'dbid');
+SELECT tgrelid::regclass AS tbl, tgname FROM pg_catalog.pg_trigger
+ WHERE tgrelid IN ('public.od_staff'::regclass, 'public.od_staff2'::regclass)
+ ORDER BY tgrelid::regclass::text COLLATE "C", tgname COLLATE "C";
+DELETE FROM public.od_staff WHERE dbid = 7;
+SELECT count(*) AS author_70_kept FROM del_ns.author WHERE dbid = 70;
+DELETE FROM public.od_staff2 WHERE dbid = 7;
+SELECT count(*) AS author_70_gone FROM del_ns.author WHERE dbid = 70;
+-- only plain tables can be core models
+CREATE TABLE public.od_parted (dbid bigint PRIMARY KEY) PARTITION BY RANGE (dbid);
+CREATE TABLE public.od_inh (dbid bigint PRIMARY KEY);
+CREATE TABLE public.od_inh_kid () INHERITS (public.od_inh);
+SELECT cmodel_register_core_model('OdParted', 'public.od_parted', 'dbid');
+SELECT cmodel_register_core_model('OdInh', 'public.od_inh', 'dbid');
+-- a renamed key column stops deletes instead of leaving children behind
+INSERT INTO public.od_staff2 VALUES (9, 'ida');
+INSERT INTO del_ns.author (dbid, name, staff_id) VALUES (90, 'a90', 9);
+ALTER TABLE public.od_staff2 RENAME COLUMN dbid TO id;
+DELETE FROM public.od_staff2 WHERE id = 9;
+SELECT * FROM cmodel_delete_preview('public.od_staff2', ARRAY[9::bigint]);
+ALTER TABLE public.od_staff2 RENAME COLUMN id TO dbid;
+DELETE FROM public.od_staff2 WHERE dbid = 9;
+SELECT count(*) AS author_90_gone FROM del_ns.author WHERE dbid = 90;
+
+-- the preview reads as its caller: privileges and row security hold
+INSERT INTO public.od_staff2 VALUES (10, 'jo'), (11, 'kim');
+INSERT INTO del_ns.author (dbid, name, staff_id) VALUES (100, 'a100', 10);
+CREATE ROLE od_snoop;
+GRANT SELECT ON public.od_staff2 TO od_snoop;
+ALTER TABLE public.od_staff2 ENABLE ROW LEVEL SECURITY;
+CREATE POLICY only_11 ON public.od_staff2 FOR SELECT USING (dbid = 11);
+SET ROLE od_snoop;
+SELECT * FROM cmodel_delete_preview('public.od_staff2', ARRAY[10::bigint]);
+SELECT * FROM cmodel_delete_preview('public.od_staff2', ARRAY[11::bigint]);
+RESET ROLE;
+GRANT USAGE ON SCHEMA del_ns TO od_snoop;
+GRANT SELECT ON del_ns.author TO od_snoop;
+SET ROLE od_snoop;
+SELECT * FROM cmodel_delete_preview('public.od_staff2', ARRAY[11::bigint]);
+RESET ROLE;
+
 -- preview errors
 SELECT * FROM cmodel_delete_preview(NULL, ARRAY[1]);
 SELECT * FROM cmodel_delete_preview('del_ns.author', ARRAY[1]);
@@ -155,6 +223,8 @@ SET client_min_messages TO warning;
 DROP EXTENSION cmodel;
 SELECT count(*) AS cmodel_triggers_left FROM pg_catalog.pg_trigger WHERE tgname LIKE 'cmodel_%';
 DROP SCHEMA del_ns CASCADE;
-DROP TABLE public.od_staff, public.od_nokey;
-DROP FUNCTION del_counts(), public.od_noop();
+DROP TABLE public.od_staff, public.od_staff2, public.od_nokey, public.od_parted, public.od_inh CASCADE;
+DROP FUNCTION del_counts(), public.od_noop(), public.od_side();
 DROP ROLE od_deleter;
+DROP OWNED BY od_snoop;
+DROP ROLE od_snoop;

@@ -113,6 +113,12 @@ BEGIN;
 INSERT INTO wr_ns.doc (body) SELECT 'again' FROM public.wr_src WHERE g <= 6000;
 INSERT INTO wr_ns.doc (body) SELECT 'again' FROM public.wr_src WHERE g <= 6000;
 COMMIT;
+-- writes a statement makes per row (a function, a trigger) do not reset its count
+CREATE TEMP TABLE wr_tick (n int);
+CREATE FUNCTION pg_temp.wr_tick() RETURNS int LANGUAGE plpgsql AS $$
+BEGIN INSERT INTO wr_tick VALUES (1); RETURN 1; END $$;
+INSERT INTO wr_ns.doc (body) SELECT 'ticked' FROM public.wr_src WHERE pg_temp.wr_tick() = 1;
+SELECT count(*) AS ticked FROM wr_ns.doc WHERE body = 'ticked';
 -- COPY counts as well
 SET cmodel.max_bulk_rows = 2;
 COPY wr_ns.doc (body) FROM STDIN;

@@ -64,7 +64,7 @@ PG_FUNCTION_INFO_V1(cmodel_delete_preview);
 typedef struct WorkItem
 {
 	Oid			relid;
-	int			nest_level;		/* subtransaction that queued it */
+	SubTransactionId subid;		/* subtransaction that queued it */
 	bool		skip_self;		/* TRUNCATE: the table's own rows go anyway */
 	ArrayType **keys;			/* per CmRelInfo.key_atts; NULL: no keys */
 	struct WorkItem *next;
@@ -93,26 +93,36 @@ cmodel_cascade_setting_null(Oid relid)
 	return OidIsValid(setting_null) && setting_null == relid;
 }
 
-/* Drop the work a rolled-back subtransaction queued. */
+/*
+ * Work queued in a subtransaction belongs to its parent once it commits,
+ * and goes with it when it rolls back (the rows it saw deleted are back).
+ */
 static void
 cascade_subxact(SubXactEvent event, SubTransactionId mySubid,
 				SubTransactionId parentSubid, void *arg)
 {
 	WorkItem  **link;
-	int			level;
 
-	if (event != SUBXACT_EVENT_ABORT_SUB || cascade_cxt == NULL)
+	if (cascade_cxt == NULL)
 		return;
-	level = GetCurrentTransactionNestLevel();
-	queue_tail = NULL;
-	for (link = &queue_head; *link;)
+	if (event == SUBXACT_EVENT_COMMIT_SUB)
 	{
-		if ((*link)->nest_level >= level)
-			*link = (*link)->next;
-		else
+		for (link = &queue_head; *link; link = &(*link)->next)
+			if ((*link)->subid == mySubid)
+				(*link)->subid = parentSubid;
+	}
+	else if (event == SUBXACT_EVENT_ABORT_SUB)
+	{
+		queue_tail = NULL;
+		for (link = &queue_head; *link;)
 		{
-			queue_tail = *link;
-			link = &(*link)->next;
+			if ((*link)->subid == mySubid)
+				*link = (*link)->next;
+			else
+			{
+				queue_tail = *link;
+				link = &(*link)->next;
+			}
 		}
 	}
 }
@@ -213,7 +223,7 @@ enqueue(CmRelInfo *info, Relation rel, Tuplestorestate *ts, ArrayType **arrays, 
 	int			k;
 
 	item->relid = info->relid;
-	item->nest_level = GetCurrentTransactionNestLevel();
+	item->subid = GetCurrentSubTransactionId();
 	item->skip_self = skip_self;
 	item->keys = palloc0(sizeof(ArrayType *) * (info->nkeys + 1));
 	if (arrays)
@@ -405,12 +415,31 @@ trigger_data(FunctionCallInfo fcinfo, const char *name, bool delete)
 	return td;
 }
 
+/*
+ * A relation points at a column the table no longer has (renamed, or
+ * dropped under break-glass): deleting rows would orphan its children.
+ */
+static void
+check_keys_present(CmRelInfo *info)
+{
+	if (info->missing_key)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("cannot apply on_delete for table %s: column \"%s\" does not exist",
+						info->qualname, info->missing_key),
+				 errdetail("A registered relation points at column \"%s\" of table %s; rows of its model would be left behind.",
+						   info->missing_key, info->qualname),
+				 errhint("Rename the column back, or register the core model again with its new key column.")));
+}
+
 /* AFTER DELETE FOR EACH STATEMENT, REFERENCING OLD TABLE. */
 Datum
 cmodel_on_delete(PG_FUNCTION_ARGS)
 {
 	TriggerData *td = trigger_data(fcinfo, "cmodel.on_delete()", true);
 	CmRelInfo  *info = cmodel_relinfo(td->tg_relation);
+
+	check_keys_present(info);
 
 	if (info->nrules > 0 && tuplestore_tuple_count(td->tg_oldtable) > 0)
 		cascade(info, td->tg_relation, td->tg_oldtable, NULL, false);
@@ -433,6 +462,7 @@ cmodel_on_truncate(PG_FUNCTION_ARGS)
 	int			save_sec;
 	int			k;
 
+	check_keys_present(info);
 	if (info->nrules == 0)
 		return PointerGetDatum(NULL);
 	arrays = palloc0(sizeof(ArrayType *) * info->nkeys);
@@ -483,7 +513,6 @@ typedef struct Counted
 typedef struct PreviewStep
 {
 	Oid			relid;
-	Oid			owner;
 	const char *qualname;
 	const char *column;
 	ArrayType  *keys;
@@ -491,13 +520,12 @@ typedef struct PreviewStep
 } PreviewStep;
 
 static PreviewStep *
-preview_step(Oid relid, Oid owner, const char *qualname, const char *column,
+preview_step(Oid relid, const char *qualname, const char *column,
 			 ArrayType *keys, Oid keytype)
 {
 	PreviewStep *s = palloc(sizeof(PreviewStep));
 
 	s->relid = relid;
-	s->owner = owner;
 	s->qualname = qualname;
 	s->column = column;
 	s->keys = keys;
@@ -519,12 +547,11 @@ preview_rows(HTAB *seen, HTAB *counts, PreviewStep *step, MemoryContext keep)
 	KeySet	   *sets = keysets(info);
 	List	   *next = NIL;
 	Counted    *c;
-	Oid			save_user;
-	int			save_sec;
 	uint64		r;
 	int			k;
 	bool		found;
 
+	check_keys_present(info);
 	initStringInfo(&sql);
 	appendStringInfoString(&sql, "SELECT ctid");
 	for (k = 0; k < info->nkeys; k++)
@@ -532,11 +559,8 @@ preview_rows(HTAB *seen, HTAB *counts, PreviewStep *step, MemoryContext keep)
 						 quote_identifier(get_attname(step->relid, info->key_atts[k], false)));
 	appendStringInfo(&sql, " FROM ONLY %s WHERE %s OPERATOR(pg_catalog.=) ANY ($1)",
 					 step->qualname, step->column);
-	GetUserIdAndSecContext(&save_user, &save_sec);
-	SetUserIdAndSecContext(step->owner, save_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
 	if (SPI_execute_with_args(sql.data, 1, &argtype, values, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "cmodel: preview query failed: %s", sql.data);
-	SetUserIdAndSecContext(save_user, save_sec);
 
 	c = hash_search(counts, &step->relid, HASH_ENTER, &found);
 	if (!found)
@@ -574,7 +598,7 @@ preview_rows(HTAB *seen, HTAB *counts, PreviewStep *step, MemoryContext keep)
 		if (rule->set_null || sets[rule->key].n == 0)
 			continue;
 		keys = key_array(&sets[rule->key], info->key_types[rule->key]);
-		next = lappend(next, preview_step(rule->child, rule->child_owner, rule->child_name,
+		next = lappend(next, preview_step(rule->child, rule->child_name,
 										  rule->column, keys, info->key_types[rule->key]));
 	}
 	return next;
@@ -589,7 +613,9 @@ compare_counted(const void *a, const void *b)
 /*
  * cmodel_delete_preview(tbl regclass, keys anyarray, OUT total bigint,
  * OUT per_model jsonb): what deleting the rows of tbl whose key is in keys
- * would delete, counted per model as Django's delete() reports it.
+ * would delete, counted per model as Django's delete() reports it.  It
+ * reads as its caller, so privileges and row security hold: a table the
+ * caller may not read is an error, and rows hidden from it are not counted.
  */
 Datum
 cmodel_delete_preview(PG_FUNCTION_ARGS)
@@ -654,6 +680,13 @@ cmodel_delete_preview(PG_FUNCTION_ARGS)
 		keycol = pstrdup(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
 	}
 	MemoryContextSwitchTo(keep);
+	if (get_attnum(relid, keycol) == InvalidAttrNumber)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("key column \"%s\" of table \"%s.%s\" does not exist", keycol,
+						get_namespace_name(RelationGetNamespace(rel)), RelationGetRelationName(rel)),
+				 errdetail("The core model registered for this table names column \"%s\" as its key.", keycol),
+				 errhint("Rename the column back, or register the core model again with its new key column.")));
 	keytype = get_atttype(relid, get_attnum(relid, keycol));
 	if (ARR_ELEMTYPE(keys) != keytype)
 		ereport(ERROR,
@@ -673,7 +706,7 @@ cmodel_delete_preview(PG_FUNCTION_ARGS)
 	ctl.entrysize = sizeof(Counted);
 	counts = hash_create("cmodel preview counts", 16, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	{
-		List	   *queue = list_make1(preview_step(relid, rel->rd_rel->relowner,
+		List	   *queue = list_make1(preview_step(relid,
 													quote_qualified_identifier(get_namespace_name(RelationGetNamespace(rel)),
 																			   RelationGetRelationName(rel)),
 													quote_identifier(keycol), keys, keytype));

@@ -17,12 +17,19 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/table.h"
+#include "catalog/dependency.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "common/md5.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/inval.h"
+#include "utils/lsyscache.h"
 
 #include "cmodel.h"
 
@@ -700,4 +707,96 @@ cmodel_invalidate_rules(const char *ns)
 		if (!isnull)
 			CacheInvalidateRelcacheByRelid(DatumGetObjectId(d));
 	}
+}
+
+/*
+ * cmodel.core_model_moved(old oid, new regclass): a core model now names
+ * another table, and cmodel_register_core_model has pointed its relations
+ * there.  The new table gets the on_delete triggers those relations need,
+ * the old one loses cmodel's triggers once no relation points at it, and
+ * both tables' cached rules are invalidated in every session.
+ */
+PG_FUNCTION_INFO_V1(cmodel_core_model_moved);
+Datum
+cmodel_core_model_moved(PG_FUNCTION_ARGS)
+{
+	Oid			old_tbl = PG_GETARG_OID(0);
+	Oid			new_tbl = PG_GETARG_OID(1);
+	CmArena    *arena = cm_arena_new();
+	Oid			types[1] = {OIDOID};
+	Datum		values[1];
+	bool		isnull;
+	bool		new_needs,
+				old_needed;
+	int			have;
+	char	   *qualname;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "cmodel: SPI_connect failed");
+	PG_TRY();
+	{
+		const char *needs =
+			"SELECT EXISTS (SELECT 1 FROM cmodel.reg_relation r"
+			"                WHERE r.target_table::pg_catalog.oid OPERATOR(pg_catalog.=) $1 AND NOT r.retired"
+			"                  AND r.on_delete OPERATOR(pg_catalog.=) ANY ('{CASCADE,SET_NULL}'::pg_catalog.text[])),"
+			"       (SELECT pg_catalog.bit_or(CASE p.proname WHEN 'on_delete' THEN 2 WHEN 'on_truncate' THEN 4 ELSE 0 END)"
+			"          FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) g.tgfoid"
+			"          JOIN pg_catalog.pg_namespace pn ON pn.oid OPERATOR(pg_catalog.=) p.pronamespace"
+			"         WHERE g.tgrelid OPERATOR(pg_catalog.=) $1 AND pn.nspname OPERATOR(pg_catalog.=) 'cmodel')";
+
+		values[0] = ObjectIdGetDatum(new_tbl);
+		if (SPI_execute_with_args(needs, 1, types, values, NULL, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "cmodel: could not read the relations of a core model");
+		new_needs = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+		have = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+		if (isnull)
+			have = 0;
+		qualname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(new_tbl)),
+											  get_rel_name(new_tbl));
+		if (new_needs && !(have & CM_TRIG_DELETE))
+			SPI_execute(cm_trigger_sql(arena, qualname, CM_TRIG_DELETE), false, 0);
+		if (new_needs && !(have & CM_TRIG_TRUNCATE))
+			SPI_execute(cm_trigger_sql(arena, qualname, CM_TRIG_TRUNCATE), false, 0);
+
+		values[0] = ObjectIdGetDatum(old_tbl);
+		if (SPI_execute_with_args(needs, 1, types, values, NULL, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "cmodel: could not read the relations of a core model");
+		old_needed = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+		if (!old_needed && get_rel_name(old_tbl) != NULL)
+		{
+			ObjectAddresses *targets = new_object_addresses();
+			Relation	tgrel = table_open(TriggerRelationId, AccessShareLock);
+			ScanKeyData key;
+			SysScanDesc scan;
+			HeapTuple	tup;
+			Oid			cmodel_schema = get_namespace_oid("cmodel", false);
+
+			ScanKeyInit(&key, Anum_pg_trigger_tgrelid, BTEqualStrategyNumber, F_OIDEQ,
+						ObjectIdGetDatum(old_tbl));
+			scan = systable_beginscan(tgrel, TriggerRelidNameIndexId, true, NULL, 1, &key);
+			while (HeapTupleIsValid(tup = systable_getnext(scan)))
+			{
+				Form_pg_trigger t = (Form_pg_trigger) GETSTRUCT(tup);
+				ObjectAddress addr;
+
+				if (get_func_namespace(t->tgfoid) != cmodel_schema)
+					continue;
+				ObjectAddressSet(addr, TriggerRelationId, t->oid);
+				add_exact_object_address(&addr, targets);
+			}
+			systable_endscan(scan);
+			table_close(tgrel, AccessShareLock);
+			performMultipleDeletions(targets, DROP_RESTRICT, PERFORM_DELETION_INTERNAL);
+		}
+		if (get_rel_name(old_tbl) != NULL)
+			CacheInvalidateRelcacheByRelid(old_tbl);
+		CacheInvalidateRelcacheByRelid(new_tbl);
+	}
+	PG_FINALLY();
+	{
+		cm_arena_free(arena);
+	}
+	PG_END_TRY();
+	SPI_finish();
+	PG_RETURN_VOID();
 }

@@ -424,6 +424,10 @@ extern bool cm_plan(CmArena *arena, const CmEnv *env, const CmSnapshot *snap,
 					int nmodels, CmModel **models, const char *plugin,
 					CmPlan *plan, CmError *err);
 
+/* cmodel's triggers (CM_TRIG_*): name, and the CREATE TRIGGER on a quoted table */
+extern const char *cm_trigger_name(int which);
+extern char *cm_trigger_sql(CmArena *arena, const char *qualname, int which);
+
 /* all three, for tests and the fuzzer */
 extern bool cm_plan_text(CmArena *arena, const CmEnv *env, const CmSnapshot *snap,
 						 const char *json, bool is_array, const char *plugin,

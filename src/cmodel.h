@@ -84,6 +84,7 @@ typedef struct CmRelInfo
 	/* on_delete: rules whose parent is this table */
 	int			nrules;
 	CmDeleteRule *rules;
+	char	   *missing_key;		/* a column relations point at that is gone */
 	int			nkeys;
 	AttrNumber *key_atts;		/* distinct parent columns the rules match */
 	Oid		   *key_types;
@@ -98,11 +99,6 @@ typedef struct CmRelInfo
 	int		   *auto_cols;		/* auto_now / auto_now_add columns */
 	Oid		   *auto_types;
 	bool	   *auto_on_update;	/* auto_now: also on UPDATE */
-
-	/* rows the current INSERT statement has written */
-	LocalTransactionId count_lxid;
-	CommandId	count_cid;
-	int64		count;
 } CmRelInfo;
 
 /* relinfo.c */

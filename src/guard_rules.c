@@ -897,6 +897,14 @@ inspect_rename(CmGuardScope *scope, RenameStmt *stmt)
 				cmodel_guard_extension_violation(scope, "rename cmodel's registry schema");
 			break;
 		case OBJECT_TRIGGER:
+			if (lookup_rv(stmt->relation, &r))
+			{
+				note_rel(scope, &r);
+				/* a renamed trigger's name could be taken by another one */
+				if (has_cmodel_trigger(r.relid, stmt->subname))
+					trigger_violation(scope, &r, "rename", stmt->subname);
+			}
+			break;
 		case OBJECT_RULE:
 		case OBJECT_POLICY:
 			if (lookup_rv(stmt->relation, &r))
@@ -1170,6 +1178,18 @@ cmodel_guard_inspect(Node *stmt, CmGuardScope *scope)
 			inspect_named_rel(scope, ((RuleStmt *) stmt)->relation,
 							  CM_GUARD_STANDALONE, "create a rule on");
 			break;
+		case T_CreateTrigStmt:
+			{
+				CreateTrigStmt *ct = (CreateTrigStmt *) stmt;
+				GuardRel	r;
+
+				inspect_named_rel(scope, ct->relation, 0, NULL);
+				/* CREATE OR REPLACE TRIGGER would swap the function */
+				if (ct->replace && lookup_rv(ct->relation, &r) &&
+					has_cmodel_trigger(r.relid, ct->trigname))
+					trigger_violation(scope, &r, "replace", ct->trigname);
+			}
+			break;
 		case T_AlterObjectDependsStmt:
 			/* An index that depends on an extension is dropped with it. */
 			if (((AlterObjectDependsStmt *) stmt)->objectType == OBJECT_INDEX)
@@ -1178,9 +1198,6 @@ cmodel_guard_inspect(Node *stmt, CmGuardScope *scope)
 			break;
 		case T_IndexStmt:
 			inspect_named_rel(scope, ((IndexStmt *) stmt)->relation, 0, NULL);
-			break;
-		case T_CreateTrigStmt:
-			inspect_named_rel(scope, ((CreateTrigStmt *) stmt)->relation, 0, NULL);
 			break;
 		case T_CreateSeqStmt:
 			{

@@ -263,6 +263,30 @@ add_set_default(PlanCtx *c, CmModel *m, const CmField *f, const char *expr)
 			   cm_printf(c->a, "%s.%s.%s", c->snap->namespace, m->table, f->column), b.data, m);
 }
 
+/* See cm_core.h. */
+char *
+cm_trigger_sql(CmArena *a, const char *qualname, int which)
+{
+	const char *name = cm_trigger_name(which);
+
+	if (which == CM_TRIG_WRITE)
+		return cm_printf(a, "CREATE TRIGGER %s BEFORE INSERT OR UPDATE ON %s"
+						 " FOR EACH ROW EXECUTE FUNCTION cmodel.on_write()", name, qualname);
+	if (which == CM_TRIG_DELETE)
+		return cm_printf(a, "CREATE TRIGGER %s AFTER DELETE ON %s REFERENCING OLD TABLE AS cmodel_deleted"
+						 " FOR EACH STATEMENT EXECUTE FUNCTION cmodel.on_delete()", name, qualname);
+	return cm_printf(a, "CREATE TRIGGER %s BEFORE TRUNCATE ON %s"
+					 " FOR EACH STATEMENT EXECUTE FUNCTION cmodel.on_truncate()", name, qualname);
+}
+
+/* See cm_core.h. */
+const char *
+cm_trigger_name(int which)
+{
+	return which == CM_TRIG_WRITE ? "cmodel_write" :
+		which == CM_TRIG_DELETE ? "cmodel_on_delete" : "cmodel_on_truncate";
+}
+
 /*
  * cmodel's triggers, created with the table (or added to an existing one):
  * CM_TRIG_WRITE on every model table, CM_TRIG_DELETE and CM_TRIG_TRUNCATE
@@ -271,16 +295,8 @@ add_set_default(PlanCtx *c, CmModel *m, const CmField *f, const char *expr)
 static void
 add_trigger(PlanCtx *c, CmModel *m, const char *qualname, int which)
 {
-	const char *name = which == CM_TRIG_WRITE ? "cmodel_write" :
-	which == CM_TRIG_DELETE ? "cmodel_on_delete" : "cmodel_on_truncate";
-	const char *body = which == CM_TRIG_WRITE ?
-	"BEFORE INSERT OR UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION cmodel.on_write()" :
-	which == CM_TRIG_DELETE ?
-	"AFTER DELETE ON %s REFERENCING OLD TABLE AS cmodel_deleted FOR EACH STATEMENT EXECUTE FUNCTION cmodel.on_delete()" :
-	"BEFORE TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION cmodel.on_truncate()";
-
-	add_action(c, "create trigger", cm_printf(c->a, "%s on %s", name, qualname),
-			   cm_printf(c->a, cm_printf(c->a, "CREATE TRIGGER %s %s", name, body), qualname), m);
+	add_action(c, "create trigger", cm_printf(c->a, "%s on %s", cm_trigger_name(which), qualname),
+			   cm_trigger_sql(c->a, qualname, which), m);
 }
 
 static char *

@@ -30,6 +30,7 @@
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
 
 #include "cmodel.h"
 
@@ -144,7 +145,11 @@ load_rules(CmRelInfo *e, Relation rel)
 		int			k;
 
 		if (att == InvalidAttrNumber)
-			continue;			/* the key column went (break-glass); nothing matches */
+		{
+			/* renamed or dropped: deletes must not go on as if nothing pointed here */
+			e->missing_key = pstrdup(target);
+			continue;
+		}
 		for (k = 0; k < e->nkeys && e->key_atts[k] != att; k++)
 			;
 		if (k == e->nkeys)
@@ -246,6 +251,14 @@ build(CmRelInfo *e, Relation rel)
 	e->valid = true;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "cmodel: SPI_connect failed");
+
+	/*
+	 * Read the registry as it is now, not as the transaction's snapshot
+	 * (REPEATABLE READ) saw it: the entry outlives the transaction, and the
+	 * invalidation that made it stale came from a commit after that
+	 * snapshot.
+	 */
+	PushActiveSnapshot(GetLatestSnapshot());
 	PG_TRY();
 	{
 		old = MemoryContextSwitchTo(e->cxt);
@@ -265,6 +278,7 @@ build(CmRelInfo *e, Relation rel)
 		load_auto_fields(e, rel, ns);
 		e->label = load_label(e, ns);
 		MemoryContextSwitchTo(old);
+		PopActiveSnapshot();
 	}
 	PG_CATCH();
 	{

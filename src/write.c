@@ -12,8 +12,10 @@
  * entry remembered across the rows of a statement, and a value whose
  * stored size is within the limit is never detoasted or counted.
  *
- * Rows are counted per statement: the command counter identifies the
- * statement within the transaction (statements that write move it on).
+ * Rows are counted per statement and table: the count lives in the
+ * trigger's FmgrInfo, which the executor makes afresh for every statement
+ * it runs (and COPY for every COPY), so nested statements and writes made
+ * per row neither reset nor share it.
  *
  * src/write.c
  *
@@ -27,7 +29,6 @@
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "mb/pg_wchar.h"
-#include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/guc.h"
@@ -237,19 +238,17 @@ check_value(Relation rel, AttrNumber att, bool jsonb, Datum d, TupleTableSlot *o
  * ------------------------------------------------------------------------
  */
 
-static void
-count_row(Relation rel, CmRelInfo *info)
+/* What the trigger keeps for the rest of its statement. */
+typedef struct WriteState
 {
-	LocalTransactionId lxid = MyProc->lxid;
-	CommandId	cid = GetCurrentCommandId(false);
+	CmRelInfo  *info;			/* the table's rules (checked for staleness per row) */
+	int64		count;			/* rows this statement has inserted */
+} WriteState;
 
-	if (info->count_lxid != lxid || info->count_cid != cid)
-	{
-		info->count_lxid = lxid;
-		info->count_cid = cid;
-		info->count = 0;
-	}
-	if (++info->count > cmodel_max_bulk_rows)
+static void
+count_row(Relation rel, WriteState *ws)
+{
+	if (++ws->count > cmodel_max_bulk_rows)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("insert into table \"%s.%s\" exceeds %d rows in one statement",
@@ -285,6 +284,7 @@ Datum
 cmodel_on_write(PG_FUNCTION_ARGS)
 {
 	TriggerData *td = (TriggerData *) fcinfo->context;
+	WriteState *ws;
 	CmRelInfo  *info;
 	Relation	rel;
 	HeapTuple	tuple;
@@ -306,16 +306,20 @@ cmodel_on_write(PG_FUNCTION_ARGS)
 	tuple = insert ? td->tg_trigtuple : td->tg_newtuple;
 
 	/* the entry is looked up once per statement, then only checked */
-	info = (CmRelInfo *) fcinfo->flinfo->fn_extra;
-	if (info == NULL || !info->valid)
-		fcinfo->flinfo->fn_extra = info = cmodel_relinfo(rel);
+	ws = (WriteState *) fcinfo->flinfo->fn_extra;
+	if (ws == NULL)
+		fcinfo->flinfo->fn_extra = ws =
+			MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(WriteState));
+	if (ws->info == NULL || !ws->info->valid)
+		ws->info = cmodel_relinfo(rel);
+	info = ws->info;
 
 	/* cmodel's own SET_NULL: Django's update() neither checks nor stamps */
 	if (cmodel_cascade_setting_null(info->relid))
 		return PointerGetDatum(tuple);
 
 	if (insert && cmodel_max_bulk_rows > 0)
-		count_row(rel, info);
+		count_row(rel, ws);
 
 	slot = insert ? td->tg_trigslot : td->tg_newslot;
 	if (!insert)
