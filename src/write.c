@@ -195,8 +195,8 @@ check_value(Relation rel, AttrNumber att, bool jsonb, Datum d, TupleTableSlot *o
 
 	if (!jsonb)
 	{
-		/* a character takes at least one byte */
-		if (size <= CM_VALUE_LIMIT)
+		/* a character takes at least one byte; an unchanged value was checked */
+		if (size <= CM_VALUE_LIMIT || (old && !is_plain(d) && same_stored_value(d, old, att)))
 			return;
 		if (pg_database_encoding_max_length() == 1)
 			chars = size;
