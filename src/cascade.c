@@ -63,7 +63,7 @@ PG_FUNCTION_INFO_V1(cmodel_delete_preview);
 /* Deleted rows of one table whose children still need their on_delete. */
 typedef struct WorkItem
 {
-	Oid			relid;
+	CmRelInfo  *info;			/* the table's rules (not rebuilt while a cascade runs) */
 	SubTransactionId subid;		/* subtransaction that queued it */
 	bool		skip_self;		/* TRUNCATE: the table's own rows go anyway */
 	ArrayType **keys;			/* per CmRelInfo.key_atts; NULL: no keys */
@@ -222,7 +222,7 @@ enqueue(CmRelInfo *info, Relation rel, Tuplestorestate *ts, ArrayType **arrays, 
 	WorkItem   *item = palloc0(sizeof(WorkItem));
 	int			k;
 
-	item->relid = info->relid;
+	item->info = info;
 	item->subid = GetCurrentSubTransactionId();
 	item->skip_self = skip_self;
 	item->keys = palloc0(sizeof(ArrayType *) * (info->nkeys + 1));
@@ -345,12 +345,12 @@ run_queue(void)
 		queue_head = item->next;
 		if (queue_head == NULL)
 			queue_tail = NULL;
-		info = cmodel_relinfo_oid(item->relid);
+		info = item->info;
 		for (i = 0; i < info->nrules; i++)
 		{
 			CmDeleteRule *rule = &info->rules[i];
 
-			if (item->keys[rule->key] == NULL || (item->skip_self && rule->child == item->relid))
+			if (item->keys[rule->key] == NULL || (item->skip_self && rule->child == info->relid))
 				continue;
 			CHECK_FOR_INTERRUPTS();
 			apply_rule(info, rule, item->keys[rule->key]);
