@@ -109,6 +109,13 @@ delete_case() {
 
 echo "==> deletes: $ROUNDS rounds per case, fresh identical data each round"
 delete_case cascade_all cascade 'DELETE FROM nat.parent' 'DELETE FROM od.parent'
+floor=()
+for ((r = 1; r <= ROUNDS; r++)); do
+	q -c "CALL od_fill('od', 'cascade')" -c 'VACUUM ANALYZE' -c CHECKPOINT
+	floor+=("$(q -c 'SELECT od_floor_all()')")
+done
+FLOOR=$(median "${floor[@]}")
+echo "    floor (two hand-written statements, no triggers): $FLOOR ms, ratio $(ratio "$FLOOR" "${NAT[cascade_all]}")" >&2
 delete_case cascade_10pct cascade 'DELETE FROM nat.parent WHERE dbid % 10 = 0' \
 	'DELETE FROM od.parent WHERE dbid % 10 = 0'
 delete_case set_null_10pct setnull 'DELETE FROM nat.sparent WHERE dbid % 10 = 0' \
@@ -225,4 +232,7 @@ for name in "${ROWS[@]}"; do
 	summary+=("$name=$r")
 done
 echo
-echo "summary: ${summary[*]}"
+echo "For context: the floor of cascade_all on this machine (DELETE of the children with one"
+echo "hand-written statement, then of the parents, no triggers) is $FLOOR ms, ratio" \
+	"$(ratio "$FLOOR" "${NAT[cascade_all]}") to native."
+echo "summary: ${summary[*]} cascade_all_floor=$(ratio "$FLOOR" "${NAT[cascade_all]}")"
