@@ -153,5 +153,30 @@ is( $node->safe_psql(
 	'0', 'no node points at a deleted node');
 unlike(slurp_file($node->logfile), qr/deadlock detected/, 'no deadlock in the server log');
 
+# A registration that commits while another session's REPEATABLE READ
+# transaction is open holds in that session from its next statement: the
+# rules it caches are read as they are now, not as its snapshot saw them.
+$node->safe_psql(
+	'postgres', q{
+SELECT count(*) FROM cmodel_register_models('cdel', '[{"name": "Pin", "fields": [
+  {"name": "staff", "type": "ForeignKey", "to": "Staff", "on_delete": "CASCADE", "related_name": "cdel_pins"}]}]');
+INSERT INTO public.staff VALUES (5001, 'p1'), (5002, 'p2');
+INSERT INTO cdel.pin (staff_id) VALUES (5001), (5002);
+});
+my $rr = $node->background_psql('postgres');
+$rr->query_safe('BEGIN ISOLATION LEVEL REPEATABLE READ');
+$rr->query_safe('SELECT count(*) FROM cdel.pin');
+$node->safe_psql(
+	'postgres', q{
+SELECT count(*) FROM cmodel_register_models('cdel', '[{"name": "Pin", "fields": [
+  {"name": "staff", "type": "ForeignKey", "to": "Staff", "on_delete": "DO_NOTHING", "related_name": "cdel_pins"}]}]');
+});
+$rr->query_safe('DELETE FROM public.staff WHERE dbid = 5001');
+$rr->query_safe('COMMIT');
+$rr->query_safe('DELETE FROM public.staff WHERE dbid = 5002');
+$rr->quit;
+is($node->safe_psql('postgres', 'SELECT string_agg(staff_id::text, \',\' ORDER BY staff_id) FROM cdel.pin'),
+	'5001,5002', 'DO_NOTHING registered during a REPEATABLE READ transaction holds there');
+
 $node->stop;
 done_testing();
