@@ -753,10 +753,12 @@ cmodel_core_model_moved(PG_FUNCTION_ARGS)
 			have = 0;
 		qualname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(new_tbl)),
 											  get_rel_name(new_tbl));
-		if (new_needs && !(have & CM_TRIG_DELETE))
-			SPI_execute(cm_trigger_sql(arena, qualname, CM_TRIG_DELETE), false, 0);
-		if (new_needs && !(have & CM_TRIG_TRUNCATE))
-			SPI_execute(cm_trigger_sql(arena, qualname, CM_TRIG_TRUNCATE), false, 0);
+		if (new_needs && !(have & CM_TRIG_DELETE) &&
+			SPI_execute(cm_trigger_sql(arena, qualname, CM_TRIG_DELETE), false, 0) < 0)
+			elog(ERROR, "cmodel: could not create the on_delete trigger on %s", qualname);
+		if (new_needs && !(have & CM_TRIG_TRUNCATE) &&
+			SPI_execute(cm_trigger_sql(arena, qualname, CM_TRIG_TRUNCATE), false, 0) < 0)
+			elog(ERROR, "cmodel: could not create the on_truncate trigger on %s", qualname);
 
 		values[0] = ObjectIdGetDatum(old_tbl);
 		if (SPI_execute_with_args(needs, 1, types, values, NULL, false, 0) != SPI_OK_SELECT)

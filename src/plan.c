@@ -315,14 +315,16 @@ create_table_sql(PlanCtx *c, CmModel *m)
 	for (i = 0; i < m->nall_fields; i++)
 	{
 		CmField    *f = m->all_fields[i];
+		char	   *dflt;
 
 		if (f->column == NULL || f == m->pk_field)
 			continue;
 		cm_buf_puts(&b, ", ");
 		c->env->quote_ident(&b, f->column);
 		cm_buf_printf(&b, " %s", f->column_type);
-		if (default_sql(c, f))
-			cm_buf_printf(&b, " DEFAULT %s", default_sql(c, f));
+		dflt = default_sql(c, f);
+		if (dflt)
+			cm_buf_printf(&b, " DEFAULT %s", dflt);
 	}
 	cm_buf_puts(&b, ")");
 	return b.data;
@@ -349,9 +351,12 @@ plan_columns(PlanCtx *c, CmModel *m, CmTableState *t, CmRegModel *reg)
 		CmField    *f = m->all_fields[i];
 		CmColumn   *col;
 		CmRegField *rf;
+		char	   *dflt;
+		bool		known;
 
 		if (f->column == NULL || f == m->pk_field)
 			continue;
+		dflt = default_sql(c, f);
 		col = column_state(t, f->column);
 		rf = reg ? reg_field(c, m->name, f->name) : NULL;
 		if (rf && rf->column && strcmp(rf->column, f->column) != 0)
@@ -378,22 +383,23 @@ plan_columns(PlanCtx *c, CmModel *m, CmTableState *t, CmRegModel *reg)
 			add_action(c, "add field", cm_printf(c->a, "%s.%s.%s", c->snap->namespace, m->table, f->column),
 					   b.data, m);
 			/* a separate step: ADD COLUMN ... DEFAULT would fill existing rows */
-			if (default_sql(c, f))
-				add_set_default(c, m, f, default_sql(c, f));
+			if (dflt)
+				add_set_default(c, m, f, dflt);
 			continue;
 		}
 		if (rf && rf->retired)
 			add_action(c, "revive field", cm_printf(c->a, "%s.%s.%s", c->snap->namespace, m->table, f->column),
 					   NULL, m);
-		/* the default of an existing column: set when it is not known to match */
-		if (rf == NULL || rf->default_unknown)
-		{
-			if (default_sql(c, f))
-				add_set_default(c, m, f, default_sql(c, f));
-		}
-		else if (!(rf->default_json == NULL ? f->default_json == NULL :
-				   f->default_json != NULL && cm_json_text_equal(rf->default_json, f->default_json)))
-			add_set_default(c, m, f, default_sql(c, f));
+
+		/*
+		 * An existing column's default: changed or dropped when the recorded
+		 * one differs, set when none is recorded (adoption, upgrade).
+		 */
+		known = rf != NULL && !rf->default_unknown;
+		if (known ? !(rf->default_json == NULL ? f->default_json == NULL :
+					  f->default_json != NULL && cm_json_text_equal(rf->default_json, f->default_json))
+			: dflt != NULL)
+			add_set_default(c, m, f, dflt);
 	}
 	/* fields the descriptor no longer has: kept, marked retired */
 	for (i = 0; reg && i < c->snap->nfields; i++)
