@@ -171,7 +171,7 @@ fi
 # --------------------------------------------------------------------------
 banner regress
 SECONDS=0
-regress_inputs=$(find sql -maxdepth 1 -name '*.sql' ! -name 'cmodel--*' 2>/dev/null | wc -l)
+regress_inputs=$(find sql -maxdepth 1 -name '*.sql' ! -name 'cmodel--*' ! -name cmodel.sql 2>/dev/null | wc -l)
 if [ "$regress_inputs" -gt 0 ]; then
 	prepare_pg_dir
 	dir=$PGDIR

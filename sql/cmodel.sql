@@ -1,0 +1,689 @@
+/* cmodel.sql: the install script of the current version (built into
+ * cmodel--$(EXTVERSION).sql by the Makefile; the version is cmodel.control's
+ * default_version).  Older versions are reached through the upgrade chain
+ * cmodel--A--B.sql, which must end in the same objects as this script:
+ * the regression test "upgrade" compares them object by object. */
+
+\echo Use "CREATE EXTENSION cmodel" to load this file. \quit
+
+CREATE SCHEMA cmodel;
+COMMENT ON SCHEMA cmodel IS 'cmodel registry: namespaces, models, fields, relations, indexes';
+
+/* ------------------------------------------------------------------------
+ * Registry tables
+ *
+ * No foreign keys between them: they are extension configuration tables,
+ * whose rows pg_restore -j loads concurrently, and registration keeps them
+ * consistent itself (every write happens in one registration transaction).
+ * ------------------------------------------------------------------------
+ */
+CREATE TABLE cmodel.reg_namespace (
+    namespace text PRIMARY KEY,
+    created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    generation bigint NOT NULL DEFAULT 0
+);
+COMMENT ON TABLE cmodel.reg_namespace IS 'Schemas owned by cmodel (one per plugin namespace); generation counts changes to a namespace''s registry and schema';
+
+CREATE TABLE cmodel.reg_core_model (
+    name text PRIMARY KEY,
+    tbl pg_catalog.regclass NOT NULL,
+    key_column name NOT NULL,
+    registered_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE cmodel.reg_core_model IS 'Platform tables that plugin models may relate to';
+
+CREATE TABLE cmodel.reg_model (
+    namespace text NOT NULL,
+    name text NOT NULL,
+    kind text NOT NULL CHECK (kind IN ('model', 'proxy', 'abstract')),
+    app_label text NOT NULL,
+    table_name text,
+    proxy_for text,
+    plugin text,
+    descriptor jsonb NOT NULL,
+    retired boolean NOT NULL DEFAULT false,
+    registered_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    updated_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    PRIMARY KEY (namespace, name)
+);
+COMMENT ON TABLE cmodel.reg_model IS 'Registered models with their normalized descriptors';
+
+CREATE TABLE cmodel.reg_field (
+    namespace text NOT NULL,
+    model text NOT NULL,
+    name text NOT NULL,
+    position integer NOT NULL,
+    field_type text NOT NULL,
+    column_name text,
+    column_type text,
+    options jsonb NOT NULL,
+    retired boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (namespace, model, name)
+);
+COMMENT ON TABLE cmodel.reg_field IS 'Fields of registered models; options hold default, auto_now, max_length and the rest';
+
+CREATE TABLE cmodel.reg_relation (
+    namespace text NOT NULL,
+    model text NOT NULL,
+    field text NOT NULL,
+    kind text NOT NULL,
+    column_name text,
+    target text NOT NULL,
+    target_table pg_catalog.regclass,
+    target_column text,
+    on_delete text,
+    related_name text,
+    through text,
+    retired boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (namespace, model, field)
+);
+COMMENT ON TABLE cmodel.reg_relation IS 'ForeignKey, OneToOneField and ManyToManyField relations of registered models';
+
+CREATE TABLE cmodel.reg_index (
+    namespace text NOT NULL,
+    index_name text NOT NULL,
+    model text NOT NULL,
+    name text,
+    kind text NOT NULL CHECK (kind IN ('btree', 'gin', 'unique')),
+    origin text NOT NULL,
+    columns text[] NOT NULL,
+    definition text NOT NULL,
+    retired boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (namespace, index_name)
+);
+COMMENT ON TABLE cmodel.reg_index IS 'Indexes and unique constraints of registered models, with their canonical definitions';
+
+CREATE TABLE cmodel.reg_plugin (
+    namespace text NOT NULL,
+    plugin text NOT NULL,
+    models_hash text NOT NULL,
+    updated_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    PRIMARY KEY (namespace, plugin)
+);
+COMMENT ON TABLE cmodel.reg_plugin IS 'Hash of the model set each plugin last registered';
+
+/*
+ * A cache, not registry data (so not dumped): descriptor sets known to be
+ * fully applied at a namespace generation.  Registering one of them again
+ * while the generation is unchanged is a no-op that needs no catalog reads.
+ */
+CREATE TABLE cmodel.reg_applied (
+    namespace text NOT NULL REFERENCES cmodel.reg_namespace (namespace),
+    call_hash text NOT NULL,
+    generation bigint NOT NULL,
+    PRIMARY KEY (namespace, call_hash)
+);
+COMMENT ON TABLE cmodel.reg_applied IS 'Cache: descriptor sets fully applied at a namespace generation (not dumped)';
+
+SELECT pg_catalog.pg_extension_config_dump('cmodel.reg_namespace', '');
+SELECT pg_catalog.pg_extension_config_dump('cmodel.reg_core_model', '');
+SELECT pg_catalog.pg_extension_config_dump('cmodel.reg_model', '');
+SELECT pg_catalog.pg_extension_config_dump('cmodel.reg_field', '');
+SELECT pg_catalog.pg_extension_config_dump('cmodel.reg_relation', '');
+SELECT pg_catalog.pg_extension_config_dump('cmodel.reg_index', '');
+SELECT pg_catalog.pg_extension_config_dump('cmodel.reg_plugin', '');
+
+/* ------------------------------------------------------------------------
+ * Views
+ * ------------------------------------------------------------------------
+ */
+CREATE VIEW cmodel.namespaces AS
+SELECT n.namespace,
+       n.created_at,
+       (SELECT pg_catalog.count(*) FROM cmodel.reg_model m
+         WHERE m.namespace = n.namespace AND NOT m.retired) AS models
+  FROM cmodel.reg_namespace n;
+COMMENT ON VIEW cmodel.namespaces IS 'Namespaces and how many active models each holds';
+
+CREATE VIEW cmodel.models AS
+SELECT m.namespace,
+       m.name AS model,
+       m.kind,
+       m.table_name,
+       m.proxy_for,
+       m.app_label,
+       m.plugin,
+       m.retired,
+       m.registered_at,
+       m.updated_at
+  FROM cmodel.reg_model m;
+COMMENT ON VIEW cmodel.models IS 'Registered models: concrete (with a table), proxies and abstract bases';
+
+CREATE VIEW cmodel.fields AS
+SELECT f.namespace,
+       f.model,
+       f.name AS field,
+       f.position,
+       f.field_type,
+       f.column_name,
+       f.column_type,
+       f.options->'default' AS "default",
+       COALESCE((f.options->>'auto_now')::boolean, false) AS auto_now,
+       COALESCE((f.options->>'auto_now_add')::boolean, false) AS auto_now_add,
+       (f.options->>'max_length')::integer AS max_length,
+       f.retired
+  FROM cmodel.reg_field f;
+COMMENT ON VIEW cmodel.fields IS 'Fields of registered models, with the write-time options the SDK applies';
+
+CREATE VIEW cmodel.relations AS
+SELECT r.namespace,
+       r.model,
+       r.field,
+       r.kind,
+       r.column_name,
+       r.target,
+       r.target_table,
+       r.target_column,
+       r.on_delete,
+       r.related_name,
+       r.through,
+       r.retired
+  FROM cmodel.reg_relation r;
+COMMENT ON VIEW cmodel.relations IS 'Relations of registered models, with their resolved target tables and on_delete';
+
+CREATE VIEW cmodel.indexes AS
+SELECT i.namespace,
+       i.model,
+       i.index_name,
+       i.name,
+       i.kind,
+       i.origin,
+       i.columns,
+       i.definition,
+       i.retired
+  FROM cmodel.reg_index i;
+COMMENT ON VIEW cmodel.indexes IS 'Indexes and unique constraints of registered models';
+
+CREATE VIEW cmodel.core_models AS
+SELECT c.name, c.tbl, c.key_column, c.registered_at
+  FROM cmodel.reg_core_model c;
+COMMENT ON VIEW cmodel.core_models IS 'Core (platform) models that plugin relations may target';
+
+CREATE VIEW cmodel.plugins AS
+SELECT p.namespace, p.plugin, p.models_hash, p.updated_at
+  FROM cmodel.reg_plugin p;
+COMMENT ON VIEW cmodel.plugins IS 'Model-set hash each plugin last registered, for readiness checks';
+
+/* ------------------------------------------------------------------------
+ * Functions
+ * ------------------------------------------------------------------------
+ */
+/* Not STRICT: a NULL name is an error (22004), not a silent no-op. */
+CREATE FUNCTION @extschema@.cmodel_create_namespace(namespace text)
+RETURNS void
+LANGUAGE C
+VOLATILE
+CALLED ON NULL INPUT
+PARALLEL UNSAFE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'cmodel_create_namespace';
+COMMENT ON FUNCTION @extschema@.cmodel_create_namespace(text) IS
+'Create a plugin namespace (a schema owned by the registry); does nothing if it exists';
+
+/* Not STRICT: NULL arguments are an error (22004), not a silent no-op. */
+CREATE FUNCTION @extschema@.cmodel_register_core_model(name text, tbl pg_catalog.regclass, key_column name)
+RETURNS void
+LANGUAGE plpgsql
+VOLATILE
+CALLED ON NULL INPUT
+PARALLEL UNSAFE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    kind "char";
+    persistence "char";
+    tbl_schema name;
+    old_tbl oid;
+    rel record;
+BEGIN
+    IF $1 IS NULL OR $2 IS NULL OR $3 IS NULL THEN
+        RAISE EXCEPTION 'core model name, table and key column must not be null'
+            USING ERRCODE = 'null_value_not_allowed',
+                  DETAIL = 'A core model maps a model name to a table and its key column.',
+                  HINT = 'Pass all three, for example (''Staff'', ''public.staff'', ''dbid'').';
+    END IF;
+    IF $1 !~ '^[A-Za-z_][A-Za-z0-9_]*$' OR octet_length($1) > 63 THEN
+        RAISE EXCEPTION 'invalid core model name "%"', $1
+            USING ERRCODE = 'invalid_name',
+                  DETAIL = 'A core model name is what descriptors write in "to" and "bases": an ASCII identifier of at most 63 bytes.',
+                  HINT = 'Use the SDK class name, for example "Staff".';
+    END IF;
+    SELECT c.relkind, c.relpersistence, n.nspname INTO kind, persistence, tbl_schema
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $2;
+    IF EXISTS (SELECT 1 FROM cmodel.reg_namespace r WHERE r.namespace = tbl_schema) THEN
+        RAISE EXCEPTION 'table "%" belongs to namespace "%" and cannot be a core model', $2, tbl_schema
+            USING ERRCODE = 'wrong_object_type',
+                  DETAIL = 'Core models are the platform''s own tables; a namespace''s tables belong to its plugins.',
+                  HINT = 'Relate to the model inside its namespace, or register a platform table.';
+    END IF;
+    IF persistence = 't' THEN
+        RAISE EXCEPTION 'temporary table "%" cannot be a core model', $2
+            USING ERRCODE = 'wrong_object_type',
+                  DETAIL = 'A temporary table disappears with the session that made it.',
+                  HINT = 'Register a permanent table.';
+    END IF;
+    IF kind = 'p' OR EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = $2 OR i.inhparent = $2) THEN
+        RAISE EXCEPTION 'table "%" has partitions or inheritance children or parents and cannot be a core model', $2
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = 'on_delete fires for the table a DELETE or TRUNCATE names; rows deleted through a partition, a child or a parent would leave their plugin rows behind.',
+                  HINT = 'Register a plain table.';
+    END IF;
+    IF kind NOT IN ('r', 'p') THEN
+        RAISE EXCEPTION 'core model "%" must be a table, and "%" is not', $1, $2
+            USING ERRCODE = 'wrong_object_type',
+                  DETAIL = 'Relations need rows with a key to point at.',
+                  HINT = 'Register the table itself, not a view or other relation.';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute a
+                    WHERE a.attrelid = $2 AND a.attname = $3 AND a.attnum > 0 AND NOT a.attisdropped) THEN
+        RAISE EXCEPTION 'column "%" of table "%" does not exist', $3, $2
+            USING ERRCODE = 'undefined_column',
+                  DETAIL = format('Core model "%s" needs a key column in %s.', $1, $2),
+                  HINT = 'Name the table''s primary key column, such as "dbid".';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a
+                     ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+                    WHERE i.indrelid = $2 AND i.indisunique AND i.indnkeyatts = 1
+                      AND i.indpred IS NULL AND i.indexprs IS NULL AND a.attname = $3) THEN
+        RAISE EXCEPTION 'key column "%" of table "%" is not unique', $3, $2
+            USING ERRCODE = 'invalid_object_definition',
+                  DETAIL = 'Each child row must point at exactly one parent row.',
+                  HINT = 'Use the primary key, or add a unique index on the column first.';
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_attribute a
+                WHERE a.attrelid = $2 AND a.attname = $3 AND a.atttypid >= 16384) THEN
+        RAISE EXCEPTION 'key column "%" of table "%" has a type that is not built in', $3, $2
+            USING ERRCODE = 'wrong_object_type',
+                  DETAIL = 'Relations copy the key''s type into plugin tables, and cmodel creates those columns with its own privileges.',
+                  HINT = 'Use a key of a built-in type, such as bigint, integer, uuid or text.';
+    END IF;
+    -- moving a core model to another table must not change what relations store
+    SELECT c.tbl INTO old_tbl FROM cmodel.reg_core_model c WHERE c.name = $1;
+    IF old_tbl IS NOT NULL AND old_tbl <> $2 THEN
+        FOR rel IN
+            SELECT r.namespace, r.model, r.field, r.target_column, f.column_type,
+                   (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+                     WHERE a.attrelid = $2 AND a.attname = r.target_column AND NOT a.attisdropped) AS new_type
+              FROM cmodel.reg_relation r
+              JOIN cmodel.reg_field f ON f.namespace = r.namespace AND f.model = r.model AND f.name = r.field
+             WHERE r.target_table::oid = old_tbl AND NOT r.retired AND f.column_type IS NOT NULL
+        LOOP
+            IF rel.new_type IS DISTINCT FROM rel.column_type THEN
+                RAISE EXCEPTION 'core model "%" cannot move to table "%"', $1, $2
+                    USING ERRCODE = 'feature_not_supported',
+                          DETAIL = format('Relation %s.%s.%s stores %s; column "%s" of the new table is %s.',
+                                          rel.namespace, rel.model, rel.field, rel.column_type,
+                                          rel.target_column, coalesce(rel.new_type, 'missing')),
+                          HINT = 'Give the new table the same key column and type, or register it as another core model.';
+            END IF;
+        END LOOP;
+        UPDATE cmodel.reg_relation r SET target_table = $2 WHERE r.target_table::oid = old_tbl;
+        -- on_delete moves with the relations: triggers on the new table, none left on the old
+        PERFORM cmodel.core_model_moved(old_tbl, $2);
+    END IF;
+    INSERT INTO cmodel.reg_core_model AS c (name, tbl, key_column)
+    VALUES ($1, $2, $3)
+    ON CONFLICT ON CONSTRAINT reg_core_model_pkey
+    DO UPDATE SET tbl = excluded.tbl, key_column = excluded.key_column, registered_at = now();
+    -- relations to core models take their key types: no cached no-op stays valid
+    UPDATE cmodel.reg_namespace SET generation = generation + 1;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.cmodel_register_core_model(text, pg_catalog.regclass, name) IS
+'Make a platform table available to plugin relations under a model name, keyed by a unique column';
+
+/* Not STRICT: a NULL argument is an error (22004), not an empty result. */
+CREATE FUNCTION @extschema@.cmodel_register_model(namespace text, descriptor json)
+RETURNS TABLE (action text, object text, statement text)
+LANGUAGE C
+VOLATILE
+CALLED ON NULL INPUT
+PARALLEL UNSAFE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'cmodel_register_model';
+COMMENT ON FUNCTION @extschema@.cmodel_register_model(text, json) IS
+'Validate a model descriptor, record it and create or extend its table additively; one row per action';
+
+/* The text overload lets cmodel report malformed JSON with line and column. */
+CREATE FUNCTION @extschema@.cmodel_register_model(namespace text, descriptor text)
+RETURNS TABLE (action text, object text, statement text)
+LANGUAGE C
+VOLATILE
+CALLED ON NULL INPUT
+PARALLEL UNSAFE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'cmodel_register_model';
+COMMENT ON FUNCTION @extschema@.cmodel_register_model(text, text) IS
+'Validate a model descriptor given as text, record it and create or extend its table additively';
+
+/* Not STRICT: plugin may be NULL (no per-plugin hash, no model retirement). */
+CREATE FUNCTION @extschema@.cmodel_register_models(namespace text, descriptors json, plugin text DEFAULT NULL)
+RETURNS TABLE (action text, object text, statement text)
+LANGUAGE C
+VOLATILE
+CALLED ON NULL INPUT
+PARALLEL UNSAFE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'cmodel_register_models';
+COMMENT ON FUNCTION @extschema@.cmodel_register_models(text, json, text) IS
+'Register an array of model descriptors all or nothing; with a plugin, record its hash, retire its dropped models and notify';
+
+CREATE FUNCTION @extschema@.cmodel_register_models(namespace text, descriptors text, plugin text DEFAULT NULL)
+RETURNS TABLE (action text, object text, statement text)
+LANGUAGE C
+VOLATILE
+CALLED ON NULL INPUT
+PARALLEL UNSAFE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'cmodel_register_models';
+COMMENT ON FUNCTION @extschema@.cmodel_register_models(text, text, text) IS
+'Register an array of model descriptors given as text, all or nothing';
+
+/*
+ * The plan functions only read, but they are PARALLEL UNSAFE: checking a
+ * default or condition value runs the type's input function in a
+ * subtransaction, which a parallel operation cannot start (not even in its
+ * leader, so PARALLEL RESTRICTED is not enough).
+ */
+CREATE FUNCTION @extschema@.cmodel_plan_model(namespace text, descriptor json)
+RETURNS TABLE (action text, object text, statement text)
+LANGUAGE C
+STABLE
+CALLED ON NULL INPUT
+PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'cmodel_plan_model';
+COMMENT ON FUNCTION @extschema@.cmodel_plan_model(text, json) IS
+'The actions cmodel_register_model would take, without changing anything';
+
+CREATE FUNCTION @extschema@.cmodel_plan_model(namespace text, descriptor text)
+RETURNS TABLE (action text, object text, statement text)
+LANGUAGE C
+STABLE
+CALLED ON NULL INPUT
+PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'cmodel_plan_model';
+COMMENT ON FUNCTION @extschema@.cmodel_plan_model(text, text) IS
+'The actions cmodel_register_model would take for a descriptor given as text, without changing anything';
+
+/* Not STRICT: plugin may be NULL. */
+CREATE FUNCTION @extschema@.cmodel_plan_models(namespace text, descriptors json, plugin text DEFAULT NULL)
+RETURNS TABLE (action text, object text, statement text)
+LANGUAGE C
+STABLE
+CALLED ON NULL INPUT
+PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'cmodel_plan_models';
+COMMENT ON FUNCTION @extschema@.cmodel_plan_models(text, json, text) IS
+'The actions cmodel_register_models would take, without changing anything';
+
+CREATE FUNCTION @extschema@.cmodel_plan_models(namespace text, descriptors text, plugin text DEFAULT NULL)
+RETURNS TABLE (action text, object text, statement text)
+LANGUAGE C
+STABLE
+CALLED ON NULL INPUT
+PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'cmodel_plan_models';
+COMMENT ON FUNCTION @extschema@.cmodel_plan_models(text, text, text) IS
+'The actions cmodel_register_models would take for descriptors given as text, without changing anything';
+
+/*
+ * jsonb overloads, so a descriptor kept as jsonb (cmodel_describe_model's
+ * output, a jsonb column) can be passed as it is.  They hand the text form
+ * to the C functions, which report NULL arguments.
+ */
+CREATE FUNCTION @extschema@.cmodel_register_model(namespace text, descriptor jsonb)
+RETURNS TABLE (action text, object text, statement text)
+LANGUAGE sql
+VOLATILE
+CALLED ON NULL INPUT
+PARALLEL UNSAFE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT * FROM @extschema@.cmodel_register_model($1, ($2)::pg_catalog.text) $$;
+COMMENT ON FUNCTION @extschema@.cmodel_register_model(text, jsonb) IS
+'Validate a jsonb model descriptor, record it and create or extend its table additively';
+
+CREATE FUNCTION @extschema@.cmodel_register_models(namespace text, descriptors jsonb, plugin text DEFAULT NULL)
+RETURNS TABLE (action text, object text, statement text)
+LANGUAGE sql
+VOLATILE
+CALLED ON NULL INPUT
+PARALLEL UNSAFE
+SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT * FROM @extschema@.cmodel_register_models($1, ($2)::pg_catalog.text, $3) $$;
+COMMENT ON FUNCTION @extschema@.cmodel_register_models(text, jsonb, text) IS
+'Register a jsonb array of model descriptors, all or nothing';
+
+CREATE FUNCTION @extschema@.cmodel_plan_model(namespace text, descriptor jsonb)
+RETURNS TABLE (action text, object text, statement text)
+LANGUAGE sql
+STABLE
+CALLED ON NULL INPUT
+PARALLEL UNSAFE
+AS $$ SELECT * FROM @extschema@.cmodel_plan_model($1, ($2)::pg_catalog.text) $$;
+COMMENT ON FUNCTION @extschema@.cmodel_plan_model(text, jsonb) IS
+'The actions cmodel_register_model would take for a jsonb descriptor, without changing anything';
+
+CREATE FUNCTION @extschema@.cmodel_plan_models(namespace text, descriptors jsonb, plugin text DEFAULT NULL)
+RETURNS TABLE (action text, object text, statement text)
+LANGUAGE sql
+STABLE
+CALLED ON NULL INPUT
+PARALLEL UNSAFE
+AS $$ SELECT * FROM @extschema@.cmodel_plan_models($1, ($2)::pg_catalog.text, $3) $$;
+COMMENT ON FUNCTION @extschema@.cmodel_plan_models(text, jsonb, text) IS
+'The actions cmodel_register_models would take for jsonb descriptors, without changing anything';
+
+CREATE FUNCTION @extschema@.cmodel_describe_model(namespace text, model text)
+RETURNS jsonb
+LANGUAGE plpgsql
+STABLE
+STRICT
+PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    d jsonb;
+BEGIN
+    SELECT m.descriptor INTO d
+      FROM cmodel.reg_model m
+     WHERE m.namespace = $1 AND m.name = $2 AND NOT m.retired;
+    IF d IS NULL THEN
+        RAISE EXCEPTION 'model "%" is not registered in namespace "%"', $2, $1
+            USING ERRCODE = 'undefined_object',
+                  DETAIL = 'cmodel.models lists the registered models; retired models are not described.',
+                  HINT = 'Check the namespace and the model name (model names are case-sensitive).';
+    END IF;
+    RETURN d;
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.cmodel_describe_model(text, text) IS
+'The normalized descriptor of a registered model; registering it again changes nothing';
+
+CREATE FUNCTION @extschema@.cmodel_models_hash(descriptors json)
+RETURNS text
+LANGUAGE sql
+IMMUTABLE
+STRICT
+PARALLEL SAFE
+AS $$ SELECT pg_catalog.md5(($1)::pg_catalog.jsonb::pg_catalog.text) $$;
+COMMENT ON FUNCTION @extschema@.cmodel_models_hash(json) IS
+'The hash cmodel_register_models records for a plugin (independent of key order and spacing)';
+
+CREATE FUNCTION @extschema@.cmodel_namespace_ready(namespace text, plugin text, hash text)
+RETURNS boolean
+LANGUAGE sql
+STABLE
+STRICT
+PARALLEL SAFE
+AS $$
+    SELECT EXISTS (SELECT 1 FROM cmodel.reg_plugin p
+                    WHERE p.namespace = $1 AND p.plugin = $2 AND p.models_hash = $3)
+$$;
+COMMENT ON FUNCTION @extschema@.cmodel_namespace_ready(text, text, text) IS
+'True once the plugin''s model set with this hash is registered in the namespace';
+
+/* ------------------------------------------------------------------------
+ * Lifecycle guard
+ * ------------------------------------------------------------------------
+ */
+CREATE FUNCTION cmodel.guard_ddl_command_start()
+RETURNS event_trigger
+LANGUAGE c
+VOLATILE
+PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'cmodel_guard_ddl_command_start';
+COMMENT ON FUNCTION cmodel.guard_ddl_command_start() IS
+'Event trigger (ddl_command_start): reject DDL that would drop, rename, alter, rewrite or rescan namespace objects';
+
+CREATE FUNCTION cmodel.guard_sql_drop()
+RETURNS event_trigger
+LANGUAGE c
+VOLATILE
+PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'cmodel_guard_sql_drop';
+COMMENT ON FUNCTION cmodel.guard_sql_drop() IS
+'Event trigger (sql_drop): reject drops that reached namespace objects, directly or through CASCADE and DROP OWNED';
+
+CREATE FUNCTION cmodel.guard_table_rewrite()
+RETURNS event_trigger
+LANGUAGE c
+VOLATILE
+PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'cmodel_guard_table_rewrite';
+COMMENT ON FUNCTION cmodel.guard_table_rewrite() IS
+'Event trigger (table_rewrite): reject any rewrite of a namespace table';
+
+/*
+ * ENABLE ALWAYS: the guard also holds under session_replication_role =
+ * replica, which would otherwise switch event triggers off.
+ */
+CREATE EVENT TRIGGER cmodel_guard_ddl_command_start ON ddl_command_start
+    EXECUTE FUNCTION cmodel.guard_ddl_command_start();
+ALTER EVENT TRIGGER cmodel_guard_ddl_command_start ENABLE ALWAYS;
+COMMENT ON EVENT TRIGGER cmodel_guard_ddl_command_start IS
+'cmodel lifecycle guard: judges each DDL statement before it runs';
+
+CREATE EVENT TRIGGER cmodel_guard_sql_drop ON sql_drop
+    EXECUTE FUNCTION cmodel.guard_sql_drop();
+ALTER EVENT TRIGGER cmodel_guard_sql_drop ENABLE ALWAYS;
+COMMENT ON EVENT TRIGGER cmodel_guard_sql_drop IS
+'cmodel lifecycle guard: judges everything a statement dropped';
+
+CREATE EVENT TRIGGER cmodel_guard_table_rewrite ON table_rewrite
+    EXECUTE FUNCTION cmodel.guard_table_rewrite();
+ALTER EVENT TRIGGER cmodel_guard_table_rewrite ENABLE ALWAYS;
+COMMENT ON EVENT TRIGGER cmodel_guard_table_rewrite IS
+'cmodel lifecycle guard: no namespace table is rewritten';
+
+/* Only event triggers call these. */
+REVOKE ALL ON FUNCTION cmodel.guard_ddl_command_start() FROM PUBLIC;
+REVOKE ALL ON FUNCTION cmodel.guard_sql_drop() FROM PUBLIC;
+REVOKE ALL ON FUNCTION cmodel.guard_table_rewrite() FROM PUBLIC;
+
+
+/* ------------------------------------------------------------------------
+ * Trigger functions.  Registration creates the triggers: cmodel_write on
+ * every model table, cmodel_on_delete and cmodel_on_truncate on every table
+ * a CASCADE or SET_NULL relation points at (core tables included).
+ * ------------------------------------------------------------------------
+ */
+CREATE FUNCTION cmodel.on_write()
+RETURNS trigger
+LANGUAGE c
+VOLATILE
+PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'cmodel_on_write';
+COMMENT ON FUNCTION cmodel.on_write() IS
+'Row trigger (BEFORE INSERT OR UPDATE): auto_now, auto_now_add, the 1,048,576-character value limit and cmodel.max_bulk_rows';
+
+CREATE FUNCTION cmodel.on_delete()
+RETURNS trigger
+LANGUAGE c
+VOLATILE
+PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'cmodel_on_delete';
+COMMENT ON FUNCTION cmodel.on_delete() IS
+'Statement trigger (AFTER DELETE, with the deleted rows): CASCADE and SET_NULL to the children of every relation pointing at the table';
+
+CREATE FUNCTION cmodel.on_truncate()
+RETURNS trigger
+LANGUAGE c
+VOLATILE
+PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'cmodel_on_truncate';
+COMMENT ON FUNCTION cmodel.on_truncate() IS
+'Statement trigger (BEFORE TRUNCATE): on_delete for the children of every row, as a DELETE of all rows would apply it';
+
+REVOKE ALL ON FUNCTION cmodel.on_write() FROM PUBLIC;
+REVOKE ALL ON FUNCTION cmodel.on_delete() FROM PUBLIC;
+REVOKE ALL ON FUNCTION cmodel.on_truncate() FROM PUBLIC;
+
+/* ------------------------------------------------------------------------
+ * Preview
+ * ------------------------------------------------------------------------
+ */
+/*
+ * Not STRICT: NULL arguments are an error (22004), not an empty result.
+ * PARALLEL UNSAFE: the first use of a table builds its cached rules from
+ * the latest snapshot, which a parallel operation cannot take.
+ */
+CREATE FUNCTION @extschema@.cmodel_delete_preview(tbl pg_catalog.regclass, keys anyarray,
+                                                  OUT total bigint, OUT per_model jsonb)
+RETURNS record
+LANGUAGE C
+STABLE
+CALLED ON NULL INPUT
+PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'cmodel_delete_preview';
+COMMENT ON FUNCTION @extschema@.cmodel_delete_preview(pg_catalog.regclass, anyarray) IS
+'What deleting the rows of a table with these keys would delete through CASCADE, counted per model as Django reports it; deletes nothing';
+
+/* ------------------------------------------------------------------------
+ * Core models: on_delete follows a core model to its new table, and only
+ * plain tables can be core models (a DELETE through a partition, an
+ * inheritance child or parent would not fire the table's triggers).
+ * ------------------------------------------------------------------------
+ */
+CREATE FUNCTION cmodel.core_model_moved(old_tbl pg_catalog.oid, new_tbl pg_catalog.regclass)
+RETURNS void
+LANGUAGE C
+VOLATILE
+STRICT
+PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'cmodel_core_model_moved';
+COMMENT ON FUNCTION cmodel.core_model_moved(pg_catalog.oid, pg_catalog.regclass) IS
+'Internal: give a core model''s new table the on_delete triggers its relations need, and take them from the old one';
+REVOKE ALL ON FUNCTION cmodel.core_model_moved(pg_catalog.oid, pg_catalog.regclass) FROM PUBLIC;
+
+/*
+ * Registration changes schemas and tables, and runs as the extension's owner
+ * (SECURITY DEFINER, search_path pinned): only roles granted EXECUTE may
+ * call it.
+ */
+REVOKE ALL ON FUNCTION @extschema@.cmodel_create_namespace(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.cmodel_register_core_model(text, pg_catalog.regclass, name) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.cmodel_register_model(text, json) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.cmodel_register_model(text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.cmodel_register_models(text, json, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.cmodel_register_models(text, text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.cmodel_register_model(text, jsonb) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.cmodel_register_models(text, jsonb, text) FROM PUBLIC;
+
+/*
+ * The registry is metadata every role may read (the plan, describe and
+ * readiness functions run as their caller); only the SECURITY DEFINER
+ * registration functions write it.
+ */
+GRANT USAGE ON SCHEMA cmodel TO PUBLIC;
+GRANT SELECT ON cmodel.reg_namespace, cmodel.reg_core_model, cmodel.reg_model, cmodel.reg_field,
+    cmodel.reg_relation, cmodel.reg_index, cmodel.reg_plugin, cmodel.reg_applied TO PUBLIC;
+GRANT SELECT ON cmodel.namespaces, cmodel.models, cmodel.fields, cmodel.relations,
+    cmodel.indexes, cmodel.core_models, cmodel.plugins TO PUBLIC;
