@@ -17,7 +17,7 @@
  * it runs (and COPY for every COPY), so nested statements and writes made
  * per row neither reset nor share it.
  *
- * src/write.c
+ * src/server/write.c
  *
  *-------------------------------------------------------------------------
  */

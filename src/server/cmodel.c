@@ -7,7 +7,7 @@
  * each subsystem's own init function; the subsystems define their settings
  * themselves.
  *
- * src/cmodel.c
+ * src/server/cmodel.c
  *
  *-------------------------------------------------------------------------
  */

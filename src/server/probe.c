@@ -17,7 +17,7 @@
  * registry's owner with every operator schema-qualified, because it runs
  * inside whatever role and search_path the DDL's session has.
  *
- * src/probe.c
+ * src/server/probe.c
  *
  *-------------------------------------------------------------------------
  */

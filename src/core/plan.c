@@ -13,7 +13,7 @@
  * catalog decides what exists, so tables the SDK built are adopted as they
  * are, and a second registration of the same descriptors plans nothing.
  *
- * src/plan.c
+ * src/core/plan.c
  *
  *-------------------------------------------------------------------------
  */

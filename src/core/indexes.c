@@ -11,7 +11,7 @@
  * definitions is comparing strings.  Condition values become literals of
  * the column's type through the host's quoting hook, never raw text.
  *
- * src/indexes.c
+ * src/core/indexes.c
  *
  *-------------------------------------------------------------------------
  */

@@ -11,7 +11,7 @@
  * is schema-qualified so it means the same under any search_path.  Strings
  * are copied into the core's arena, so nothing here outlives the call.
  *
- * src/catalog.c
+ * src/server/catalog.c
  *
  *-------------------------------------------------------------------------
  */

@@ -24,7 +24,7 @@
  * types, domains and enums namespace columns use, and cmodel's own
  * registry, are kept too.
  *
- * src/guard_rules.c
+ * src/server/guard_rules.c
  *
  *-------------------------------------------------------------------------
  */

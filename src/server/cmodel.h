@@ -10,7 +10,7 @@
  * guard_rules.c (what each DDL statement does to namespaces), reading the
  * registry through probe.c.
  *
- * src/cmodel.h
+ * src/server/cmodel.h
  *
  *-------------------------------------------------------------------------
  */

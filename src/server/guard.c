@@ -35,7 +35,7 @@
  * value a non-superuser set as a placeholder before the library was loaded
  * (or through ALTER ROLE ... SET) opens nothing.
  *
- * src/guard.c
+ * src/server/guard.c
  *
  *-------------------------------------------------------------------------
  */

@@ -15,7 +15,7 @@
  *
  * The normalized form, written back out, is normalize.c.
  *
- * src/descriptor.c
+ * src/core/descriptor.c
  *
  *-------------------------------------------------------------------------
  */

@@ -12,7 +12,7 @@
  * transaction, so any error leaves tables and registry as they were.
  * The plan functions stop after planning and change nothing.
  *
- * src/register.c
+ * src/server/register.c
  *
  *-------------------------------------------------------------------------
  */

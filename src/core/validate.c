@@ -12,7 +12,7 @@
  * into errors instead of infinite recursion.  Everything here is pure
  * computation on the arena: no I/O, no server calls.
  *
- * src/validate.c
+ * src/core/validate.c
  *
  *-------------------------------------------------------------------------
  */

@@ -23,7 +23,7 @@
  * REPEATABLE READ and SERIALIZABLE they see the latest committed rows and
  * fail on a concurrent update, as those actions do.
  *
- * src/cascade.c
+ * src/server/cascade.c
  *
  *-------------------------------------------------------------------------
  */

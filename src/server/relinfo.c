@@ -16,7 +16,7 @@
  * iterates their rules, and a registration cannot commit in the middle of
  * a statement anyway.
  *
- * src/relinfo.c
+ * src/server/relinfo.c
  *
  *-------------------------------------------------------------------------
  */

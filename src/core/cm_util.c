@@ -10,7 +10,7 @@
  * live here too, with the error builder that names model, field and JSON
  * path, and the mapping from field types to column types.
  *
- * src/cm_util.c
+ * src/core/cm_util.c
  *
  *-------------------------------------------------------------------------
  */

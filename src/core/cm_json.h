@@ -7,7 +7,7 @@
  * files must not, because jansson's json_object() clashes with the
  * PostgreSQL function of the same name (see cm_json_object()).
  *
- * src/cm_json.h
+ * src/core/cm_json.h
  *
  *-------------------------------------------------------------------------
  */

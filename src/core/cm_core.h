@@ -12,7 +12,7 @@
  * into the host are the identifier/literal quoting hooks in CmEnv, so the
  * server can use quote_identifier() and quote_literal_cstr().
  *
- * src/cm_core.h
+ * src/core/cm_core.h
  *
  *-------------------------------------------------------------------------
  */

@@ -3,7 +3,7 @@
  * cm_internal.h
  *	  Helpers shared by the core's parser, validator and planner only.
  *
- * src/cm_internal.h
+ * src/core/cm_internal.h
  *
  *-------------------------------------------------------------------------
  */

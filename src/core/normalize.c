@@ -10,7 +10,7 @@
  * lists and values across without including jansson (whose json_object()
  * clashes with PostgreSQL's).
  *
- * src/normalize.c
+ * src/core/normalize.c
  *
  *-------------------------------------------------------------------------
  */
