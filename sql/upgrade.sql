@@ -1,6 +1,6 @@
 -- upgrade: install the oldest version, walk the upgrade chain with a
 -- namespace in use, and check that the result is what a fresh install of the
--- newest version gives.
+-- newest version gives, object by object and property by property.
 CREATE EXTENSION cmodel VERSION '0.1.0';
 \set VERBOSITY default
 \set SHOW_CONTEXT never
@@ -35,12 +35,173 @@ SELECT label, size, touched IS NOT NULL AS touched FROM upg_ns.item ORDER BY dbi
 DELETE FROM upg_ns.item WHERE label = 'gone';
 SELECT count(*) AS parts_left FROM upg_ns.part;
 
--- an upgraded install has the same objects as a fresh one
-CREATE TEMP TABLE upgraded AS
-SELECT pg_catalog.pg_describe_object(classid, objid, 0) AS member
-  FROM pg_catalog.pg_depend
- WHERE refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND deptype = 'e'
-   AND refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'cmodel');
+-- 0.3.1 gives the plan functions and the preview their true parallel label
+-- (PARALLEL UNSAFE: value checks start subtransactions, the preview builds
+-- cached rules from the latest snapshot) and makes core_model_moved STRICT
+ALTER EXTENSION cmodel UPDATE TO '0.3.1';
+SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'cmodel';
+SELECT p.oid::pg_catalog.regprocedure AS function, p.provolatile, p.proisstrict, p.proparallel
+  FROM pg_catalog.pg_proc p
+ WHERE p.proname IN ('cmodel_plan_model', 'cmodel_plan_models', 'cmodel_delete_preview', 'core_model_moved')
+   AND p.pronamespace IN ('public'::pg_catalog.regnamespace, 'cmodel'::pg_catalog.regnamespace)
+ ORDER BY p.oid::pg_catalog.regprocedure::text COLLATE "C";
+-- and they now run under force_parallel_mode: a plan that checks a changed
+-- default, a preview through the CASCADE child
+SET force_parallel_mode = on;
+SELECT action, object, statement FROM cmodel_plan_model('upg_ns',
+    '{"name": "Item", "fields": [{"name": "label", "type": "TextField"}, {"name": "size", "type": "IntegerField", "default": 8}, {"name": "touched", "type": "DateTimeField", "auto_now": true}]}');
+SELECT * FROM cmodel_delete_preview('upg_ns.item', ARRAY[1::bigint]);
+RESET force_parallel_mode;
+-- a NULL argument no longer reaches the C function
+SELECT cmodel.core_model_moved(NULL, NULL) IS NULL AS strict_null;
+
+-- an upgraded install has the same objects as a fresh one, with the same
+-- properties.  cmodel_objects lists every member of the extension as rows
+-- (kind, identity, property=value): functions with their labels, arguments,
+-- body, ACL and comment; tables with their columns, constraints, indexes,
+-- triggers, ACL, comment and whether pg_dump keeps their rows; views,
+-- sequences, the schema, the event triggers.  No OIDs, and ACLs write the
+-- owner as "owner".
+CREATE TEMP VIEW cmodel_objects (kind, identity, property) AS
+WITH ext AS (
+    SELECT e.oid, e.extversion, e.extrelocatable, e.extnamespace, e.extconfig, e.extcondition
+      FROM pg_catalog.pg_extension e WHERE e.extname = 'cmodel'
+), member AS (
+    SELECT d.classid, d.objid, o.type AS kind, o.identity
+      FROM pg_catalog.pg_depend d
+      JOIN ext ON d.refobjid = ext.oid
+     CROSS JOIN LATERAL pg_catalog.pg_identify_object(d.classid, d.objid, 0) o
+     WHERE d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND d.deptype = 'e'
+), config AS (
+    SELECT c.tbl, c.cond FROM ext CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(ext.extconfig), pg_catalog.unnest(ext.extcondition)) AS c (tbl, cond)
+), acl AS (
+    -- every member with privileges, its ACL with the owner written as "owner"
+    SELECT m.kind, m.identity, x.acl, x.owner
+      FROM member m
+      JOIN (SELECT 'pg_catalog.pg_proc'::pg_catalog.regclass, p.oid, p.proacl, p.proowner FROM pg_catalog.pg_proc p
+            UNION ALL
+            SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, c.oid, c.relacl, c.relowner FROM pg_catalog.pg_class c
+            UNION ALL
+            SELECT 'pg_catalog.pg_namespace'::pg_catalog.regclass, n.oid, n.nspacl, n.nspowner FROM pg_catalog.pg_namespace n
+           ) x (classid, objid, acl, owner) ON x.classid = m.classid AND x.objid = m.objid
+), rel AS (
+    SELECT m.kind, m.identity, c.* FROM member m JOIN pg_catalog.pg_class c ON c.oid = m.objid
+     WHERE m.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+), fn AS (
+    SELECT m.kind, m.identity, p.* FROM member m JOIN pg_catalog.pg_proc p ON p.oid = m.objid
+     WHERE m.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+)
+-- the extension itself
+SELECT 'extension', 'cmodel', 'version=' || ext.extversion FROM ext
+UNION ALL SELECT 'extension', 'cmodel', 'schema=' || pg_catalog.quote_ident(n.nspname)
+  FROM ext JOIN pg_catalog.pg_namespace n ON n.oid = ext.extnamespace
+UNION ALL SELECT 'extension', 'cmodel', 'relocatable=' || ext.extrelocatable FROM ext
+-- every member, with its comment; and its ACL where it has one
+UNION ALL SELECT m.kind, m.identity, 'member' FROM member m
+UNION ALL SELECT m.kind, m.identity, 'comment=' || COALESCE(pg_catalog.quote_literal(d.description), 'none')
+  FROM member m LEFT JOIN pg_catalog.pg_description d
+    ON d.classoid = m.classid AND d.objoid = m.objid AND d.objsubid = 0
+UNION ALL SELECT a.kind, a.identity, 'acl=' || CASE WHEN a.acl IS NULL THEN 'default' ELSE COALESCE(
+        (SELECT pg_catalog.string_agg(g.item, ',' ORDER BY g.item COLLATE "C")
+           FROM (SELECT pg_catalog.format('%s:%s%s/%s',
+                            CASE x.grantee WHEN 0 THEN 'PUBLIC' WHEN a.owner THEN 'owner'
+                                 ELSE pg_catalog.pg_get_userbyid(x.grantee)::text END,
+                            x.privilege_type, CASE WHEN x.is_grantable THEN '*' ELSE '' END,
+                            CASE x.grantor WHEN a.owner THEN 'owner' ELSE pg_catalog.pg_get_userbyid(x.grantor)::text END)
+                   FROM pg_catalog.aclexplode(a.acl) x) g (item)), 'none') END
+  FROM acl a
+-- functions: labels, arguments with names and defaults, body
+UNION ALL SELECT f.kind, f.identity, v.property
+  FROM fn f
+  JOIN pg_catalog.pg_language l ON l.oid = f.prolang
+ CROSS JOIN LATERAL (VALUES
+    ('prokind=' || f.prokind::text),
+    ('arguments=' || pg_catalog.pg_get_function_arguments(f.oid)),
+    ('returns=' || pg_catalog.pg_get_function_result(f.oid)),
+    ('language=' || l.lanname),
+    ('volatility=' || f.provolatile::text),
+    ('strict=' || f.proisstrict),
+    ('parallel=' || f.proparallel::text),
+    ('security_definer=' || f.prosecdef),
+    ('leakproof=' || f.proleakproof),
+    ('config=' || COALESCE(f.proconfig::text, 'none')),
+    ('cost=' || f.procost),
+    ('rows=' || f.prorows),
+    ('support=' || f.prosupport::pg_catalog.regproc::text),
+    (CASE WHEN l.lanname = 'c' THEN 'symbol=' || f.prosrc || ' in ' || f.probin
+          ELSE 'body_md5=' || pg_catalog.md5(COALESCE(pg_catalog.pg_get_function_sqlbody(f.oid), f.prosrc)) END),
+    ('definition_md5=' || pg_catalog.md5(pg_catalog.pg_get_functiondef(f.oid)))
+ ) v (property)
+-- tables, views and sequences
+UNION ALL SELECT r.kind, r.identity, v.property
+  FROM rel r
+ CROSS JOIN LATERAL (VALUES
+    ('relkind=' || r.relkind::text),
+    ('persistence=' || r.relpersistence::text),
+    ('options=' || COALESCE(r.reloptions::text, 'none')),
+    ('row_security=' || r.relrowsecurity || '/' || r.relforcerowsecurity),
+    ('config_dump=' || COALESCE((SELECT pg_catalog.string_agg(pg_catalog.quote_literal(c.cond), ',')
+                                   FROM config c WHERE c.tbl = r.oid), 'no'))
+ ) v (property)
+-- columns in order: type, NOT NULL, default, collation, identity, generated
+UNION ALL SELECT r.kind, r.identity,
+       pg_catalog.format('column %s %I=%s%s%s%s%s%s',
+           pg_catalog.lpad((pg_catalog.row_number() OVER (PARTITION BY r.oid ORDER BY a.attnum))::text, 2, '0'),
+           a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
+           CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END,
+           COALESCE(' DEFAULT ' || pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), ''),
+           CASE WHEN a.attcollation <> t.typcollation THEN ' COLLATE ' || a.attcollation::pg_catalog.regcollation::text ELSE '' END,
+           CASE WHEN a.attidentity <> '' THEN ' IDENTITY ' || a.attidentity::text ELSE '' END,
+           CASE WHEN a.attgenerated <> '' THEN ' GENERATED ' || a.attgenerated::text ELSE '' END)
+  FROM rel r
+  JOIN pg_catalog.pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+  JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+  LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+ WHERE r.relkind IN ('r', 'p', 'v', 'm', 'f')
+UNION ALL SELECT r.kind, r.identity, pg_catalog.format('column %I comment=%L', a.attname, d.description)
+  FROM rel r
+  JOIN pg_catalog.pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+  JOIN pg_catalog.pg_description d ON d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
+   AND d.objoid = r.oid AND d.objsubid = a.attnum
+-- constraints, indexes, triggers (not the internal ones of a foreign key,
+-- whose names carry OIDs: the constraint stands for them), policies
+UNION ALL SELECT r.kind, r.identity, pg_catalog.format('constraint %I=%s', c.conname, pg_catalog.pg_get_constraintdef(c.oid))
+  FROM rel r JOIN pg_catalog.pg_constraint c ON c.conrelid = r.oid
+UNION ALL SELECT r.kind, r.identity, pg_catalog.format('index %I=%s', i.relname, pg_catalog.pg_get_indexdef(i.oid))
+  FROM rel r JOIN pg_catalog.pg_index x ON x.indrelid = r.oid JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+UNION ALL SELECT r.kind, r.identity, pg_catalog.format('trigger %I=%s enabled=%s', t.tgname, pg_catalog.pg_get_triggerdef(t.oid), t.tgenabled)
+  FROM rel r JOIN pg_catalog.pg_trigger t ON t.tgrelid = r.oid AND NOT t.tgisinternal
+UNION ALL SELECT r.kind, r.identity, pg_catalog.format('policy %I=%s %s to %s using %s check %s', p.polname, p.polcmd,
+           CASE WHEN p.polpermissive THEN 'permissive' ELSE 'restrictive' END,
+           (SELECT pg_catalog.string_agg(CASE WHEN u.u = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(u.u)::text END, ',' ORDER BY 1)
+              FROM pg_catalog.unnest(p.polroles) u (u)),
+           pg_catalog.pg_get_expr(p.polqual, p.polrelid), pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid))
+  FROM rel r JOIN pg_catalog.pg_policy p ON p.polrelid = r.oid
+UNION ALL SELECT r.kind, r.identity, pg_catalog.format('rule %I=%s', w.rulename, pg_catalog.pg_get_ruledef(w.oid))
+  FROM rel r JOIN pg_catalog.pg_rewrite w ON w.ev_class = r.oid AND w.rulename <> '_RETURN'
+-- views: the query
+UNION ALL SELECT r.kind, r.identity, 'definition=' || pg_catalog.regexp_replace(pg_catalog.pg_get_viewdef(r.oid), '\s+', ' ', 'g')
+  FROM rel r WHERE r.relkind IN ('v', 'm')
+-- sequences: type and numbers, the column that owns them
+UNION ALL SELECT r.kind, r.identity, pg_catalog.format('sequence=%s start %s increment %s min %s max %s cache %s cycle %s',
+           s.seqtypid::pg_catalog.regtype, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle)
+  FROM rel r JOIN pg_catalog.pg_sequence s ON s.seqrelid = r.oid
+UNION ALL SELECT r.kind, r.identity, 'owned_by=' || pg_catalog.pg_describe_object(d.refclassid, d.refobjid, d.refobjsubid)
+  FROM rel r JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = r.oid
+   AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0
+ WHERE r.relkind = 'S'
+-- event triggers: event, enabled state, function, tags
+UNION ALL SELECT m.kind, m.identity, v.property
+  FROM member m
+  JOIN pg_catalog.pg_event_trigger e ON m.classid = 'pg_catalog.pg_event_trigger'::pg_catalog.regclass AND e.oid = m.objid
+ CROSS JOIN LATERAL (VALUES
+    ('event=' || e.evtevent),
+    ('enabled=' || e.evtenabled::text),
+    ('function=' || (pg_catalog.pg_identify_object('pg_catalog.pg_proc'::pg_catalog.regclass, e.evtfoid, 0)).identity),
+    ('tags=' || COALESCE(e.evttags::text, 'all'))
+ ) v (property);
+
+CREATE TEMP TABLE upgraded AS SELECT * FROM cmodel_objects;
 SET client_min_messages = warning;
 SET cmodel.allow_destructive_ddl = on;
 DROP EXTENSION cmodel;
@@ -49,12 +210,16 @@ RESET cmodel.allow_destructive_ddl;
 RESET client_min_messages;
 CREATE EXTENSION cmodel;
 SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'cmodel';
-CREATE TEMP TABLE fresh AS
-SELECT pg_catalog.pg_describe_object(classid, objid, 0) AS member
-  FROM pg_catalog.pg_depend
- WHERE refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND deptype = 'e'
-   AND refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'cmodel');
-SELECT count(*) > 0 AS has_members FROM fresh;
-SELECT member AS only_upgraded FROM upgraded EXCEPT SELECT member FROM fresh;
-SELECT member AS only_fresh FROM fresh EXCEPT SELECT member FROM upgraded;
+CREATE TEMP TABLE fresh AS SELECT * FROM cmodel_objects;
+-- what was compared: every kind of member, and as many rows on both sides
+SELECT kind, count(DISTINCT identity) AS objects, count(*) AS rows
+  FROM fresh GROUP BY kind ORDER BY kind COLLATE "C";
+SELECT (SELECT count(*) FROM upgraded) AS upgraded_rows, (SELECT count(*) FROM fresh) AS fresh_rows;
+-- each must be empty
+SELECT kind, identity, property AS only_upgraded
+  FROM (SELECT * FROM upgraded EXCEPT ALL SELECT * FROM fresh) d
+ ORDER BY kind COLLATE "C", identity COLLATE "C", property COLLATE "C";
+SELECT kind, identity, property AS only_fresh
+  FROM (SELECT * FROM fresh EXCEPT ALL SELECT * FROM upgraded) d
+ ORDER BY kind COLLATE "C", identity COLLATE "C", property COLLATE "C";
 DROP EXTENSION cmodel;
