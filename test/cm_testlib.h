@@ -80,7 +80,7 @@ cm_test_applied_snapshot(CmArena *a, const CmSnapshot *before, const CmPlan *pla
 		s->tables[s->ntables++] = before->tables[i];
 	/* the plan's triggers now exist (on every table, as far as the planner asks) */
 	for (i = 0; i < plan->nactions; i++)
-		if (strcmp(plan->actions[i].action, "create trigger") == 0)
+		if (plan->actions[i].kind == CM_ACT_CREATE_TRIGGER)
 		{
 			CmCoreModel *cores = cm_alloc(a, sizeof(CmCoreModel) * (s->ncores + 1));
 
@@ -104,7 +104,7 @@ cm_test_applied_snapshot(CmArena *a, const CmSnapshot *before, const CmPlan *pla
 		r->name = m->name;
 		r->descriptor = m->normalized;
 		r->plugin = (char *) plugin;
-		r->kind = m->kind == CM_MODEL_PROXY ? "proxy" : m->kind == CM_MODEL_ABSTRACT ? "abstract" : "model";
+		r->kind = m->kind;
 		if (m->kind != CM_MODEL_CONCRETE)
 			continue;
 		for (j = 0; j < s->ntables; j++)
@@ -161,7 +161,7 @@ cm_test_applied_snapshot(CmArena *a, const CmSnapshot *before, const CmPlan *pla
 			st->name = ix->pg_name;
 			st->table = m->table;
 			st->unique = ix->kind == CM_IDX_UNIQUE;
-			st->method = ix->kind == CM_IDX_GIN ? "gin" : "btree";
+			st->method = (char *) cm_index_method(ix->kind);
 			st->ncolumns = ix->nfields;
 			st->columns = ix->columns;
 			st->desc = ix->desc;

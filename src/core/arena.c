@@ -1,21 +1,24 @@
 /*-------------------------------------------------------------------------
  *
- * cm_util.c
- *	  Arena allocation, string buffers, errors and naming for the core.
+ * arena.c
+ *	  The core's memory: the host's allocator, arenas, string buffers, and
+ *	  the errors the core reports.
  *
- * The arena is a chain of malloc'd blocks; everything the core allocates
- * lives until cm_arena_free(), which makes the parser and planner leak-free
- * by construction even on error paths.  Naming rules shared by the validator
- * and the planner (namespace names, index names that never exceed 63 bytes)
- * live here too, with the error builder that names model, field and JSON
- * path, and the mapping from field types to column types.
+ * Every byte the core uses comes from the allocator of cm_set_memory(),
+ * jansson's included: inside the server that is the server's memory, and
+ * running out of it is the server's ordinary out-of-memory error (the
+ * allocator hook raises it and never returns).  Standalone tools keep
+ * libc's malloc, and abort when it fails.  The arena is a chain of blocks;
+ * everything the core allocates lives until cm_arena_free(), which makes
+ * the parser and planner leak-free by construction even on error paths.
  *
- * src/core/cm_util.c
+ * src/core/arena.c
  *
  *-------------------------------------------------------------------------
  */
 #include "cm_internal.h"
 
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,29 +43,68 @@ struct CmArena
 #define CM_ALIGN(n) (((n) + 15) & ~(size_t) 15)
 #define BLOCK_DATA(b) ((char *) (b) + CM_ALIGN(sizeof(CmBlock)))
 
-/*
- * Allocation failure cannot be reported through CmError from everywhere, so
- * it aborts; the backend never reaches this in practice (it would have run
- * out of memory in palloc first) and the fuzzer treats it as a crash.
+/* No single request may be this large: its size would overflow. */
+#define CM_MAX_REQUEST (SIZE_MAX / 4)
+
+/* ------------------------------------------------------------------------
+ * The host's allocator
+ * ------------------------------------------------------------------------
  */
-static void *
-cm_xmalloc(size_t n)
+
+/* Standalone: libc, and a failure ends the process with a message. */
+static void
+default_out_of_memory(size_t size)
 {
-	void	   *p = malloc(n);
+	fprintf(stderr, "cmodel core: out of memory (%zu bytes requested)\n", size);
+	abort();
+}
+
+static const CmMemory default_memory = {malloc, free, default_out_of_memory};
+static const CmMemory *memory = &default_memory;
+
+/* See cm_core.h. */
+void
+cm_set_memory(const CmMemory *mem)
+{
+	memory = mem ? mem : &default_memory;
+	json_set_alloc_funcs(cm_mem_alloc, cm_mem_release);
+}
+
+/*
+ * Allocate from the host; never returns NULL (the host's out_of_memory does
+ * not return).  jansson allocates through here too.
+ */
+void *
+cm_mem_alloc(size_t size)
+{
+	void	   *p = size <= CM_MAX_REQUEST ? memory->alloc(size ? size : 1) : NULL;
 
 	if (p == NULL)
 	{
-		fprintf(stderr, "cmodel core: out of memory\n");
-		abort();
+		memory->out_of_memory(size);
+		abort();				/* an out_of_memory hook that returns is a bug */
 	}
 	return p;
 }
+
+/* Give memory from cm_mem_alloc back to the host. */
+void
+cm_mem_release(void *ptr)
+{
+	if (ptr)
+		memory->release(ptr);
+}
+
+/* ------------------------------------------------------------------------
+ * Arenas
+ * ------------------------------------------------------------------------
+ */
 
 /* Create an empty arena. */
 CmArena *
 cm_arena_new(void)
 {
-	CmArena    *a = cm_xmalloc(sizeof(CmArena));
+	CmArena    *a = cm_mem_alloc(sizeof(CmArena));
 
 	a->head = NULL;
 	return a;
@@ -81,10 +123,10 @@ cm_arena_free(CmArena *arena)
 	{
 		CmBlock    *next = b->next;
 
-		free(b);
+		cm_mem_release(b);
 		b = next;
 	}
-	free(arena);
+	cm_mem_release(arena);
 }
 
 /* Allocate zeroed memory from the arena. */
@@ -94,12 +136,14 @@ cm_alloc(CmArena *arena, size_t size)
 	CmBlock    *b = arena->head;
 	void	   *p;
 
+	if (size > CM_MAX_REQUEST)
+		(void) cm_mem_alloc(size);	/* reports it and does not return */
 	size = CM_ALIGN(size ? size : 1);
 	if (b == NULL || b->size - b->used < size)
 	{
 		size_t		bsize = size > CM_BLOCK_SIZE ? size : CM_BLOCK_SIZE;
 
-		b = cm_xmalloc(CM_ALIGN(sizeof(CmBlock)) + bsize);
+		b = cm_mem_alloc(CM_ALIGN(sizeof(CmBlock)) + bsize);
 		b->used = 0;
 		b->size = bsize;
 		b->next = arena->head;
@@ -275,119 +319,7 @@ default_quote_literal(CmBuf *out, const char *lit)
 const CmEnv cm_default_env = {default_quote_ident, default_quote_literal};
 
 /* ------------------------------------------------------------------------
- * Naming
- * ------------------------------------------------------------------------
- */
-
-/* The characters and length a namespace name may have. */
-static bool
-namespace_chars_ok(const char *ns)
-{
-	size_t		len = strlen(ns);
-	const char *p;
-
-	if (len == 0 || len > CM_MAX_IDENT || !((ns[0] >= 'a' && ns[0] <= 'z') || ns[0] == '_'))
-		return false;
-	for (p = ns; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
-			return false;
-	return true;
-}
-
-/* Schemas that are never namespaces. */
-static bool
-namespace_reserved(const char *ns)
-{
-	return strcmp(ns, "public") == 0 || strcmp(ns, "cmodel") == 0 ||
-		strcmp(ns, "information_schema") == 0 || strncmp(ns, "pg_", 3) == 0;
-}
-
-/*
- * A namespace is a schema name we create and own: lower-case ASCII
- * identifier, at most 63 bytes, none of the reserved schemas.
- */
-bool
-cm_valid_namespace(const char *ns, CmArena *arena, CmError *err)
-{
-	if (!namespace_chars_ok(ns))
-		return cm_set_error(err, arena, CM_ERR_INVALID,
-							"A namespace name must match ^[a-z_][a-z0-9_]*$ and be at most 63 bytes long.",
-							"Use the plugin's name in lower case, for example \"my_plugin\".",
-							"invalid namespace name \"%s\"", ns);
-	if (namespace_reserved(ns))
-		return cm_set_error(err, arena, CM_ERR_RESERVED,
-							"The schemas public, cmodel, information_schema and pg_* are reserved.",
-							"Choose another namespace name, such as the plugin's name.",
-							"namespace name \"%s\" is reserved", ns);
-	return true;
-}
-
-/*
- * Could a schema of this name be a namespace?  The lifecycle guard asks for
- * every DDL statement before it looks at the registry.
- */
-bool
-cm_namespace_name_ok(const char *ns)
-{
-	return namespace_chars_ok(ns) && !namespace_reserved(ns);
-}
-
-/* FNV-1a, 64 bit: a stable hash for shortening long names. */
-static uint64_t
-cm_fnv1a(const char *s)
-{
-	uint64_t	h = 14695981039346656037ULL;
-
-	for (; *s; s++)
-	{
-		h ^= (unsigned char) *s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-/*
- * The database name of an index: the SDK's <namespace>_<table>_<name> when it
- * fits in 63 bytes, otherwise its first bytes followed by "_" and 8 hex
- * digits of a hash of the whole name, so distinct long names stay distinct
- * and the same name always maps to the same index.
- */
-char *
-cm_index_name(CmArena *arena, const char *ns, const char *table,
-			  const char *name)
-{
-	char	   *full = cm_printf(arena, "%s_%s_%s", ns, table, name);
-	size_t		len = strlen(full);
-	uint64_t	h;
-	size_t		keep = CM_MAX_IDENT - 9;
-
-	if (len <= CM_MAX_IDENT)
-		return full;
-	h = cm_fnv1a(full);
-	/* do not cut a multibyte character in half */
-	while (keep > 0 && ((unsigned char) full[keep] & 0xC0) == 0x80)
-		keep--;
-	return cm_printf(arena, "%.*s_%08x", (int) keep, full,
-					 (unsigned int) ((h >> 32) ^ (h & 0xffffffffu)));
-}
-
-/* The Django class name of a field type. */
-const char *
-cm_field_type_name(CmFieldType t)
-{
-	static const char *const names[] = {
-		"TextField", "CharField", "EmailField", "URLField", "SlugField",
-		"IntegerField", "BigIntegerField", "SmallIntegerField", "FloatField",
-		"DecimalField", "BooleanField", "DateField", "DateTimeField",
-		"TimeField", "DurationField", "UUIDField", "JSONField", "ForeignKey",
-		"OneToOneField", "ManyToManyField"
-	};
-
-	return names[t];
-}
-
-/* ------------------------------------------------------------------------
- * Model errors and field type helpers
+ * Model errors
  * ------------------------------------------------------------------------
  */
 
@@ -426,61 +358,3 @@ cm_model_error(CmError *err, CmArena *arena, CmErrorKind kind,
 						prefix, *prefix ? ")" : "", msg);
 }
 
-/* ASCII identifier: [A-Za-z_][A-Za-z0-9_]*, at most 63 bytes. */
-bool
-cm_is_identifier(const char *s)
-{
-	const char *p;
-
-	if (!s || !*s || strlen(s) > CM_MAX_IDENT)
-		return false;
-	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z') || s[0] == '_'))
-		return false;
-	for (p = s + 1; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			  (*p >= '0' && *p <= '9') || *p == '_'))
-			return false;
-	return true;
-}
-
-/* Fields that point at another model. */
-bool
-cm_is_relation(CmFieldType t)
-{
-	return t == CM_F_FOREIGNKEY || t == CM_F_ONETOONE || t == CM_F_MANYTOMANY;
-}
-
-/* Column type of a non-relation field. */
-const char *
-cm_column_type(CmArena *arena, const CmField *f)
-{
-	switch (f->type)
-	{
-		case CM_F_INTEGER:
-			return "integer";
-		case CM_F_BIGINT:
-			return "bigint";
-		case CM_F_SMALLINT:
-			return "smallint";
-		case CM_F_FLOAT:
-			return "double precision";
-		case CM_F_DECIMAL:
-			return cm_printf(arena, "numeric(%d,%d)", f->max_digits, f->decimal_places);
-		case CM_F_BOOLEAN:
-			return "boolean";
-		case CM_F_DATE:
-			return "date";
-		case CM_F_DATETIME:
-			return "timestamp with time zone";
-		case CM_F_TIME:
-			return "time without time zone";
-		case CM_F_DURATION:
-			return "interval";
-		case CM_F_UUID:
-			return "uuid";
-		case CM_F_JSON:
-			return "jsonb";
-		default:
-			return "text";
-	}
-}

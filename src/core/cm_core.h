@@ -8,9 +8,12 @@
  * builds into the extension, into the unit tests (test/unit) and into the
  * libFuzzer target (test/fuzz) alike.  All memory the core hands out comes
  * from a CmArena and is released in one go with cm_arena_free(); the core
- * never throws, it reports problems through a CmError.  The only calls back
- * into the host are the identifier/literal quoting hooks in CmEnv, so the
- * server can use quote_identifier() and quote_literal_cstr().
+ * never throws, it reports problems through a CmError.  The calls back into
+ * the host are the identifier/literal quoting hooks in CmEnv, so the server
+ * can use quote_identifier() and quote_literal_cstr(), and the allocator of
+ * cm_set_memory(), so that inside the server every byte the core (and
+ * jansson) uses comes from the server's memory, and running out of it is
+ * the server's ordinary out-of-memory error.
  *
  * src/core/cm_core.h
  *
@@ -26,9 +29,27 @@
 #define CM_MAX_IDENT (CM_NAMEDATALEN - 1)
 
 /* ------------------------------------------------------------------------
- * Arena and string buffer
+ * Memory, arena and string buffer
  * ------------------------------------------------------------------------
  */
+
+/*
+ * Where the core's memory comes from.  alloc returns NULL when it has none;
+ * the core then calls out_of_memory, which must not return (the server
+ * raises its out-of-memory error, a test jumps back to itself).  The
+ * default is libc's malloc and free, and out_of_memory aborts: what a
+ * standalone tool wants, never what the server wants.
+ */
+typedef struct CmMemory
+{
+	void	   *(*alloc) (size_t size);
+	void		(*release) (void *ptr);
+	void		(*out_of_memory) (size_t size);
+} CmMemory;
+
+/* Install the allocator (jansson's too); NULL restores the default. */
+extern void cm_set_memory(const CmMemory *mem);
+
 typedef struct CmArena CmArena;
 
 extern CmArena *cm_arena_new(void);
@@ -113,7 +134,8 @@ typedef enum CmFieldType
 	CM_F_JSON,
 	CM_F_FOREIGNKEY,
 	CM_F_ONETOONE,
-	CM_F_MANYTOMANY
+	CM_F_MANYTOMANY,
+	CM_F_COUNT					/* not a type: how many there are */
 } CmFieldType;
 
 typedef enum CmOnDelete
@@ -121,7 +143,8 @@ typedef enum CmOnDelete
 	CM_OD_NONE = 0,
 	CM_OD_CASCADE,
 	CM_OD_SET_NULL,
-	CM_OD_DO_NOTHING
+	CM_OD_DO_NOTHING,
+	CM_OD_COUNT
 } CmOnDelete;
 
 typedef struct CmModel CmModel;
@@ -171,8 +194,21 @@ typedef enum CmIndexKind
 {
 	CM_IDX_BTREE,
 	CM_IDX_GIN,
-	CM_IDX_UNIQUE
+	CM_IDX_UNIQUE,
+	CM_IDX_COUNT
 } CmIndexKind;
+
+/* Where an index came from: a Meta key, or a field that needs one. */
+typedef enum CmIndexOrigin
+{
+	CM_ORIGIN_INDEXES,			/* Meta.indexes */
+	CM_ORIGIN_CONSTRAINTS,		/* Meta.constraints */
+	CM_ORIGIN_UNIQUE_TOGETHER,
+	CM_ORIGIN_INDEX_TOGETHER,
+	CM_ORIGIN_RELATION,			/* a ForeignKey or OneToOneField column */
+	CM_ORIGIN_DB_INDEX,			/* db_index or unique on a field */
+	CM_ORIGIN_COUNT
+} CmIndexOrigin;
 
 typedef enum CmLookup
 {
@@ -182,7 +218,8 @@ typedef enum CmLookup
 	CM_LK_LT,
 	CM_LK_LTE,
 	CM_LK_ISNULL,
-	CM_LK_IN
+	CM_LK_IN,
+	CM_LK_COUNT
 } CmLookup;
 
 typedef struct CmCond
@@ -199,7 +236,7 @@ typedef struct CmIndex
 {
 	char	   *name;			/* Django name, or NULL when auto-named */
 	CmIndexKind kind;
-	char	   *origin;			/* "index", "constraint", "unique_together", ... */
+	CmIndexOrigin origin;
 	char	   *path;
 	int			nfields;
 	char	  **fields;
@@ -219,7 +256,8 @@ typedef enum CmModelKind
 {
 	CM_MODEL_CONCRETE,
 	CM_MODEL_ABSTRACT,
-	CM_MODEL_PROXY
+	CM_MODEL_PROXY,
+	CM_MODEL_COUNT
 } CmModelKind;
 
 struct CmModel
@@ -282,6 +320,7 @@ typedef struct CmColumn
 #define CM_TRIG_WRITE		0x01
 #define CM_TRIG_DELETE		0x02
 #define CM_TRIG_TRUNCATE	0x04
+#define CM_TRIG_COUNT		3
 
 typedef struct CmCoreModel
 {
@@ -322,7 +361,7 @@ typedef struct CmRegModel
 	char	   *name;
 	char	   *descriptor;		/* normalized descriptor text */
 	char	   *plugin;
-	char	   *kind;			/* "model", "proxy" or "abstract" */
+	CmModelKind kind;
 	bool		retired;
 } CmRegModel;
 
@@ -371,9 +410,36 @@ typedef struct CmSnapshot
  * Plans
  * ------------------------------------------------------------------------
  */
+typedef enum CmActionKind
+{
+	CM_ACT_CREATE_NAMESPACE,
+	CM_ACT_ADOPT_NAMESPACE,
+	CM_ACT_REGISTER_PROXY,
+	CM_ACT_REGISTER_ABSTRACT,
+	CM_ACT_UPDATE_PROXY,
+	CM_ACT_UPDATE_ABSTRACT,
+	CM_ACT_CREATE_MODEL,
+	CM_ACT_ADOPT_MODEL,
+	CM_ACT_REVIVE_MODEL,
+	CM_ACT_UPDATE_MODEL,
+	CM_ACT_RETIRE_MODEL,
+	CM_ACT_ADD_FIELD,
+	CM_ACT_REVIVE_FIELD,
+	CM_ACT_RETIRE_FIELD,
+	CM_ACT_SET_DEFAULT,
+	CM_ACT_DROP_DEFAULT,
+	CM_ACT_CREATE_INDEX,
+	CM_ACT_CREATE_UNIQUE_INDEX,
+	CM_ACT_ADOPT_INDEX,
+	CM_ACT_REVIVE_INDEX,
+	CM_ACT_RETIRE_INDEX,
+	CM_ACT_CREATE_TRIGGER,
+	CM_ACT_COUNT
+} CmActionKind;
+
 typedef struct CmAction
 {
-	const char *action;			/* "create model", "add field", ... */
+	CmActionKind kind;
 	char	   *object;			/* namespace.table[.column] */
 	char	   *sql;			/* DDL to run, or NULL for registry-only */
 	CmModel    *model;
@@ -397,13 +463,31 @@ typedef struct CmPlan
  * ------------------------------------------------------------------------
  */
 
-/* names */
+/* names.c */
 extern bool cm_valid_namespace(const char *ns, CmArena *arena, CmError *err);
 extern bool cm_namespace_name_ok(const char *ns);
 extern char *cm_index_name(CmArena *arena, const char *ns, const char *table,
 						   const char *name);
+
+/* kinds.c: the text of each enumeration */
 extern const char *cm_field_type_name(CmFieldType t);
 extern bool cm_is_relation(CmFieldType t);
+extern const char *cm_on_delete_name(CmOnDelete od);	/* NULL for CM_OD_NONE */
+extern const char *cm_model_kind_name(CmModelKind k);
+extern bool cm_model_kind_parse(const char *name, CmModelKind *out);
+extern const char *cm_index_kind_name(CmIndexKind k);
+extern const char *cm_index_method(CmIndexKind k);
+extern const char *cm_index_origin_name(CmIndexOrigin o);
+extern const char *cm_action_name(CmActionKind k);
+
+/*
+ * cmodel's triggers (CM_TRIG_*): the trigger's name, the CREATE TRIGGER on a
+ * quoted table, and which one calls the function cmodel.<function> (0 for
+ * none).
+ */
+extern const char *cm_trigger_name(int which);
+extern char *cm_trigger_sql(CmArena *arena, const char *qualname, int which);
+extern int	cm_trigger_by_function(const char *function);
 
 /* descriptor.c: JSON text -> models.  is_array: a list of descriptors. */
 extern bool cm_parse_descriptors(CmArena *arena, const char *json, bool is_array,
@@ -424,9 +508,26 @@ extern bool cm_plan(CmArena *arena, const CmEnv *env, const CmSnapshot *snap,
 					int nmodels, CmModel **models, const char *plugin,
 					CmPlan *plan, CmError *err);
 
-/* cmodel's triggers (CM_TRIG_*): name, and the CREATE TRIGGER on a quoted table */
-extern const char *cm_trigger_name(int which);
-extern char *cm_trigger_sql(CmArena *arena, const char *qualname, int which);
+/*
+ * values.c: the defaults and condition values of a plan's models, which the
+ * host checks against their column types (the core cannot parse SQL
+ * values), and the error that names the model, field and JSON path of one.
+ */
+typedef struct CmValueCheck
+{
+	const CmModel *model;
+	const char *field;			/* NULL for an index condition */
+	const char *path;			/* JSON path of the value */
+	const char *json;			/* the value, or an in-list, as JSON text */
+	const char *type;			/* the column's SQL type */
+	const char *what;			/* "default", "condition value" */
+	const char *hint;
+} CmValueCheck;
+
+extern int	cm_plan_values(CmArena *arena, const CmPlan *plan, CmValueCheck **out);
+extern const char *cm_value_frozen(const char *value, const char *type);
+extern bool cm_value_error(CmError *err, CmArena *arena, const CmValueCheck *check,
+						   const char *reason);
 
 /* all three, for tests and the fuzzer */
 extern bool cm_plan_text(CmArena *arena, const CmEnv *env, const CmSnapshot *snap,

@@ -25,9 +25,25 @@ extern bool cm_model_error(CmError *err, CmArena *arena, CmErrorKind kind,
 						   const char *hint, const char *fmt,...)
 			__attribute__((format(printf, 9, 10)));
 
+/* names.c */
 extern bool cm_is_identifier(const char *s);
-extern const char *cm_column_type(CmArena *arena, const CmField *f);
 extern char *cm_lower_dup(CmArena *a, const char *s);
+extern char *cm_expand_name(CmArena *a, const CmModel *m, const char *s);
+extern CmField *cm_find_field(CmModel *m, const char *name);
+
+/* kinds.c: parsing the words descriptors use, and lists of them for details */
+extern bool cm_field_type_parse(const char *name, CmFieldType *out);
+extern char *cm_field_type_list(CmArena *arena);
+extern const char *cm_column_type(CmArena *arena, const CmField *f);
+extern bool cm_on_delete_parse(const char *name, CmOnDelete *out);
+extern const char *cm_index_class(CmIndexKind k);
+extern const char *cm_index_suffix(CmIndexKind k);
+extern bool cm_lookup_parse(const char *name, CmLookup *out);
+extern char *cm_lookup_list(CmArena *arena);
+
+/* arena.c: the allocator for jansson (see cm_set_memory) */
+extern void *cm_mem_alloc(size_t size);
+extern void cm_mem_release(void *ptr);
 
 /*
  * The validator's view of one call: the batch, the registered models it does
@@ -47,8 +63,10 @@ typedef struct VCtx
 	int			depth;			/* to_field chain depth */
 } VCtx;
 
-extern CmField *cm_find_field(CmModel *m, const char *name);
-extern char *cm_expand_name(VCtx *v, const CmModel *m, const char *s);
+/* plan.c */
+extern bool cm_default_draws_uuid(const CmField *f);
+
+/* indexes.c */
 extern bool cm_resolve_indexes(VCtx *v, CmModel *m);
 
 #endif							/* CM_INTERNAL_H */

@@ -39,28 +39,12 @@ typedef struct PCtx
  * Field types and options
  * ------------------------------------------------------------------------
  */
-static const struct
-{
-	const char *name;
-	CmFieldType type;
-}			field_types[] = {
-	{"TextField", CM_F_TEXT}, {"CharField", CM_F_CHAR},
-	{"EmailField", CM_F_EMAIL}, {"URLField", CM_F_URL},
-	{"SlugField", CM_F_SLUG}, {"IntegerField", CM_F_INTEGER},
-	{"BigIntegerField", CM_F_BIGINT}, {"SmallIntegerField", CM_F_SMALLINT},
-	{"FloatField", CM_F_FLOAT}, {"DecimalField", CM_F_DECIMAL},
-	{"BooleanField", CM_F_BOOLEAN}, {"DateField", CM_F_DATE},
-	{"DateTimeField", CM_F_DATETIME}, {"TimeField", CM_F_TIME},
-	{"DurationField", CM_F_DURATION}, {"UUIDField", CM_F_UUID},
-	{"JSONField", CM_F_JSON}, {"ForeignKey", CM_F_FOREIGNKEY},
-	{"OneToOneField", CM_F_ONETOONE}, {"ManyToManyField", CM_F_MANYTOMANY},
-};
-
-#define NFIELDTYPES (sizeof(field_types) / sizeof(field_types[0]))
-
 /* Options and the field types they apply to (bit masks of CmFieldType). */
 #define T(x) (1u << (x))
-#define ALL_COLUMN (0xFFFFFu & ~T(CM_F_MANYTOMANY))
+#define ALL_TYPES ((1u << CM_F_COUNT) - 1)
+#define ALL_COLUMN (ALL_TYPES & ~T(CM_F_MANYTOMANY))
+
+_Static_assert(CM_F_COUNT <= 32, "an option's field types are a 32-bit mask");
 #define TEXTS (T(CM_F_TEXT) | T(CM_F_CHAR) | T(CM_F_EMAIL) | T(CM_F_URL) | T(CM_F_SLUG))
 #define TEMPORAL (T(CM_F_DATE) | T(CM_F_DATETIME) | T(CM_F_TIME))
 #define FKS (T(CM_F_FOREIGNKEY) | T(CM_F_ONETOONE))
@@ -71,9 +55,9 @@ static const struct
 	const char *name;
 	unsigned int types;
 }			field_options[] = {
-	{"name", 0xFFFFFu}, {"type", 0xFFFFFu},
-	{"verbose_name", 0xFFFFFu}, {"help_text", 0xFFFFFu},
-	{"null", ALL_COLUMN}, {"blank", 0xFFFFFu},
+	{"name", ALL_TYPES}, {"type", ALL_TYPES},
+	{"verbose_name", ALL_TYPES}, {"help_text", ALL_TYPES},
+	{"null", ALL_COLUMN}, {"blank", ALL_TYPES},
 	{"default", ALL_COLUMN}, {"db_index", ALL_COLUMN},
 	{"unique", ALL_COLUMN}, {"primary_key", ALL_COLUMN},
 	{"max_length", TEXTS},
@@ -266,15 +250,11 @@ parse_field(PCtx *c, json_t *jf, int idx, CmField *f)
 	}
 	if (!get_string(c, f, jt, cm_printf(c->a, "%s.type", fpath), &tname))
 		return false;
-	for (i = 0; i < NFIELDTYPES; i++)
-		if (strcmp(field_types[i].name, tname) == 0)
-			break;
-	if (i == NFIELDTYPES)
+	if (!cm_field_type_parse(tname, &f->type))
 		return ferr(c, f, cm_printf(c->a, "%s.type", fpath), CM_ERR_INVALID,
-					"Supported types: TextField, CharField, EmailField, URLField, SlugField, IntegerField, BigIntegerField, SmallIntegerField, FloatField, DecimalField, BooleanField, DateField, DateTimeField, TimeField, DurationField, UUIDField, JSONField, ForeignKey, OneToOneField, ManyToManyField.",
+					cm_printf(c->a, "Supported types: %s.", cm_field_type_list(c->a)),
 					"Use one of the supported Django field classes.",
 					cm_printf(c->a, "unknown field type \"%s\"", tname));
-	f->type = field_types[i].type;
 	if (f->type == CM_F_DECIMAL)
 	{
 		f->max_digits = 20;
@@ -434,13 +414,7 @@ parse_field(PCtx *c, json_t *jf, int idx, CmField *f)
 
 			if (!get_string(c, f, v, p, &od))
 				return false;
-			if (strcmp(od, "CASCADE") == 0)
-				f->on_delete = CM_OD_CASCADE;
-			else if (strcmp(od, "SET_NULL") == 0)
-				f->on_delete = CM_OD_SET_NULL;
-			else if (strcmp(od, "DO_NOTHING") == 0)
-				f->on_delete = CM_OD_DO_NOTHING;
-			else
+			if (!cm_on_delete_parse(od, &f->on_delete))
 				return ferr(c, f, p, CM_ERR_INVALID,
 							"on_delete must be CASCADE, SET_NULL or DO_NOTHING; PROTECT, RESTRICT, SET_DEFAULT and SET() are not supported.",
 							"Use CASCADE, SET_NULL or DO_NOTHING.",
@@ -487,8 +461,6 @@ parse_field(PCtx *c, json_t *jf, int idx, CmField *f)
  * Meta
  * ------------------------------------------------------------------------
  */
-static const char *const lookup_names[] = {"exact", "gt", "gte", "lt", "lte", "isnull", "in"};
-
 static int
 cond_cmp(const void *a, const void *b)
 {
@@ -514,22 +486,17 @@ parse_condition(PCtx *c, json_t *jc, const char *path, CmIndex *ix)
 	{
 		CmCond	   *cd = &ix->conds[i++];
 		const char *sep = strstr(key, "__");
-		size_t		k;
 
 		cd->key = cm_strdup(c->a, key);
 		cd->lookup = CM_LK_EXACT;
 		if (sep)
 		{
 			cd->field = cm_strndup(c->a, key, (size_t) (sep - key));
-			for (k = 0; k < sizeof(lookup_names) / sizeof(lookup_names[0]); k++)
-				if (strcmp(sep + 2, lookup_names[k]) == 0)
-					break;
-			if (k == sizeof(lookup_names) / sizeof(lookup_names[0]))
+			if (!cm_lookup_parse(sep + 2, &cd->lookup))
 				return ferr(c, NULL, cm_printf(c->a, "%s.%s", path, key), CM_ERR_INVALID,
-							"Supported lookups: exact, gt, gte, lt, lte, isnull, in.",
+							cm_printf(c->a, "Supported lookups: %s.", cm_lookup_list(c->a)),
 							"Use one of the supported lookups, or no lookup for equality.",
 							cm_printf(c->a, "unsupported lookup \"%s\"", sep + 2));
-			cd->lookup = (CmLookup) k;
 		}
 		else
 			cd->field = cm_strdup(c->a, key);
@@ -573,7 +540,7 @@ parse_index(PCtx *c, json_t *ji, const char *path, bool in_constraints, CmIndex 
 	size_t		i;
 
 	ix->path = cm_strdup(c->a, path);
-	ix->origin = in_constraints ? "constraints" : "indexes";
+	ix->origin = in_constraints ? CM_ORIGIN_CONSTRAINTS : CM_ORIGIN_INDEXES;
 	if (!json_is_object(ji))
 		return ferr(c, NULL, path, CM_ERR_INVALID, "Each entry is a JSON object.",
 					"Write it as {\"fields\": [\"name\"], \"name\": \"idx_name\"}.",
@@ -583,7 +550,7 @@ parse_index(PCtx *c, json_t *ji, const char *path, bool in_constraints, CmIndex 
 		return false;
 	if (in_constraints)
 	{
-		if (type && strcmp(type, "UniqueConstraint") != 0)
+		if (type && strcmp(type, cm_index_class(CM_IDX_UNIQUE)) != 0)
 			return ferr(c, NULL, cm_printf(c->a, "%s.type", path), CM_ERR_INVALID,
 						"Only UniqueConstraint is supported in meta.constraints; CheckConstraint and others would scan or rewrite existing tables.",
 						"Enforce the rule in plugin code, or use a UniqueConstraint.",
@@ -592,14 +559,14 @@ parse_index(PCtx *c, json_t *ji, const char *path, bool in_constraints, CmIndex 
 	}
 	else
 	{
-		if (type && strcmp(type, "UniqueConstraint") == 0)
+		if (type && strcmp(type, cm_index_class(CM_IDX_UNIQUE)) == 0)
 			return ferr(c, NULL, cm_printf(c->a, "%s.type", path), CM_ERR_INVALID,
 						"A UniqueConstraint in meta.indexes would create a non-unique index.",
 						"Move it to meta.constraints.",
 						"UniqueConstraint belongs in meta.constraints");
-		if (type == NULL || strcmp(type, "Index") == 0)
+		if (type == NULL || strcmp(type, cm_index_class(CM_IDX_BTREE)) == 0)
 			ix->kind = CM_IDX_BTREE;
-		else if (strcmp(type, "GinIndex") == 0)
+		else if (strcmp(type, cm_index_class(CM_IDX_GIN)) == 0)
 			ix->kind = CM_IDX_GIN;
 		else
 			return ferr(c, NULL, cm_printf(c->a, "%s.type", path), CM_ERR_INVALID,
@@ -665,7 +632,7 @@ parse_index(PCtx *c, json_t *ji, const char *path, bool in_constraints, CmIndex 
 /* unique_together / index_together: [["a","b"], ...] or ["a","b"]. */
 static bool
 parse_together(PCtx *c, json_t *v, const char *path, CmIndexKind kind,
-			   const char *origin, CmIndex **out, int *nout)
+			   CmIndexOrigin origin, CmIndex **out, int *nout)
 {
 	size_t		i;
 	json_t	   *list = v;
@@ -674,7 +641,7 @@ parse_together(PCtx *c, json_t *v, const char *path, CmIndexKind kind,
 
 	if (!json_is_array(v))
 		return ferr(c, NULL, path, CM_ERR_INVALID, "The value is a list of lists of field names.",
-					"Write it as [[\"a\", \"b\"]].", cm_printf(c->a, "%s must be an array", origin));
+					"Write it as [[\"a\", \"b\"]].", cm_printf(c->a, "%s must be an array", cm_index_origin_name(origin)));
 	if (json_array_size(v) > 0 && json_is_string(json_array_get(v, 0)))
 	{
 		wrap = json_array();
@@ -689,7 +656,7 @@ parse_together(PCtx *c, json_t *v, const char *path, CmIndexKind kind,
 		char	   *p = wrap ? cm_strdup(c->a, path) : cm_printf(c->a, "%s[%zu]", path, i);
 
 		ix->kind = kind;
-		ix->origin = (char *) origin;
+		ix->origin = origin;
 		ix->path = p;
 		ok = get_string_array(c, NULL, json_array_get(list, i), p, 1, &ix->nfields, &ix->fields);
 		if (ok)
@@ -738,12 +705,12 @@ parse_meta(PCtx *c, json_t *jm)
 		}
 		else if (strcmp(key, "unique_together") == 0)
 		{
-			if (!parse_together(c, v, p, CM_IDX_UNIQUE, "unique_together", &more, &nmore))
+			if (!parse_together(c, v, p, CM_IDX_UNIQUE, CM_ORIGIN_UNIQUE_TOGETHER, &more, &nmore))
 				return false;
 		}
 		else if (strcmp(key, "index_together") == 0)
 		{
-			if (!parse_together(c, v, p, CM_IDX_BTREE, "index_together", &more, &nmore))
+			if (!parse_together(c, v, p, CM_IDX_BTREE, CM_ORIGIN_INDEX_TOGETHER, &more, &nmore))
 				return false;
 		}
 		else if (strcmp(key, "ordering") == 0)

@@ -134,7 +134,7 @@ index_definition(VCtx *v, CmModel *m, CmIndex *ix)
 	v->env->quote_ident(&b, v->snap->namespace);
 	cm_buf_puts(&b, ".");
 	v->env->quote_ident(&b, m->table);
-	cm_buf_puts(&b, ix->kind == CM_IDX_GIN ? " USING gin (" : " USING btree (");
+	cm_buf_printf(&b, " USING %s (", cm_index_method(ix->kind));
 	for (i = 0; i < ix->nfields; i++)
 	{
 		cm_buf_puts(&b, i ? ", " : "");
@@ -153,12 +153,13 @@ index_definition(VCtx *v, CmModel *m, CmIndex *ix)
 
 /* An index created for a relation or db_index. */
 static CmIndex *
-auto_index(VCtx *v, CmField *f, CmIndexKind kind, const char *suffix)
+auto_index(VCtx *v, CmField *f, CmIndexKind kind)
 {
 	CmIndex    *ix = cm_alloc(v->a, sizeof(CmIndex));
 
 	ix->kind = kind;
-	ix->origin = f->type == CM_F_FOREIGNKEY || f->type == CM_F_ONETOONE ? "relation" : "db_index";
+	ix->origin = f->type == CM_F_FOREIGNKEY || f->type == CM_F_ONETOONE ?
+		CM_ORIGIN_RELATION : CM_ORIGIN_DB_INDEX;
 	ix->path = f->path;
 	ix->nfields = 1;
 	ix->fields = cm_alloc(v->a, sizeof(char *));
@@ -167,7 +168,7 @@ auto_index(VCtx *v, CmField *f, CmIndexKind kind, const char *suffix)
 	ix->columns = cm_alloc(v->a, sizeof(char *));
 	ix->columns[0] = f->column;
 	ix->automatic = true;
-	ix->base_name = cm_printf(v->a, "%s_%s", f->column, suffix);
+	ix->base_name = cm_printf(v->a, "%s_%s", f->column, cm_index_suffix(kind));
 	return ix;
 }
 
@@ -176,7 +177,9 @@ static bool
 resolve_index(VCtx *v, CmModel *m, CmIndex *ix)
 {
 	int			i;
-	const char *suffix = ix->kind == CM_IDX_GIN ? "gin" : ix->kind == CM_IDX_UNIQUE ? "uniq" : "idx";
+	const char *suffix = cm_index_suffix(ix->kind);
+	bool		together = ix->origin == CM_ORIGIN_UNIQUE_TOGETHER ||
+		ix->origin == CM_ORIGIN_INDEX_TOGETHER;
 
 	if (ix->nfields > 32)
 		return cm_model_error(v->err, v->a, CM_ERR_INVALID, m, NULL, ix->path,
@@ -185,7 +188,7 @@ resolve_index(VCtx *v, CmModel *m, CmIndex *ix)
 	ix->columns = cm_alloc(v->a, sizeof(char *) * ix->nfields);
 	for (i = 0; i < ix->nfields; i++)
 	{
-		const char *path = cm_printf(v->a, strstr(ix->origin, "_together") ? "%s[%d]" : "%s.fields[%d]",
+		const char *path = cm_printf(v->a, together ? "%s[%d]" : "%s.fields[%d]",
 									 ix->path, i);
 		CmField    *f = NULL;
 
@@ -232,7 +235,7 @@ resolve_index(VCtx *v, CmModel *m, CmIndex *ix)
 	}
 	if (ix->name)
 	{
-		ix->base_name = cm_expand_name(v, m, ix->name);
+		ix->base_name = cm_expand_name(v->a, m, ix->name);
 		if (!cm_is_identifier(ix->base_name))
 			return cm_model_error(v->err, v->a, CM_ERR_INVALID, m, NULL, cm_printf(v->a, "%s.name", ix->path),
 								  "Index and constraint names are ASCII identifiers.",
@@ -267,11 +270,11 @@ cm_resolve_indexes(VCtx *v, CmModel *m)
 		CmField    *f = m->all_fields[i];
 
 		if (f->type == CM_F_FOREIGNKEY)
-			m->all_indexes[m->nall_indexes++] = auto_index(v, f, CM_IDX_BTREE, "idx");
+			m->all_indexes[m->nall_indexes++] = auto_index(v, f, CM_IDX_BTREE);
 		else if (f->type == CM_F_ONETOONE && !f->primary_key)
-			m->all_indexes[m->nall_indexes++] = auto_index(v, f, CM_IDX_UNIQUE, "uniq");
+			m->all_indexes[m->nall_indexes++] = auto_index(v, f, CM_IDX_UNIQUE);
 		else if (f->db_index && !f->primary_key && f->column)
-			m->all_indexes[m->nall_indexes++] = auto_index(v, f, CM_IDX_BTREE, "idx");
+			m->all_indexes[m->nall_indexes++] = auto_index(v, f, CM_IDX_BTREE);
 	}
 	for (i = 0; i < ndeclared; i++)
 	{

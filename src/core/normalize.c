@@ -30,7 +30,7 @@ cm_json_dump(CmArena *a, json_t *v)
 	if (s == NULL)
 		return cm_strdup(a, "null");
 	r = cm_strdup(a, s);
-	free(s);
+	cm_mem_release(s);			/* jansson allocated it through cm_mem_alloc */
 	return r;
 }
 
@@ -73,17 +73,7 @@ str_array(int n, char **v, bool *desc)
 	for (i = 0; i < n; i++)
 	{
 		if (desc && desc[i])
-		{
-			size_t		len = strlen(v[i]);
-			char	   *s = malloc(len + 2);
-
-			if (s == NULL)
-				abort();
-			s[0] = '-';
-			memcpy(s + 1, v[i], len + 1);
-			json_array_append_new(a, json_string(s));
-			free(s);
-		}
+			json_array_append_new(a, json_sprintf("-%s", v[i]));
 		else
 			json_array_append_new(a, json_string(v[i]));
 	}
@@ -125,12 +115,7 @@ field_json(const CmField *f)
 	set_str(o, "to", f->to);
 	if (f->type != CM_F_MANYTOMANY)
 		set_str(o, "to_field", f->to_field);
-	if (f->on_delete == CM_OD_CASCADE)
-		set_str(o, "on_delete", "CASCADE");
-	else if (f->on_delete == CM_OD_SET_NULL)
-		set_str(o, "on_delete", "SET_NULL");
-	else if (f->on_delete == CM_OD_DO_NOTHING)
-		set_str(o, "on_delete", "DO_NOTHING");
+	set_str(o, "on_delete", cm_on_delete_name(f->on_delete));
 	if (f->primary_key)
 		json_object_set_new(o, "primary_key", json_true());
 	set_str(o, "related_name", f->related_name);
@@ -149,12 +134,7 @@ index_json(const CmIndex *ix)
 	json_t	   *o = cm_json_object();
 	int			i;
 
-	if (ix->kind == CM_IDX_GIN)
-		set_str(o, "type", "GinIndex");
-	else if (ix->kind == CM_IDX_UNIQUE)
-		set_str(o, "type", "UniqueConstraint");
-	else
-		set_str(o, "type", "Index");
+	set_str(o, "type", cm_index_class(ix->kind));
 	json_object_set_new(o, "fields", str_array(ix->nfields, ix->fields, ix->desc));
 	set_str(o, "name", ix->name);
 	if (ix->nconds > 0)
@@ -197,11 +177,11 @@ cm_normalize_model(CmArena *arena, const CmModel *m)
 	{
 		const CmIndex *ix = &m->indexes[i];
 
-		if (strcmp(ix->origin, "unique_together") == 0)
+		if (ix->origin == CM_ORIGIN_UNIQUE_TOGETHER)
 			json_array_append_new(ut, str_array(ix->nfields, ix->fields, NULL));
-		else if (strcmp(ix->origin, "index_together") == 0)
+		else if (ix->origin == CM_ORIGIN_INDEX_TOGETHER)
 			json_array_append_new(it, str_array(ix->nfields, ix->fields, NULL));
-		else if (strcmp(ix->origin, "constraints") == 0)
+		else if (ix->origin == CM_ORIGIN_CONSTRAINTS)
 			json_array_append_new(cons, index_json(ix));
 		else
 			json_array_append_new(idx, index_json(ix));
@@ -211,13 +191,13 @@ cm_normalize_model(CmArena *arena, const CmModel *m)
 	if (m->kind == CM_MODEL_PROXY)
 		json_object_set_new(meta, "proxy", json_true());
 	if (json_array_size(idx))
-		json_object_set(meta, "indexes", idx);
+		json_object_set(meta, cm_index_origin_name(CM_ORIGIN_INDEXES), idx);
 	if (json_array_size(cons))
-		json_object_set(meta, "constraints", cons);
+		json_object_set(meta, cm_index_origin_name(CM_ORIGIN_CONSTRAINTS), cons);
 	if (json_array_size(ut))
-		json_object_set(meta, "unique_together", ut);
+		json_object_set(meta, cm_index_origin_name(CM_ORIGIN_UNIQUE_TOGETHER), ut);
 	if (json_array_size(it))
-		json_object_set(meta, "index_together", it);
+		json_object_set(meta, cm_index_origin_name(CM_ORIGIN_INDEX_TOGETHER), it);
 	set_raw(meta, "ordering", m->ordering_json);
 	set_str(meta, "verbose_name", m->verbose_name);
 	set_str(meta, "verbose_name_plural", m->verbose_name_plural);

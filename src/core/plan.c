@@ -40,7 +40,7 @@ typedef struct PlanCtx
  * ------------------------------------------------------------------------
  */
 static CmAction *
-add_action(PlanCtx *c, const char *action, char *object, char *sql, CmModel *m)
+add_action(PlanCtx *c, CmActionKind kind, char *object, char *sql, CmModel *m)
 {
 	CmPlan	   *p = c->plan;
 	CmAction   *act;
@@ -56,7 +56,7 @@ add_action(PlanCtx *c, const char *action, char *object, char *sql, CmModel *m)
 		p->actions = grown;
 	}
 	act = &p->actions[p->nactions++];
-	act->action = action;
+	act->kind = kind;
 	act->object = object;
 	act->sql = sql;
 	act->model = m;
@@ -206,7 +206,7 @@ same_structure(const CmIndexState *s, const CmIndex *ix, const char *table, bool
 	(!s->partial && ix->nconds == 0);
 
 	if (strcmp(s->table, table) != 0 || s->unique != (ix->kind == CM_IDX_UNIQUE) ||
-		strcmp(s->method, ix->kind == CM_IDX_GIN ? "gin" : "btree") != 0 ||
+		strcmp(s->method, cm_index_method(ix->kind)) != 0 ||
 		s->ncolumns != ix->nfields || !partial_ok || s->nondefault || !s->valid)
 		return false;
 	for (i = 0; i < s->ncolumns; i++)
@@ -221,6 +221,14 @@ same_structure(const CmIndexState *s, const CmIndex *ix, const char *table, bool
  * ------------------------------------------------------------------------
  */
 
+/* See cm_internal.h: "default": "uuid4" is the SDK's uuid.uuid4, per row. */
+bool
+cm_default_draws_uuid(const CmField *f)
+{
+	return f->type == CM_F_UUID && f->default_json != NULL &&
+		strcmp(f->default_json, "\"uuid4\"") == 0;
+}
+
 /*
  * The column default that gives new rows a field's default, or NULL.  The
  * value is a literal cast to the column type, so it is evaluated once per
@@ -234,7 +242,7 @@ default_sql(PlanCtx *c, const CmField *f)
 
 	if (f->default_json == NULL || f->column == NULL || strcmp(f->default_json, "null") == 0)
 		return NULL;
-	if (f->type == CM_F_UUID && strcmp(f->default_json, "\"uuid4\"") == 0)
+	if (cm_default_draws_uuid(f))
 		return "pg_catalog.gen_random_uuid()";
 	cm_buf_init(&b, c->a);
 	if (f->type == CM_F_JSON)
@@ -259,32 +267,8 @@ add_set_default(PlanCtx *c, CmModel *m, const CmField *f, const char *expr)
 		cm_buf_printf(&b, " SET DEFAULT %s", expr);
 	else
 		cm_buf_puts(&b, " DROP DEFAULT");
-	add_action(c, expr ? "set default" : "drop default",
+	add_action(c, expr ? CM_ACT_SET_DEFAULT : CM_ACT_DROP_DEFAULT,
 			   cm_printf(c->a, "%s.%s.%s", c->snap->namespace, m->table, f->column), b.data, m);
-}
-
-/* See cm_core.h. */
-char *
-cm_trigger_sql(CmArena *a, const char *qualname, int which)
-{
-	const char *name = cm_trigger_name(which);
-
-	if (which == CM_TRIG_WRITE)
-		return cm_printf(a, "CREATE TRIGGER %s BEFORE INSERT OR UPDATE ON %s"
-						 " FOR EACH ROW EXECUTE FUNCTION cmodel.on_write()", name, qualname);
-	if (which == CM_TRIG_DELETE)
-		return cm_printf(a, "CREATE TRIGGER %s AFTER DELETE ON %s REFERENCING OLD TABLE AS cmodel_deleted"
-						 " FOR EACH STATEMENT EXECUTE FUNCTION cmodel.on_delete()", name, qualname);
-	return cm_printf(a, "CREATE TRIGGER %s BEFORE TRUNCATE ON %s"
-					 " FOR EACH STATEMENT EXECUTE FUNCTION cmodel.on_truncate()", name, qualname);
-}
-
-/* See cm_core.h. */
-const char *
-cm_trigger_name(int which)
-{
-	return which == CM_TRIG_WRITE ? "cmodel_write" :
-		which == CM_TRIG_DELETE ? "cmodel_on_delete" : "cmodel_on_truncate";
 }
 
 /*
@@ -295,7 +279,7 @@ cm_trigger_name(int which)
 static void
 add_trigger(PlanCtx *c, CmModel *m, const char *qualname, int which)
 {
-	add_action(c, "create trigger", cm_printf(c->a, "%s on %s", cm_trigger_name(which), qualname),
+	add_action(c, CM_ACT_CREATE_TRIGGER, cm_printf(c->a, "%s on %s", cm_trigger_name(which), qualname),
 			   cm_trigger_sql(c->a, qualname, which), m);
 }
 
@@ -380,7 +364,7 @@ plan_columns(PlanCtx *c, CmModel *m, CmTableState *t, CmRegModel *reg)
 			cm_buf_printf(&b, "ALTER TABLE %s ADD COLUMN ", qualified(c, m->table));
 			c->env->quote_ident(&b, f->column);
 			cm_buf_printf(&b, " %s", f->column_type);
-			add_action(c, "add field", cm_printf(c->a, "%s.%s.%s", c->snap->namespace, m->table, f->column),
+			add_action(c, CM_ACT_ADD_FIELD, cm_printf(c->a, "%s.%s.%s", c->snap->namespace, m->table, f->column),
 					   b.data, m);
 			/* a separate step: ADD COLUMN ... DEFAULT would fill existing rows */
 			if (dflt)
@@ -388,7 +372,7 @@ plan_columns(PlanCtx *c, CmModel *m, CmTableState *t, CmRegModel *reg)
 			continue;
 		}
 		if (rf && rf->retired)
-			add_action(c, "revive field", cm_printf(c->a, "%s.%s.%s", c->snap->namespace, m->table, f->column),
+			add_action(c, CM_ACT_REVIVE_FIELD, cm_printf(c->a, "%s.%s.%s", c->snap->namespace, m->table, f->column),
 					   NULL, m);
 
 		/*
@@ -413,7 +397,7 @@ plan_columns(PlanCtx *c, CmModel *m, CmTableState *t, CmRegModel *reg)
 		for (j = 0; j < m->nall_fields && !present; j++)
 			present = strcmp(m->all_fields[j]->name, rf->name) == 0;
 		if (!present)
-			add_action(c, "retire field",
+			add_action(c, CM_ACT_RETIRE_FIELD,
 					   cm_printf(c->a, "%s.%s.%s", c->snap->namespace, m->table,
 								 rf->column ? rf->column : rf->name), NULL, m);
 	}
@@ -469,9 +453,9 @@ plan_indexes(PlanCtx *c, CmModel *m, CmRegModel *reg)
 									  "Give the index or constraint another name.",
 									  "index name \"%s\" is taken", ix->pg_name);
 			if (ri == NULL)
-				add_action(c, "adopt index", object, NULL, m);
+				add_action(c, CM_ACT_ADOPT_INDEX, object, NULL, m);
 			else if (ri->retired)
-				add_action(c, "revive index", object, NULL, m);
+				add_action(c, CM_ACT_REVIVE_INDEX, object, NULL, m);
 			continue;
 		}
 		if (relname_exists(c, ix->pg_name))
@@ -480,7 +464,7 @@ plan_indexes(PlanCtx *c, CmModel *m, CmRegModel *reg)
 											ix->pg_name, c->snap->namespace),
 								  "Give the index or constraint another name.",
 								  "index name \"%s\" is taken", ix->pg_name);
-		add_action(c, ix->kind == CM_IDX_UNIQUE ? "create unique index" : "create index",
+		add_action(c, ix->kind == CM_IDX_UNIQUE ? CM_ACT_CREATE_UNIQUE_INDEX : CM_ACT_CREATE_INDEX,
 				   object, ix->definition, m);
 	}
 	for (i = 0; reg && i < c->snap->nindexes; i++)
@@ -494,7 +478,7 @@ plan_indexes(PlanCtx *c, CmModel *m, CmRegModel *reg)
 		for (j = 0; j < m->nall_indexes && !present; j++)
 			present = strcmp(m->all_indexes[j]->pg_name, ri->pg_name) == 0;
 		if (!present)
-			add_action(c, "retire index", cm_printf(c->a, "%s.%s", c->snap->namespace, ri->pg_name),
+			add_action(c, CM_ACT_RETIRE_INDEX, cm_printf(c->a, "%s.%s", c->snap->namespace, ri->pg_name),
 					   NULL, m);
 	}
 	return true;
@@ -504,12 +488,6 @@ plan_indexes(PlanCtx *c, CmModel *m, CmRegModel *reg)
  * Models
  * ------------------------------------------------------------------------
  */
-static const char *
-kind_name(CmModelKind k)
-{
-	return k == CM_MODEL_PROXY ? "proxy" : k == CM_MODEL_ABSTRACT ? "abstract" : "model";
-}
-
 static bool
 plan_model(PlanCtx *c, CmModel *m, int idx)
 {
@@ -518,10 +496,9 @@ plan_model(PlanCtx *c, CmModel *m, int idx)
 	!cm_json_text_equal(reg->descriptor, m->normalized) ||
 	(c->plugin && (reg->plugin == NULL || strcmp(reg->plugin, c->plugin) != 0));
 	int			before = c->plan->nactions;
-	const char *kind = kind_name(m->kind);
 	CmTableState *t;
 
-	if (reg && strcmp(reg->kind, "model") == 0 && m->kind != CM_MODEL_CONCRETE)
+	if (reg && reg->kind == CM_MODEL_CONCRETE && m->kind != CM_MODEL_CONCRETE)
 		return cm_model_error(c->err, c->a, CM_ERR_NOT_ALLOWED, m, NULL, "meta",
 							  cm_printf(c->a, "Model \"%s\" is registered with a table; it cannot become %s (Alter Model).",
 										m->name, m->kind == CM_MODEL_PROXY ? "a proxy" : "an abstract model"),
@@ -530,8 +507,9 @@ plan_model(PlanCtx *c, CmModel *m, int idx)
 	if (m->kind != CM_MODEL_CONCRETE)
 	{
 		if (changed)
-			add_action(c, reg && !reg->retired ? cm_printf(c->a, "update %s", kind) :
-					   cm_printf(c->a, "register %s", kind),
+			add_action(c, m->kind == CM_MODEL_PROXY ?
+					   (reg && !reg->retired ? CM_ACT_UPDATE_PROXY : CM_ACT_REGISTER_PROXY) :
+					   (reg && !reg->retired ? CM_ACT_UPDATE_ABSTRACT : CM_ACT_REGISTER_ABSTRACT),
 					   cm_printf(c->a, "%s.%s", c->snap->namespace, m->name), NULL, m);
 		c->plan->record[idx] = changed;
 		return true;
@@ -554,15 +532,15 @@ plan_model(PlanCtx *c, CmModel *m, int idx)
 		if (m->pk_field == NULL && strlen(m->table) + 9 <= CM_MAX_IDENT &&
 			!claim_name(c, m, cm_printf(c->a, "%s_dbid_seq", m->table), "name"))
 			return false;
-		add_action(c, "create model", cm_printf(c->a, "%s.%s", c->snap->namespace, m->table),
+		add_action(c, CM_ACT_CREATE_MODEL, cm_printf(c->a, "%s.%s", c->snap->namespace, m->table),
 				   create_table_sql(c, m), m);
 	}
 	else
 	{
 		if (reg == NULL)
-			add_action(c, "adopt model", cm_printf(c->a, "%s.%s", c->snap->namespace, m->table), NULL, m);
+			add_action(c, CM_ACT_ADOPT_MODEL, cm_printf(c->a, "%s.%s", c->snap->namespace, m->table), NULL, m);
 		else if (reg->retired)
-			add_action(c, "revive model", cm_printf(c->a, "%s.%s", c->snap->namespace, m->table), NULL, m);
+			add_action(c, CM_ACT_REVIVE_MODEL, cm_printf(c->a, "%s.%s", c->snap->namespace, m->table), NULL, m);
 		if (!plan_columns(c, m, t, reg))
 			return false;
 	}
@@ -571,7 +549,7 @@ plan_model(PlanCtx *c, CmModel *m, int idx)
 	if (!plan_indexes(c, m, reg))
 		return false;
 	if (changed && c->plan->nactions == before)
-		add_action(c, "update model", cm_printf(c->a, "%s.%s", c->snap->namespace, m->table), NULL, m);
+		add_action(c, CM_ACT_UPDATE_MODEL, cm_printf(c->a, "%s.%s", c->snap->namespace, m->table), NULL, m);
 	c->plan->record[idx] = changed || c->plan->nactions > before;
 	return true;
 }
@@ -672,10 +650,10 @@ cm_plan(CmArena *arena, const CmEnv *env, const CmSnapshot *snap,
 		cm_buf_init(&b, arena);
 		cm_buf_puts(&b, "CREATE SCHEMA ");
 		env->quote_ident(&b, snap->namespace);
-		add_action(&c, "create namespace", cm_strdup(arena, snap->namespace), b.data, NULL);
+		add_action(&c, CM_ACT_CREATE_NAMESPACE, cm_strdup(arena, snap->namespace), b.data, NULL);
 	}
 	else if (!snap->namespace_registered)
-		add_action(&c, "adopt namespace", cm_strdup(arena, snap->namespace), NULL, NULL);
+		add_action(&c, CM_ACT_ADOPT_NAMESPACE, cm_strdup(arena, snap->namespace), NULL, NULL);
 	plan->register_namespace = !snap->namespace_registered;
 
 	for (i = 0; i < nmodels; i++)
@@ -696,7 +674,7 @@ cm_plan(CmArena *arena, const CmEnv *env, const CmSnapshot *snap,
 		if (present)
 			continue;
 		plan->retire_models[plan->nretire++] = r->name;
-		add_action(&c, "retire model", cm_printf(arena, "%s.%s", snap->namespace, r->name), NULL, NULL);
+		add_action(&c, CM_ACT_RETIRE_MODEL, cm_printf(arena, "%s.%s", snap->namespace, r->name), NULL, NULL);
 	}
 	return true;
 }

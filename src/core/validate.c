@@ -36,17 +36,6 @@ static bool resolve_model(VCtx *v, CmModel *m);
  * Lookups
  * ------------------------------------------------------------------------
  */
-char *
-cm_lower_dup(CmArena *a, const char *s)
-{
-	char	   *r = cm_strdup(a, s);
-	char	   *p;
-
-	for (p = r; *p; p++)
-		*p = (char) tolower((unsigned char) *p);
-	return r;
-}
-
 static CmModel *
 find_model(VCtx *v, const char *name)
 {
@@ -81,45 +70,6 @@ core_column(CmCoreModel *c, const char *name)
 		if (strcmp(c->columns[i].name, name) == 0)
 			return &c->columns[i];
 	return NULL;
-}
-
-CmField *
-cm_find_field(CmModel *m, const char *name)
-{
-	int			i;
-
-	for (i = 0; i < m->nall_fields; i++)
-		if (strcmp(m->all_fields[i]->name, name) == 0)
-			return m->all_fields[i];
-	return NULL;
-}
-
-/* Expand %(app_label)s and %(class)s as Django does (see cm_internal.h). */
-char *
-cm_expand_name(VCtx *v, const CmModel *m, const char *s)
-{
-	CmBuf		b;
-	const char *p = s;
-
-	if (s == NULL)
-		return NULL;
-	cm_buf_init(&b, v->a);
-	while (*p)
-	{
-		if (strncmp(p, "%(app_label)s", 13) == 0)
-		{
-			cm_buf_puts(&b, m->app_label);
-			p += 13;
-		}
-		else if (strncmp(p, "%(class)s", 9) == 0)
-		{
-			cm_buf_puts(&b, cm_lower_dup(v->a, m->name));
-			p += 9;
-		}
-		else
-			cm_buf_putn(&b, p++, 1);
-	}
-	return b.data;
 }
 
 /* ------------------------------------------------------------------------
@@ -624,7 +574,7 @@ resolve_fields(VCtx *v, CmModel *m)
 
 		if (!check_field_name(v, m, f))
 			return false;
-		f->related_name_expanded = cm_expand_name(v, m, f->related_name);
+		f->related_name_expanded = cm_expand_name(v->a, m, f->related_name);
 		if (!cm_is_relation(f->type))
 		{
 			f->column = f->name;

@@ -26,7 +26,8 @@ void		_PG_init(void);
 void
 _PG_init(void)
 {
-	cmodel_register_init();
+	cmodel_core_host_init();
+	cmodel_guard_report_init();
 	cmodel_guard_init();
 	cmodel_relinfo_init();
 	cmodel_cascade_init();

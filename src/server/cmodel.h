@@ -1,14 +1,31 @@
 /*-------------------------------------------------------------------------
  *
  * cmodel.h
- *	  Declarations shared by cmodel's server-side files.
+ *	  Declarations shared by cmodel's server-side files (src/server).
  *
- * The server side wraps the core (cm_core.h): catalog.c reads the registry
- * and the system catalogs into a CmSnapshot and writes the registry back,
- * register.c holds the SQL-callable registration functions.  The lifecycle
- * guard is guard.c (event triggers, break-glass setting, reporting) and
- * guard_rules.c (what each DDL statement does to namespaces), reading the
- * registry through probe.c.
+ * The server side wraps the backend-free core (src/core, cm_core.h) and
+ * owns everything that needs PostgreSQL.  Its files, one concern each:
+ *
+ *	cmodel.c		_PG_init: hands over to each subsystem's init
+ *	core_host.c		the core's host: quoting, server memory, core errors
+ *	exec.c			kept plans of fixed queries, result cells, caught
+ *					subtransactions
+ *  registration	register.c (SQL entry points), namespace.c (name, lock,
+ *					adoption), noop_cache.c, snapshot.c (what the planner
+ *					reads), value_check.c, apply.c (the plan's DDL),
+ *					registry.c (what it writes), upgrade.c
+ *	triggers.c		cmodel's own triggers on a table
+ *	relinfo.c		per-table rules of the data triggers, cached
+ *	cascade.c		on_delete for DELETE and TRUNCATE; keyset.c its keys;
+ *					preview.c cmodel_delete_preview()
+ *	write.c			the write trigger: auto_now, value and row limits
+ *	guard.c			the lifecycle guard's event triggers and drop watch;
+ *					guard_rules.c what a statement does to namespaces;
+ *					guard_report.c refusing, break-glass, generations
+ *	probe.c			fast registry reads for the guard
+ *
+ * Nothing here includes the core's internal headers (cm_internal.h,
+ * cm_json.h); test/check_layout.sh proves it.
  *
  * src/server/cmodel.h
  *
@@ -20,6 +37,7 @@
 #include "cm_core.h"
 #include "executor/spi.h"
 #include "nodes/pg_list.h"
+#include "utils/array.h"
 #include "utils/rel.h"
 
 /*
@@ -30,25 +48,52 @@
 #define CM_VALUE_LIMIT 1048576
 extern int	cmodel_max_bulk_rows;
 
-/* catalog.c */
+/* core_host.c */
+extern const CmEnv cmodel_core_env;
+extern void cmodel_core_host_init(void);
+extern void cmodel_report_core_error(const CmError *err) pg_attribute_noreturn();
+
+/* exec.c */
+extern int	cmodel_exec(const char *sql, int nargs, const char **args, bool read_only);
+extern char *cmodel_cell_text(CmArena *arena, int row, int col);
+extern bool cmodel_cell_bool(int row, int col);
+extern Oid	cmodel_cell_oid(int row, int col);
+extern ErrorData *cmodel_run_caught(void (*fn) (void *), void *arg);
+
+/* namespace.c */
+extern void cmodel_check_namespace_name(CmArena *arena, const char *ns);
+extern void cmodel_lock_namespace(const char *ns);
+extern void cmodel_check_adoptable(const char *ns, Oid caller);
+
+/* noop_cache.c */
+extern char *cmodel_call_hash(const char *ns, bool is_array, const char *plugin,
+							  const char *json);
+extern bool cmodel_noop_answer(const char *ns, const char *call_hash,
+							   const char *plugin, bool apply);
+extern void cmodel_record_applied(const char *ns, const char *call_hash, bool changed);
+
+/* snapshot.c */
 extern void cmodel_load_snapshot(CmArena *arena, const char *ns, CmSnapshot *snap,
 								 bool for_update);
+
+/* value_check.c */
+extern void cmodel_check_values(CmArena *arena, const CmPlan *plan);
+
+/* apply.c */
+extern void cmodel_apply_plan(const CmPlan *plan);
+
+/* registry.c */
 extern bool cmodel_write_registry(CmArena *arena, const CmSnapshot *snap,
 								  const CmPlan *plan, const char *plugin,
 								  const char *hash);
 extern void cmodel_notify_ready(const char *ns, const char *plugin, const char *hash);
-extern char *cmodel_call_hash(const char *ns, bool is_array, const char *plugin,
-							  const char *json);
-extern bool cmodel_cached_noop(const char *ns, const char *call_hash,
-							   const char *plugin, char **plugin_hash);
-extern void cmodel_record_applied(const char *ns, const char *call_hash, bool changed);
-extern void cmodel_check_adoptable(const char *ns, Oid caller);
 extern char *cmodel_models_hash(CmArena *arena, const char *json);
 
-extern void cmodel_invalidate_rules(const char *ns);
-
-/* register.c */
-extern void cmodel_register_init(void);
+/* triggers.c */
+extern int	cmodel_triggers_of(Oid relid);
+extern bool cmodel_is_cmodel_trigger(Oid relid, const char *name);
+extern void cmodel_add_triggers(Oid relid, int bits);
+extern void cmodel_drop_triggers(Oid relid);
 
 /*
  * One on_delete relation, seen from its parent table: rows of the child
@@ -105,10 +150,26 @@ typedef struct CmRelInfo
 extern void cmodel_relinfo_init(void);
 extern CmRelInfo *cmodel_relinfo(Relation rel);
 extern CmRelInfo *cmodel_relinfo_oid(Oid relid);
+extern bool cmodel_relinfo_hold(bool hold);
+extern void cmodel_relinfo_check_keys(const CmRelInfo *info);
+extern void cmodel_relinfo_invalidate_namespace(const char *ns);
+
+/* keyset.c: distinct key values of one column, as a sorted array */
+typedef struct CmKeySet
+{
+	int			n;
+	int			cap;
+	Datum	   *values;
+	int16		typlen;
+	bool		typbyval;
+} CmKeySet;
+
+extern CmKeySet *cmodel_keysets(const CmRelInfo *info);
+extern void cmodel_keyset_add(CmKeySet *ks, Datum d);
+extern ArrayType *cmodel_keyset_array(CmKeySet *ks, Oid type);
 
 /* cascade.c */
 extern void cmodel_cascade_init(void);
-extern bool cmodel_cascade_running(void);
 extern bool cmodel_cascade_setting_null(Oid relid);
 
 /* write.c */
@@ -157,15 +218,20 @@ typedef struct CmGuardScope
 	const char *hint;			/* NULL: the rule's hint */
 } CmGuardScope;
 
-/* guard.c */
-extern void cmodel_guard_init(void);
+/* guard_report.c */
+extern void cmodel_guard_report_init(void);
+extern void cmodel_guard_statement_start(void);
 extern void cmodel_guard_touch(CmGuardScope *scope, const char *ns);
 extern void cmodel_guard_violation(CmGuardScope *scope, CmGuardRule rule,
 								   const char *ns, const char *hint,
 								   const char *fmt,...) pg_attribute_printf(5, 6);
 extern void cmodel_guard_extension_violation(CmGuardScope *scope, const char *what);
+extern void cmodel_guard_conclude(CmGuardScope *scope, Node *statement, bool at_start);
 extern void cmodel_guard_registration(const char *ns);
 extern bool cmodel_guard_registering(const char *ns);
+
+/* guard.c */
+extern void cmodel_guard_init(void);
 
 /* guard_rules.c */
 extern void cmodel_guard_inspect(Node *stmt, CmGuardScope *scope);

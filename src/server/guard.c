@@ -29,11 +29,9 @@
  * drop that takes the extension down with it (DROP SCHEMA ... CASCADE,
  * DROP OWNED) never reaches sql_drop.
  *
- * Break-glass: a superuser may SET cmodel.allow_destructive_ddl = on for the
- * session; every statement it lets through is logged.  The setting is
- * PGC_SUSET, and the guard checks superuser() again when it is on, so a
- * value a non-superuser set as a placeholder before the library was loaded
- * (or through ALTER ROLE ... SET) opens nothing.
+ * What a trigger found is refused or, under break-glass, logged by
+ * guard_report.c; what a statement's parse tree does to namespaces is
+ * guard_rules.c.
  *
  * src/server/guard.c
  *
@@ -67,18 +65,7 @@
 
 #include "cmodel.h"
 
-static bool allow_destructive_ddl = false;
 static object_access_hook_type prev_object_access_hook = NULL;
-
-/* The namespace a registration is changing right now, or NULL. */
-static const char *registering_ns = NULL;
-
-/*
- * The statement whose break-glass use the ddl_command_start trigger logged
- * last, so its sql_drop and table_rewrite triggers do not log it again.
- * Every statement fires ddl_command_start first, which resets it.
- */
-static Node *logged_statement = NULL;
 
 /*
  * The drop watch.  The object-access hook sees every object a statement
@@ -101,216 +88,6 @@ static bool drop_watch_hit = false;
 static List *drop_exempt = NIL;
 
 /* ------------------------------------------------------------------------
- * Rules and reporting
- * ------------------------------------------------------------------------
- */
-
-/* Detail (with the namespace for %s) and hint of each rule. */
-static const struct
-{
-	const char *detail;
-	const char *hint;
-}			guard_rules[] =
-{
-	[CM_GUARD_DROP_MODEL] = {
-		"Namespace \"%s\" is additive-only: its tables are never dropped, renamed or moved to another schema (lifecycle rule \"Drop Model\").",
-		"Remove the model from the plugin; its table is kept and ignored."
-	},
-	[CM_GUARD_DROP_FIELD] = {
-		"Namespace \"%s\" is additive-only: its columns are never dropped or renamed (lifecycle rule \"Drop Field\").",
-		"Remove the field from the descriptor; its column is kept and ignored."
-	},
-	[CM_GUARD_ALTER_FIELD] = {
-		"Namespace \"%s\" is additive-only: a column's type, nullability, default and identity never change (lifecycle rule \"Alter Field\").",
-		"Add a new field with the new definition and copy the data from the old one."
-	},
-	[CM_GUARD_ADD_FIELD] = {
-		"Columns are added to namespace \"%s\" nullable, without identity or generated values, so that adding one never rewrites or scans a table (lifecycle rule \"Add Field\").",
-		"Add the column as nullable, then fill it with UPDATE."
-	},
-	[CM_GUARD_DROP_INDEX] = {
-		"Namespace \"%s\" is additive-only: its indexes and constraints are never dropped or renamed (lifecycle rules \"Drop Index\" and \"Drop UniqueConstraint\").",
-		"Remove the index or constraint from the descriptor; it is kept and ignored."
-	},
-	[CM_GUARD_CONSTRAINT] = {
-		"Constraints other than UNIQUE are never added in namespace \"%s\": they scan the table and can reject rows the plugin's models allow (lifecycle rule \"Alter Model\").",
-		"Validate the values in the plugin, or add a UniqueConstraint to the descriptor."
-	},
-	[CM_GUARD_REWRITE] = {
-		"Tables in namespace \"%s\" are never rewritten, rescanned or moved to other storage (lifecycle rule \"Alter Model\").",
-		"Create a new model with the new definition and copy the data."
-	},
-	[CM_GUARD_SEQUENCE] = {
-		"The sequences in namespace \"%s\" number its tables' rows; they are never dropped, renamed, moved or altered.",
-		"Leave the sequence as it is; a new model gets a sequence of its own."
-	},
-	[CM_GUARD_STANDALONE] = {
-		"Tables in namespace \"%s\" stand alone (no inheritance, partitions, rules or unlogged storage), so their rows are exactly the rows the plugin wrote and every replica sees them.",
-		"Create a separate table and copy the rows, or use a view."
-	},
-	[CM_GUARD_TRIGGERS] = {
-		"Triggers on tables in namespace \"%s\" enforce the plugin's semantics for every client.",
-		"Disable a trigger you created yourself by its name."
-	},
-	[CM_GUARD_NAMESPACE] = {
-		"Schema \"%s\" is a cmodel namespace holding plugin data; it is never dropped or renamed.",
-		"To remove a namespace on purpose, a superuser can SET cmodel.allow_destructive_ddl = on for the session."
-	},
-	[CM_GUARD_EXTENSION] = {
-		"Namespaces exist (%s): without the extension their tables would lose the lifecycle guard and the registry that describes them.",
-		"Keep the extension installed; to remove it on purpose, a superuser can SET cmodel.allow_destructive_ddl = on for the session."
-	},
-	[CM_GUARD_DATA_TRIGGER] = {
-		"cmodel's triggers on table %s apply on_delete and the SDK's write-time rules for every client; without them deletes would leave orphans.",
-		"Leave cmodel's triggers in place; change a relation's on_delete by registering the model again."
-	},
-};
-
-/* Remember a namespace the statement touches (once). */
-void
-cmodel_guard_touch(CmGuardScope *scope, const char *ns)
-{
-	ListCell   *lc;
-
-	foreach(lc, scope->namespaces)
-		if (strcmp((char *) lfirst(lc), ns) == 0)
-			return;
-	scope->namespaces = lappend(scope->namespaces, pstrdup(ns));
-}
-
-/*
- * Record that the statement breaks a rule.  The first violation is the one
- * reported; the namespace is touched either way (break-glass lets it run).
- */
-void
-cmodel_guard_violation(CmGuardScope *scope, CmGuardRule rule, const char *ns,
-					   const char *hint, const char *fmt,...)
-{
-	va_list		args;
-	StringInfoData buf;
-
-	if (rule != CM_GUARD_EXTENSION)
-		cmodel_guard_touch(scope, ns);
-	if (scope->violated)
-		return;
-	initStringInfo(&buf);
-	for (;;)
-	{
-		int			needed;
-
-		va_start(args, fmt);
-		needed = appendStringInfoVA(&buf, fmt, args);
-		va_end(args);
-		if (needed == 0)
-			break;
-		enlargeStringInfo(&buf, needed);
-	}
-	scope->violated = true;
-	scope->rule = rule;
-	scope->ns = pstrdup(ns);
-	scope->message = buf.data;
-	scope->hint = hint;
-}
-
-/*
- * Removing the extension (or its objects) is a violation while namespaces
- * exist; the detail lists them.
- */
-void
-cmodel_guard_extension_violation(CmGuardScope *scope, const char *what)
-{
-	List	   *names = cmodel_probe_namespaces();
-	StringInfoData list;
-	ListCell   *lc;
-
-	if (names == NIL)
-		return;
-	initStringInfo(&list);
-	foreach(lc, names)
-	{
-		if (foreach_current_index(lc) == 5)
-		{
-			appendStringInfo(&list, ", and %d more", list_length(names) - 5);
-			break;
-		}
-		appendStringInfo(&list, "%s%s", foreach_current_index(lc) > 0 ? ", " : "",
-						 (char *) lfirst(lc));
-	}
-	cmodel_guard_violation(scope, CM_GUARD_EXTENSION, list.data, NULL,
-						   "cannot %s while namespaces exist", what);
-}
-
-/* Is break-glass open for the statement's role? */
-static bool
-guard_open(void)
-{
-	return allow_destructive_ddl && superuser();
-}
-
-/*
- * The end of every trigger: reject the violation (or log it under
- * break-glass), then move the generations of what the statement touched.
- */
-static void
-guard_conclude(CmGuardScope *scope, Node *statement, bool at_start)
-{
-	if (scope->violated)
-	{
-		if (!guard_open())
-		{
-			StringInfoData detail;
-
-			initStringInfo(&detail);
-			if (scope->extra)
-				appendStringInfo(&detail, "%s ", scope->extra);
-			appendStringInfo(&detail, guard_rules[scope->rule].detail, scope->ns);
-			ereport(ERROR,
-					(errcode(scope->rule == CM_GUARD_EXTENSION ?
-							 ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST :
-							 ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("%s", scope->message),
-					 errdetail("%s", detail.data),
-					 errhint("%s", scope->hint ? scope->hint : guard_rules[scope->rule].hint)));
-		}
-		if (at_start || statement == NULL || statement != logged_statement)
-			ereport(LOG,
-					(errmsg("cmodel.allow_destructive_ddl let through: %s", scope->message),
-					 errdetail("Role \"%s\" ran: %s",
-							   GetUserNameFromId(GetUserId(), false),
-							   debug_query_string ? debug_query_string : "(unknown)")));
-	}
-	if (at_start)
-		logged_statement = scope->violated ? statement : NULL;
-	if (registering_ns)
-	{
-		ListCell   *lc;
-
-		foreach(lc, scope->namespaces)
-			if (strcmp((char *) lfirst(lc), registering_ns) == 0)
-				scope->namespaces = foreach_delete_current(scope->namespaces, lc);
-	}
-	cmodel_probe_bump(scope->namespaces, scope->core);
-}
-
-/*
- * Registration runs DDL of its own, which passes the guard like anyone's
- * but need not move the generation statement by statement: registration
- * records the new generation itself.  NULL ends it.
- */
-void
-cmodel_guard_registration(const char *ns)
-{
-	registering_ns = ns;
-}
-
-/* Is a registration of namespace ns running its DDL right now? */
-bool
-cmodel_guard_registering(const char *ns)
-{
-	return registering_ns != NULL && ns != NULL && strcmp(registering_ns, ns) == 0;
-}
-
-/* ------------------------------------------------------------------------
  * Event triggers
  * ------------------------------------------------------------------------
  */
@@ -325,40 +102,7 @@ event_data(FunctionCallInfo fcinfo, const char *name)
 	return (EventTriggerData *) fcinfo->context;
 }
 
-/* ddl_command_start: judge the statement from its parse tree. */
-/*
- * Removing the extension takes cmodel's data triggers with it (on namespace
- * and core tables alike): they call its functions, and a DROP EXTENSION
- * that is allowed should not need CASCADE for objects cmodel made itself.
- */
-static void
-drop_data_triggers(void)
-{
-	Oid			cmodel_schema = get_namespace_oid("cmodel", true);
-	ObjectAddresses *targets = new_object_addresses();
-	Relation	tgrel;
-	SysScanDesc scan;
-	HeapTuple	tup;
-
-	if (!OidIsValid(cmodel_schema))
-		return;
-	tgrel = table_open(TriggerRelationId, AccessShareLock);
-	scan = systable_beginscan(tgrel, InvalidOid, false, NULL, 0, NULL);
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
-	{
-		Form_pg_trigger t = (Form_pg_trigger) GETSTRUCT(tup);
-		ObjectAddress addr;
-
-		if (t->tgisinternal || get_func_namespace(t->tgfoid) != cmodel_schema)
-			continue;
-		ObjectAddressSet(addr, TriggerRelationId, t->oid);
-		add_exact_object_address(&addr, targets);
-	}
-	systable_endscan(scan);
-	table_close(tgrel, AccessShareLock);
-	performMultipleDeletions(targets, DROP_RESTRICT, PERFORM_DELETION_INTERNAL);
-}
-
+/* Is the statement DROP EXTENSION cmodel (possibly among others)? */
 static bool
 drops_cmodel(Node *stmt)
 {
@@ -372,6 +116,10 @@ drops_cmodel(Node *stmt)
 	return false;
 }
 
+/*
+ * ddl_command_start: judge the statement from its parse tree.  An allowed
+ * DROP EXTENSION cmodel takes cmodel's triggers on every table with it.
+ */
 PG_FUNCTION_INFO_V1(cmodel_guard_ddl_command_start);
 Datum
 cmodel_guard_ddl_command_start(PG_FUNCTION_ARGS)
@@ -379,12 +127,12 @@ cmodel_guard_ddl_command_start(PG_FUNCTION_ARGS)
 	EventTriggerData *trigdata = event_data(fcinfo, "cmodel.guard_ddl_command_start");
 	CmGuardScope scope = {0};
 
-	logged_statement = NULL;
+	cmodel_guard_statement_start();
 	drop_watch_armed = true;
 	cmodel_guard_inspect(trigdata->parsetree, &scope);
-	guard_conclude(&scope, trigdata->parsetree, true);
+	cmodel_guard_conclude(&scope, trigdata->parsetree, true);
 	if (drops_cmodel(trigdata->parsetree))
-		drop_data_triggers();
+		cmodel_drop_triggers(InvalidOid);
 	PG_RETURN_VOID();
 }
 
@@ -504,7 +252,7 @@ cmodel_guard_sql_drop(PG_FUNCTION_ARGS)
 		judge_dropped(&scope, slot);
 	ExecDropSingleTupleTableSlot(slot);
 	tuplestore_end(dropped);
-	guard_conclude(&scope, trigdata->parsetree, false);
+	cmodel_guard_conclude(&scope, trigdata->parsetree, false);
 	PG_RETURN_VOID();
 }
 
@@ -556,7 +304,7 @@ cmodel_guard_table_rewrite(PG_FUNCTION_ARGS)
 		cmodel_guard_touch(&scope, ns);
 	else if (cmodel_probe_is_core_table(relid))
 		scope.core = true;
-	guard_conclude(&scope, trigdata->parsetree, false);
+	cmodel_guard_conclude(&scope, trigdata->parsetree, false);
 	PG_RETURN_VOID();
 }
 
@@ -665,7 +413,7 @@ guard_object_access(ObjectAccessType access, Oid classId, Oid objectId,
 
 		cmodel_guard_extension_violation(&scope, "drop extension \"cmodel\"");
 		if (scope.violated)
-			guard_conclude(&scope, NULL, false);
+			cmodel_guard_conclude(&scope, NULL, false);
 	}
 }
 
@@ -686,14 +434,6 @@ guard_xact_callback(XactEvent event, void *arg)
 void
 cmodel_guard_init(void)
 {
-	DefineCustomBoolVariable("cmodel.allow_destructive_ddl",
-							 gettext_noop("Lets this session's destructive DDL through the lifecycle guard."),
-							 gettext_noop("Superusers only; every statement it lets through is logged."),
-							 &allow_destructive_ddl,
-							 false,
-							 PGC_SUSET,
-							 0,
-							 NULL, NULL, NULL);
 	prev_object_access_hook = object_access_hook;
 	object_access_hook = guard_object_access;
 	RegisterXactCallback(guard_xact_callback, NULL);

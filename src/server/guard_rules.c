@@ -466,36 +466,6 @@ check_alter_cmd(CmGuardScope *scope, GuardRel *r, AlterTableCmd *cmd)
 	}
 }
 
-/*
- * cmodel's triggers on a table (those calling a function of schema cmodel):
- * the one named, or with name NULL any of them.
- */
-static bool
-has_cmodel_trigger(Oid relid, const char *name)
-{
-	Oid			cmodel_schema = get_namespace_oid("cmodel", true);
-	Relation	tgrel;
-	ScanKeyData key[2];
-	SysScanDesc scan;
-	HeapTuple	tup;
-	bool		found = false;
-
-	if (!OidIsValid(cmodel_schema))
-		return false;
-	tgrel = table_open(TriggerRelationId, AccessShareLock);
-	ScanKeyInit(&key[0], Anum_pg_trigger_tgrelid, BTEqualStrategyNumber, F_OIDEQ,
-				ObjectIdGetDatum(relid));
-	if (name)
-		ScanKeyInit(&key[1], Anum_pg_trigger_tgname, BTEqualStrategyNumber, F_NAMEEQ,
-					CStringGetDatum(name));
-	scan = systable_beginscan(tgrel, TriggerRelidNameIndexId, true, NULL, name ? 2 : 1, key);
-	while (!found && HeapTupleIsValid(tup = systable_getnext(scan)))
-		found = get_func_namespace(((Form_pg_trigger) GETSTRUCT(tup))->tgfoid) == cmodel_schema;
-	systable_endscan(scan);
-	table_close(tgrel, AccessShareLock);
-	return found;
-}
-
 static void
 trigger_violation(CmGuardScope *scope, GuardRel *r, const char *what, const char *name)
 {
@@ -545,13 +515,13 @@ check_alter_reach(CmGuardScope *scope, GuardRel *r, AlterTableCmd *cmd)
 			break;
 		case AT_DisableTrig:
 		case AT_EnableReplicaTrig:
-			if (has_cmodel_trigger(r->relid, cmd->name))
+			if (cmodel_is_cmodel_trigger(r->relid, cmd->name))
 				trigger_violation(scope, r, "disable", cmd->name);
 			break;
 		case AT_DisableTrigAll:
 		case AT_DisableTrigUser:
 			/* namespace tables refuse it anyway; this covers core tables */
-			if (!r->guarded && has_cmodel_trigger(r->relid, NULL))
+			if (!r->guarded && cmodel_is_cmodel_trigger(r->relid, NULL))
 				trigger_violation(scope, r, "disable all", NULL);
 			break;
 		case AT_DropColumn:
@@ -814,7 +784,7 @@ inspect_drop(CmGuardScope *scope, DropStmt *stmt)
 
 					if (lookup_rv(makeRangeVarFromNameList(list_truncate(list_copy(names),
 																		 list_length(names) - 1)), &r) &&
-						has_cmodel_trigger(r.relid, trigger))
+						cmodel_is_cmodel_trigger(r.relid, trigger))
 						trigger_violation(scope, &r, "drop", trigger);
 				}
 				break;
@@ -901,7 +871,7 @@ inspect_rename(CmGuardScope *scope, RenameStmt *stmt)
 			{
 				note_rel(scope, &r);
 				/* a renamed trigger's name could be taken by another one */
-				if (has_cmodel_trigger(r.relid, stmt->subname))
+				if (cmodel_is_cmodel_trigger(r.relid, stmt->subname))
 					trigger_violation(scope, &r, "rename", stmt->subname);
 			}
 			break;
@@ -1186,7 +1156,7 @@ cmodel_guard_inspect(Node *stmt, CmGuardScope *scope)
 				inspect_named_rel(scope, ct->relation, 0, NULL);
 				/* CREATE OR REPLACE TRIGGER would swap the function */
 				if (ct->replace && lookup_rv(ct->relation, &r) &&
-					has_cmodel_trigger(r.relid, ct->trigname))
+					cmodel_is_cmodel_trigger(r.relid, ct->trigname))
 					trigger_violation(scope, &r, "replace", ct->trigname);
 			}
 			break;

@@ -4,13 +4,14 @@
  *	  SQL-callable registration: cmodel_register_model(s),
  *	  cmodel_plan_model(s) and cmodel_create_namespace.
  *
- * Every call follows the same path: validate the namespace name, take the
- * namespace's advisory lock (registrations that change something serialize
- * per namespace, so concurrent deploys never fail because another ran),
- * read a snapshot, let the core parse, resolve and plan, then run the
- * planned DDL and write the registry.  It all happens inside the caller's
- * transaction, so any error leaves tables and registry as they were.
- * The plan functions stop after planning and change nothing.
+ * Every call follows the same path: validate the namespace name, answer
+ * from the no-op cache when the same call is already applied
+ * (noop_cache.c), take the namespace's lock (namespace.c), read a snapshot
+ * (snapshot.c), let the core parse, resolve and plan, check the plan's
+ * values (value_check.c), then run the planned DDL (apply.c) and write the
+ * registry (registry.c).  It all happens inside the caller's transaction,
+ * so any error leaves tables and registry as they were.  The plan
+ * functions stop after the value checks and change nothing.
  *
  * src/server/register.c
  *
@@ -18,361 +19,13 @@
  */
 #include "postgres.h"
 
-#include "access/transam.h"
-#include "access/xact.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 
-#include "parser/parse_type.h"
-#include "utils/lsyscache.h"
-
-#include "cm_internal.h"
 #include "cmodel.h"
-
-typedef struct ActionErrorContext
-{
-	const char *action;
-	const char *object;
-	const char *sql;
-} ActionErrorContext;
-
-/* Quote with PostgreSQL's rules (only when needed). */
-static void
-server_quote_ident(CmBuf *out, const char *ident)
-{
-	cm_buf_puts(out, quote_identifier(ident));
-}
-
-/* Quote a value as an SQL literal, E'' form when needed. */
-static void
-server_quote_literal(CmBuf *out, const char *literal)
-{
-	char	   *q = quote_literal_cstr(literal);
-
-	cm_buf_puts(out, q);
-	pfree(q);
-}
-
-static const CmEnv server_env = {server_quote_ident, server_quote_literal};
-
-/* Map a core error to SQLSTATE and raise it. */
-static void
-report_core_error(const CmError *err)
-{
-	int			code;
-
-	switch (err->kind)
-	{
-		case CM_ERR_JSON:
-			code = ERRCODE_INVALID_JSON_TEXT;
-			break;
-		case CM_ERR_UNDEFINED:
-			code = ERRCODE_UNDEFINED_OBJECT;
-			break;
-		case CM_ERR_DUPLICATE:
-			code = ERRCODE_DUPLICATE_OBJECT;
-			break;
-		case CM_ERR_RESERVED:
-			code = ERRCODE_RESERVED_NAME;
-			break;
-		case CM_ERR_NOT_ALLOWED:
-			code = ERRCODE_FEATURE_NOT_SUPPORTED;
-			break;
-		default:
-			code = ERRCODE_INVALID_OBJECT_DEFINITION;
-			break;
-	}
-	ereport(ERROR,
-			(errcode(code),
-			 errmsg("%s", err->message),
-			 err->detail ? errdetail("%s", err->detail) : 0,
-			 err->hint ? errhint("%s", err->hint) : 0));
-}
-
-/* Error context: which planned action was running. */
-static void
-action_error_callback(void *arg)
-{
-	ActionErrorContext *ctx = (ActionErrorContext *) arg;
-
-	errcontext("cmodel action \"%s\" on %s: %s", ctx->action, ctx->object, ctx->sql);
-}
-
-/*
- * Run fn(arg) in a subtransaction.  Returns NULL when it succeeded, or the
- * error it raised, caught and rolled back, so the caller can decide what to
- * report while its own transaction stays usable.
- */
-static ErrorData *
-run_caught(void (*fn) (void *), void *arg)
-{
-	MemoryContext oldcontext = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
-	ErrorData  *volatile edata = NULL;
-
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcontext);
-	PG_TRY();
-	{
-		fn(arg);
-		ReleaseCurrentSubTransaction();
-	}
-	PG_CATCH();
-	{
-		MemoryContextSwitchTo(oldcontext);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-	}
-	PG_END_TRY();
-	MemoryContextSwitchTo(oldcontext);
-	CurrentResourceOwner = oldowner;
-	return edata;
-}
-
-static void
-execute_action(void *arg)
-{
-	const CmAction *a = (const CmAction *) arg;
-
-	if (SPI_execute(a->sql, false, 0) < 0)
-		elog(ERROR, "cmodel: SPI_execute failed: %s", a->sql);
-}
-
-/*
- * Create a unique index, turning a duplicate-data failure into an error that
- * says what to do.
- */
-static void
-create_unique_index(const CmAction *a)
-{
-	ErrorData  *edata = run_caught(execute_action, (void *) a);
-
-	if (edata == NULL)
-		return;
-	if (edata->sqlerrcode != ERRCODE_UNIQUE_VIOLATION)
-		ReThrowError(edata);
-	ereport(ERROR,
-			(errcode(ERRCODE_UNIQUE_VIOLATION),
-			 errmsg("cannot add unique constraint \"%s\": existing rows are not unique", a->object),
-			 errdetail("%s", edata->detail ? edata->detail : edata->message),
-			 errhint("Remove or fix the duplicate rows, then register the model again; nothing was changed.")));
-}
-
-typedef struct ValueInput
-{
-	const char *value;
-	Oid			infunc;
-	Oid			ioparam;
-	int32		typmod;
-} ValueInput;
-
-static void
-parse_value(void *arg)
-{
-	ValueInput *in = (ValueInput *) arg;
-
-	(void) OidInputFunctionCall(in->infunc, (char *) in->value, in->ioparam, in->typmod);
-}
-
-/*
- * Does value parse as the SQL type?  Returns NULL if so, else the input
- * function's message.
- */
-static char *
-value_error(const char *value, const char *type)
-{
-	ValueInput	in;
-	Oid			typid;
-	ErrorData  *edata;
-
-	in.value = value;
-	parseTypeString(type, &typid, &in.typmod, false);
-	/* input functions run with the extension owner's rights: built-in only */
-	if (typid >= FirstNormalObjectId)
-		return psprintf("values of type %s are not checked (it is not a built-in type)", type);
-	getTypeInputInfo(typid, &in.infunc, &in.ioparam);
-	edata = run_caught(parse_value, &in);
-	return edata ? edata->message : NULL;
-}
-
-/*
- * Date/time input words whose meaning depends on when they are read: as a
- * recorded default or an index predicate they would silently freeze.
- */
-static bool
-is_moving_time_word(const char *value, const char *type)
-{
-	static const char *const words[] = {"now", "today", "tomorrow", "yesterday", NULL};
-	const char *const *w;
-
-	if (strncmp(type, "date", 4) != 0 && strncmp(type, "time", 4) != 0)
-		return false;
-	while (*value == ' ')
-		value++;
-	for (w = words; *w; w++)
-		if (pg_strncasecmp(value, *w, strlen(*w)) == 0)
-			return true;
-	return false;
-}
-
-/*
- * Every scalar of a JSON value (one, or each of an in-list) must be a valid
- * input of the column type; otherwise report it at the given JSON path.
- */
-static void
-check_json_values(CmArena *arena, const CmModel *m, const char *field,
-				  const char *path, const char *json, const char *type,
-				  const char *what, const char *hint)
-{
-	char	  **vals;
-	int			n = cm_json_scalars(arena, json, &vals);
-	int			k;
-
-	for (k = 0; k < n; k++)
-	{
-		char	   *msg = vals[k] ? value_error(vals[k], type) : NULL;
-		CmError		err = {0};
-
-		if (msg == NULL && vals[k] && is_moving_time_word(vals[k], type))
-			msg = "a special value such as \"now\" or \"today\" is read once and then frozen";
-		if (msg == NULL)
-			continue;
-		cm_model_error(&err, arena, CM_ERR_INVALID, m, field, path,
-					   cm_printf(arena, "As a value of type %s: %s.", type, msg), hint,
-					   "%s %s is not a valid %s", what, json, type);
-		report_core_error(&err);
-	}
-}
-
-/*
- * Check that every default and every index condition value of the models
- * being recorded is a valid value of its column's type, so a typo fails
- * registration with the JSON path instead of failing some later INSERT or
- * the CREATE INDEX with a bare input error.
- */
-static void
-check_values(CmArena *arena, const CmPlan *plan)
-{
-	int			i,
-				j,
-				k;
-
-	for (i = 0; i < plan->nmodels; i++)
-	{
-		CmModel    *m = plan->models[i];
-
-		if (!plan->record[i] || m->kind != CM_MODEL_CONCRETE)
-			continue;
-		for (j = 0; j < m->nall_fields; j++)
-		{
-			CmField    *f = m->all_fields[j];
-
-			if (f->default_json == NULL || f->column == NULL || f->type == CM_F_JSON ||
-				(f->type == CM_F_UUID && strcmp(f->default_json, "\"uuid4\"") == 0))
-				continue;
-			check_json_values(arena, m, f->name, cm_printf(arena, "%s.default", f->path),
-							  f->default_json, f->column_type, "default",
-							  "Use a default of the field's type.");
-		}
-		for (j = 0; j < m->nall_indexes; j++)
-		{
-			CmIndex    *ix = m->all_indexes[j];
-
-			for (k = 0; k < ix->nconds; k++)
-			{
-				CmCond	   *c = &ix->conds[k];
-
-				if (c->lookup == CM_LK_ISNULL || strcmp(c->column_type, "jsonb") == 0)
-					continue;
-				check_json_values(arena, m, NULL,
-								  cm_printf(arena, "%s.condition.%s", ix->path, c->key),
-								  c->value_json, c->column_type, "condition value",
-								  "Compare the field with a value of its type.");
-			}
-		}
-	}
-}
-
-/* Run the DDL of a plan, in order. */
-static void
-apply_plan(const CmPlan *plan)
-{
-	ActionErrorContext ctx;
-	ErrorContextCallback cb;
-	int			i;
-
-	cb.callback = action_error_callback;
-	cb.arg = &ctx;
-	cb.previous = error_context_stack;
-	error_context_stack = &cb;
-	for (i = 0; i < plan->nactions; i++)
-	{
-		const CmAction *a = &plan->actions[i];
-		int			rc;
-
-		if (a->sql == NULL)
-			continue;
-		ctx.action = a->action;
-		ctx.object = a->object;
-		ctx.sql = a->sql;
-		if (strcmp(a->action, "create unique index") == 0)
-		{
-			create_unique_index(a);
-			continue;
-		}
-		rc = SPI_execute(a->sql, false, 0);
-		if (rc < 0)
-			elog(ERROR, "cmodel: SPI_execute failed (%s): %s", SPI_result_code_string(rc), a->sql);
-	}
-	error_context_stack = cb.previous;
-}
-
-/* Serialize registrations that change a namespace. */
-static void
-lock_namespace(const char *ns)
-{
-	Oid			types[1] = {TEXTOID};
-	Datum		values[1] = {CStringGetTextDatum(ns)};
-
-	if (SPI_execute_with_args("SELECT pg_catalog.pg_advisory_xact_lock("
-							  "pg_catalog.hashtext('cmodel'), pg_catalog.hashtext($1))",
-							  1, types, values, NULL, false, 0) < 0)
-		elog(ERROR, "cmodel: could not lock namespace \"%s\"", ns);
-}
-
-static void
-check_namespace(CmArena *arena, const char *ns)
-{
-	CmError		err = {0};
-
-	if (!cm_valid_namespace(ns, arena, &err))
-		ereport(ERROR,
-				(errcode(err.kind == CM_ERR_RESERVED ? ERRCODE_RESERVED_NAME : ERRCODE_INVALID_SCHEMA_NAME),
-				 errmsg("%s", err.message),
-				 errdetail("%s", err.detail),
-				 errhint("%s", err.hint)));
-}
-
-/*
- * Answer a call from the no-op cache when it can: the same call was applied
- * at the namespace's current generation, so it would plan nothing.  A
- * plugin's listeners are still notified.
- */
-static bool
-answer_from_cache(const char *ns, const char *call_hash, const char *plugin, bool apply)
-{
-	char	   *plugin_hash = NULL;
-
-	if (!cmodel_cached_noop(ns, call_hash, plugin, &plugin_hash))
-		return false;
-	if (apply && plugin && plugin_hash)
-		cmodel_notify_ready(ns, plugin, plugin_hash);
-	return true;
-}
 
 /* One result row per planned action. */
 static void
@@ -388,7 +41,7 @@ emit_actions(FunctionCallInfo fcinfo, const CmPlan *plan)
 		Datum		values[3];
 		bool		nulls[3] = {false, false, false};
 
-		values[0] = CStringGetTextDatum(plan->actions[i].action);
+		values[0] = CStringGetTextDatum(cm_action_name(plan->actions[i].kind));
 		values[1] = CStringGetTextDatum(plan->actions[i].object);
 		if (plan->actions[i].sql)
 			values[2] = CStringGetTextDatum(plan->actions[i].sql);
@@ -414,27 +67,27 @@ plan_and_apply(FunctionCallInfo fcinfo, CmArena *arena, const char *ns,
 	bool		ok;
 
 	if (apply)
-		lock_namespace(ns);
+		cmodel_lock_namespace(ns);
 	cmodel_load_snapshot(arena, ns, &snap, apply);
 	if (snap.schema_exists && !snap.namespace_registered)
 		cmodel_check_adoptable(ns, GetOuterUserId());
 	if (json == NULL)
-		ok = cm_plan(arena, &server_env, &snap, 0, NULL, NULL, &plan, &err);
+		ok = cm_plan(arena, &cmodel_core_env, &snap, 0, NULL, NULL, &plan, &err);
 	else
-		ok = cm_plan_text(arena, &server_env, &snap, json, is_array, plugin, &plan, &err);
+		ok = cm_plan_text(arena, &cmodel_core_env, &snap, json, is_array, plugin, &plan, &err);
 	if (!ok)
-		report_core_error(&err);
-	check_values(arena, &plan);
+		cmodel_report_core_error(&err);
+	cmodel_check_values(arena, &plan);
 	if (apply)
 	{
 		char	   *hash = plugin ? cmodel_models_hash(arena, json) : NULL;
 		bool		changed;
 
 		cmodel_guard_registration(ns);
-		apply_plan(&plan);
+		cmodel_apply_plan(&plan);
 		changed = cmodel_write_registry(arena, &snap, &plan, plugin, hash);
 		if (changed)
-			cmodel_invalidate_rules(ns);
+			cmodel_relinfo_invalidate_namespace(ns);
 		if (call_hash)
 			cmodel_record_applied(ns, call_hash, changed);
 	}
@@ -455,12 +108,12 @@ run_registration(FunctionCallInfo fcinfo, const char *ns, const char *json,
 	{
 		char	   *call_hash = NULL;
 
-		check_namespace(arena, ns);
+		cmodel_check_namespace_name(arena, ns);
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "cmodel: SPI_connect failed");
 		if (json)
 			call_hash = cmodel_call_hash(ns, is_array, plugin, json);
-		if (call_hash == NULL || !answer_from_cache(ns, call_hash, plugin, apply))
+		if (call_hash == NULL || !cmodel_noop_answer(ns, call_hash, plugin, apply))
 			plan_and_apply(fcinfo, arena, ns, json, is_array, plugin, call_hash, apply);
 		SPI_finish();
 	}
@@ -563,85 +216,3 @@ cmodel_create_namespace(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
-/*
- * The triggers and column defaults of one namespace's registered models,
- * planned as a registration of them would, with every column default taken
- * as unknown: only those actions run, and the registry is not written.
- */
-static void
-install_rules(const char *ns, const char *json)
-{
-	CmArena    *arena = cm_arena_new();
-
-	PG_TRY();
-	{
-		CmSnapshot	snap;
-		CmPlan		plan;
-		CmError		err = {0};
-		int			i;
-
-		lock_namespace(ns);
-		cmodel_load_snapshot(arena, ns, &snap, true);
-		for (i = 0; i < snap.nfields; i++)
-			snap.fields[i].default_unknown = true;
-		if (!cm_plan_text(arena, &server_env, &snap, json, true, NULL, &plan, &err))
-			report_core_error(&err);
-		cmodel_guard_registration(ns);
-		for (i = 0; i < plan.nactions; i++)
-		{
-			CmAction   *a = &plan.actions[i];
-
-			if (strcmp(a->action, "create trigger") != 0 && strcmp(a->action, "set default") != 0)
-				a->sql = NULL;
-		}
-		apply_plan(&plan);
-		cmodel_invalidate_rules(ns);
-	}
-	PG_FINALLY();
-	{
-		cmodel_guard_registration(NULL);
-		cm_arena_free(arena);
-	}
-	PG_END_TRY();
-}
-
-/*
- * cmodel.install_rules(): give the tables of models registered before
- * version 0.3.0 their triggers and column defaults (the upgrade script
- * calls it once).
- */
-PG_FUNCTION_INFO_V1(cmodel_install_rules);
-Datum
-cmodel_install_rules(PG_FUNCTION_ARGS)
-{
-	List	   *names = NIL;
-	List	   *jsons = NIL;
-	ListCell   *a,
-			   *b;
-	uint64		r;
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "cmodel: SPI_connect failed");
-	if (SPI_execute("SELECT namespace, pg_catalog.json_agg(descriptor ORDER BY name)::pg_catalog.text"
-					"  FROM cmodel.reg_model WHERE NOT retired GROUP BY namespace ORDER BY namespace",
-					true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "cmodel: could not read the registered models");
-	for (r = 0; r < SPI_processed; r++)
-	{
-		names = lappend(names, SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1));
-		jsons = lappend(jsons, SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2));
-	}
-	forboth(a, names, b, jsons)
-		install_rules(lfirst(a), lfirst(b));
-	if (SPI_execute("UPDATE cmodel.reg_namespace SET generation = generation OPERATOR(pg_catalog.+) 1",
-					false, 0) != SPI_OK_UPDATE)
-		elog(ERROR, "cmodel: could not move the namespace generations");
-	SPI_finish();
-	PG_RETURN_VOID();
-}
-
-/* Registration has no settings yet; the hook keeps _PG_init uniform. */
-void
-cmodel_register_init(void)
-{
-}

@@ -12,9 +12,11 @@
  * stale; registration sends one for every table whose rules it may have
  * changed, so a new rule holds from the next statement after it commits.
  *
- * While a cascade runs, entries already built are not rebuilt: the cascade
- * iterates their rules, and a registration cannot commit in the middle of
- * a statement anyway.
+ * While a cascade runs it holds the cache (cmodel_relinfo_hold): entries
+ * already built are not rebuilt, because the cascade iterates their rules,
+ * and a registration cannot commit in the middle of a statement anyway.
+ * Registration itself sends the invalidations
+ * (cmodel_relinfo_invalidate_namespace).
  *
  * src/server/relinfo.c
  *
@@ -35,6 +37,9 @@
 #include "cmodel.h"
 
 static HTAB *relinfo_hash = NULL;
+
+/* While true, stale entries that were built once are used as they are. */
+static bool relinfo_held = false;
 
 /* Mark stale the entry of relid, and every entry with a rule on it. */
 static void
@@ -112,13 +117,16 @@ cell(int row, int col)
 static void
 load_rules(CmRelInfo *e, Relation rel)
 {
-	Oid			types[1] = {OIDOID};
-	Datum		values[1] = {ObjectIdGetDatum(e->relid)};
+	Oid			types[4] = {OIDOID, TEXTOID, TEXTOID, TEXTOID};
+	Datum		values[4] = {ObjectIdGetDatum(e->relid),
+		CStringGetTextDatum(cm_on_delete_name(CM_OD_SET_NULL)),
+		CStringGetTextDatum(cm_on_delete_name(CM_OD_CASCADE)),
+	CStringGetTextDatum(cm_model_kind_name(CM_MODEL_CONCRETE))};
 	int			r;
 	int			n;
 
 	query(e, "SELECT c.oid, c.relowner, n.nspname, c.relname, r.column_name, r.target_column,"
-		  "       r.on_delete OPERATOR(pg_catalog.=) 'SET_NULL'"
+		  "       r.on_delete OPERATOR(pg_catalog.=) $2"
 		  "  FROM cmodel.reg_relation r"
 		  "  JOIN cmodel.reg_model m ON m.namespace OPERATOR(pg_catalog.=) r.namespace"
 		  "   AND m.name OPERATOR(pg_catalog.=) r.model"
@@ -126,11 +134,11 @@ load_rules(CmRelInfo *e, Relation rel)
 		  "  JOIN pg_catalog.pg_class c ON c.relnamespace OPERATOR(pg_catalog.=) n.oid"
 		  "   AND c.relname OPERATOR(pg_catalog.=) m.table_name"
 		  " WHERE r.target_table::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
-		  "   AND NOT r.retired AND NOT m.retired AND m.kind OPERATOR(pg_catalog.=) 'model'"
+		  "   AND NOT r.retired AND NOT m.retired AND m.kind OPERATOR(pg_catalog.=) $4"
 		  "   AND r.column_name IS NOT NULL"
-		  "   AND r.on_delete OPERATOR(pg_catalog.=) ANY ('{CASCADE,SET_NULL}'::pg_catalog.text[])"
+		  "   AND r.on_delete OPERATOR(pg_catalog.=) ANY (ARRAY[$2, $3])"
 		  " ORDER BY n.nspname, c.relname, r.column_name",
-		  1, types, values);
+		  4, types, values);
 	n = (int) SPI_processed;
 	e->rules = palloc0(sizeof(CmDeleteRule) * (n + 1));
 	e->key_atts = palloc0(sizeof(AttrNumber) * (n + 1));
@@ -304,7 +312,7 @@ cmodel_relinfo(Relation rel)
 		memset(((char *) e) + sizeof(Oid), 0, sizeof(CmRelInfo) - sizeof(Oid));
 		e->relid = relid;
 	}
-	if (!e->valid && !(e->built && cmodel_cascade_running()))
+	if (!e->valid && !(e->built && relinfo_held))
 		build(e, rel);
 	return e;
 }
@@ -318,4 +326,64 @@ cmodel_relinfo_oid(Oid relid)
 
 	table_close(rel, AccessShareLock);
 	return e;
+}
+
+/*
+ * See cmodel.h: while held, entries built once are not rebuilt (a cascade
+ * iterates their rules).  Returns the previous state, to restore.
+ */
+bool
+cmodel_relinfo_hold(bool hold)
+{
+	bool		was = relinfo_held;
+
+	relinfo_held = hold;
+	return was;
+}
+
+/*
+ * See cmodel.h.  A relation points at a column the table no longer has (renamed, or
+ * dropped under break-glass): deleting rows would orphan its children.
+ */
+void
+cmodel_relinfo_check_keys(const CmRelInfo *info)
+{
+	if (info->missing_key)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("cannot apply on_delete for table %s: column \"%s\" does not exist",
+						info->qualname, info->missing_key),
+				 errdetail("A registered relation points at column \"%s\" of table %s; rows of its model would be left behind.",
+						   info->missing_key, info->qualname),
+				 errhint("Rename the column back, or register the core model again with its new key column.")));
+}
+
+/*
+ * See cmodel.h.  Registration may have changed the on_delete rules of the namespace's
+ * tables and of the tables its relations point at, and the auto_now
+ * fields of its tables: send a relcache invalidation for each, so every
+ * backend's cached rules are rebuilt once this transaction commits.
+ */
+void
+cmodel_relinfo_invalidate_namespace(const char *ns)
+{
+	const char *args[1] = {ns};
+	uint64		r;
+
+	cmodel_exec("SELECT c.oid FROM cmodel.reg_relation r"
+			  "   JOIN pg_catalog.pg_class c ON c.oid = r.target_table"
+			  "  WHERE r.namespace = $1"
+			  " UNION"
+			  " SELECT c.oid FROM cmodel.reg_model m"
+			  "   JOIN pg_catalog.pg_namespace n ON n.nspname = m.namespace"
+			  "   JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = m.table_name"
+			  "  WHERE m.namespace = $1", 1, args, false);
+	for (r = 0; r < SPI_processed; r++)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull)
+			CacheInvalidateRelcacheByRelid(DatumGetObjectId(d));
+	}
 }

@@ -44,7 +44,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			again.nactions != 0)
 		{
 			fprintf(stderr, "idempotence violated: %s\n",
-					again.nactions ? again.actions[0].action : err.message);
+					again.nactions ? cm_action_name(again.actions[0].kind) : err.message);
 			abort();
 		}
 	}

@@ -86,7 +86,7 @@ plan_has(const char *json, const char *action, const char *sql_part)
 	int			i;
 
 	for (i = 0; !e && i < plan.nactions && !found; i++)
-		found = strcmp(plan.actions[i].action, action) == 0 &&
+		found = strcmp(cm_action_name(plan.actions[i].kind), action) == 0 &&
 			(sql_part == NULL || (plan.actions[i].sql && strstr(plan.actions[i].sql, sql_part)));
 	cm_arena_free(a);
 	return found;
@@ -340,9 +340,9 @@ test_lifecycle(void)
 	check(cm_plan_text(a, &cm_default_env, &applied,
 					   "{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"IntegerField\"},{\"name\":\"z\",\"type\":\"DateField\"}]}",
 					   false, NULL, &p2, &err) && p2.nactions == 3 &&
-		  strcmp(p2.actions[0].action, "add field") == 0 &&
-		  strcmp(p2.actions[1].action, "retire field") == 0 &&
-		  strcmp(p2.actions[2].action, "retire index") == 0,
+		  p2.actions[0].kind == CM_ACT_ADD_FIELD &&
+		  p2.actions[1].kind == CM_ACT_RETIRE_FIELD &&
+		  p2.actions[2].kind == CM_ACT_RETIRE_INDEX,
 		  "add field, retire removed field and index", err.message);
 	cm_arena_free(a);
 }
@@ -355,7 +355,7 @@ count_actions(const CmPlan *p, const char *action, const char *sql_part)
 				n = 0;
 
 	for (i = 0; i < p->nactions; i++)
-		n += strcmp(p->actions[i].action, action) == 0 &&
+		n += strcmp(cm_action_name(p->actions[i].kind), action) == 0 &&
 			(sql_part == NULL || (p->actions[i].sql && strstr(p->actions[i].sql, sql_part)));
 	return n;
 }

@@ -1,0 +1,170 @@
+/*-------------------------------------------------------------------------
+ *
+ * exec.c
+ *	  Running cmodel's own statements: kept plans of the fixed registry
+ *	  queries, reading their result cells, and running a step in a
+ *	  subtransaction that catches its error.
+ *
+ * Registration reads and writes the registry with fixed, schema-qualified
+ * queries whose parameters are all text (the SQL casts them), so they mean
+ * the same under any search_path and nothing from a descriptor is ever
+ * pasted into them.  Their plans are prepared once per backend and kept:
+ * the snapshot and the no-op check run on every registration, and planning
+ * them afresh each time cost about a third of an unchanged
+ * re-registration.  The plan cache re-plans them if the registry or the
+ * catalogs they read change.
+ *
+ * src/server/exec.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/resowner.h"
+
+#include "cmodel.h"
+
+/* ------------------------------------------------------------------------
+ * Kept plans
+ * ------------------------------------------------------------------------
+ */
+
+/* Entries are keyed by the address of the SQL string literal. */
+typedef struct KeptPlan
+{
+	const char *sql;
+	SPIPlanPtr	plan;
+} KeptPlan;
+
+#define MAX_KEPT_PLANS 64
+#define MAX_ARGS 16
+static KeptPlan kept_plans[MAX_KEPT_PLANS];
+static int	nkept_plans;
+
+/* The kept plan of a fixed query, prepared on first use. */
+static SPIPlanPtr
+kept_plan(const char *sql, int nargs)
+{
+	Oid			types[MAX_ARGS];
+	SPIPlanPtr	plan;
+	int			i;
+
+	for (i = 0; i < nkept_plans; i++)
+		if (kept_plans[i].sql == sql)
+			return kept_plans[i].plan;
+	for (i = 0; i < nargs; i++)
+		types[i] = TEXTOID;
+	plan = SPI_prepare(sql, nargs, types);
+	if (plan == NULL)
+		elog(ERROR, "cmodel: SPI_prepare failed (%s): %s",
+			 SPI_result_code_string(SPI_result), sql);
+	if (nkept_plans < MAX_KEPT_PLANS)
+	{
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "cmodel: SPI_keepplan failed");
+		kept_plans[nkept_plans].sql = sql;
+		kept_plans[nkept_plans++].plan = plan;
+	}
+	return plan;
+}
+
+/*
+ * Run one of the fixed queries (a string literal: its address is the key of
+ * its kept plan).  Its parameters are all text, NULL for SQL NULL.
+ */
+int
+cmodel_exec(const char *sql, int nargs, const char **args, bool read_only)
+{
+	Datum		values[MAX_ARGS];
+	char		nulls[MAX_ARGS] = {0};
+	int			i;
+	int			rc;
+
+	Assert(nargs <= MAX_ARGS);
+	for (i = 0; i < nargs; i++)
+	{
+		values[i] = args[i] ? CStringGetTextDatum(args[i]) : (Datum) 0;
+		nulls[i] = args[i] ? ' ' : 'n';
+	}
+	rc = SPI_execute_plan(kept_plan(sql, nargs), values, nulls, read_only, 0);
+	if (rc < 0)
+		elog(ERROR, "cmodel: SPI_execute_plan failed (%s): %s",
+			 SPI_result_code_string(rc), sql);
+	return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * Result cells of the last SPI query
+ * ------------------------------------------------------------------------
+ */
+
+/* A cell as text copied into the arena, or NULL. */
+char *
+cmodel_cell_text(CmArena *arena, int row, int col)
+{
+	char	   *v = SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col);
+
+	return v ? cm_strdup(arena, v) : NULL;
+}
+
+/* A boolean cell; NULL reads as false. */
+bool
+cmodel_cell_bool(int row, int col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, &isnull);
+
+	return !isnull && DatumGetBool(d);
+}
+
+/* An oid cell; NULL reads as InvalidOid. */
+Oid
+cmodel_cell_oid(int row, int col)
+{
+	bool		isnull;
+	Datum		d = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col, &isnull);
+
+	return isnull ? InvalidOid : DatumGetObjectId(d);
+}
+
+/* ------------------------------------------------------------------------
+ * Caught subtransactions
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * Run fn(arg) in a subtransaction.  Returns NULL when it succeeded, or the
+ * error it raised, caught and rolled back, so the caller can decide what to
+ * report while its own transaction stays usable.
+ */
+ErrorData *
+cmodel_run_caught(void (*fn) (void *), void *arg)
+{
+	MemoryContext oldcontext = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	ErrorData  *volatile edata = NULL;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcontext);
+	PG_TRY();
+	{
+		fn(arg);
+		ReleaseCurrentSubTransaction();
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(oldcontext);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(oldcontext);
+	CurrentResourceOwner = oldowner;
+	return edata;
+}

@@ -1,0 +1,98 @@
+/*-------------------------------------------------------------------------
+ *
+ * upgrade.c
+ *	  Helpers the upgrade scripts call once, for what SQL alone cannot do.
+ *
+ * cmodel--0.2.0--0.3.0.sql creates cmodel.install_rules(), calls it and
+ * drops it again: models registered before 0.3.0 get the triggers and the
+ * column defaults that registration gives models since.  The symbol stays
+ * in the library for as long as that upgrade step is shipped.
+ *
+ * src/server/upgrade.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "nodes/pg_list.h"
+
+#include "cmodel.h"
+
+/*
+ * The triggers and column defaults of one namespace's registered models,
+ * planned as a registration of them would, with every column default taken
+ * as unknown: only those actions run, and the registry is not written.
+ */
+static void
+install_rules(const char *ns, const char *json)
+{
+	CmArena    *arena = cm_arena_new();
+
+	PG_TRY();
+	{
+		CmSnapshot	snap;
+		CmPlan		plan;
+		CmError		err = {0};
+		int			i;
+
+		cmodel_lock_namespace(ns);
+		cmodel_load_snapshot(arena, ns, &snap, true);
+		for (i = 0; i < snap.nfields; i++)
+			snap.fields[i].default_unknown = true;
+		if (!cm_plan_text(arena, &cmodel_core_env, &snap, json, true, NULL, &plan, &err))
+			cmodel_report_core_error(&err);
+		cmodel_guard_registration(ns);
+		for (i = 0; i < plan.nactions; i++)
+		{
+			CmAction   *a = &plan.actions[i];
+
+			if (a->kind != CM_ACT_CREATE_TRIGGER && a->kind != CM_ACT_SET_DEFAULT)
+				a->sql = NULL;
+		}
+		cmodel_apply_plan(&plan);
+		cmodel_relinfo_invalidate_namespace(ns);
+	}
+	PG_FINALLY();
+	{
+		cmodel_guard_registration(NULL);
+		cm_arena_free(arena);
+	}
+	PG_END_TRY();
+}
+
+/*
+ * cmodel.install_rules(): give the tables of models registered before
+ * version 0.3.0 their triggers and column defaults (the upgrade script
+ * calls it once).
+ */
+PG_FUNCTION_INFO_V1(cmodel_install_rules);
+Datum
+cmodel_install_rules(PG_FUNCTION_ARGS)
+{
+	List	   *names = NIL;
+	List	   *jsons = NIL;
+	ListCell   *a,
+			   *b;
+	uint64		r;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "cmodel: SPI_connect failed");
+	if (SPI_execute("SELECT namespace, pg_catalog.json_agg(descriptor ORDER BY name)::pg_catalog.text"
+					"  FROM cmodel.reg_model WHERE NOT retired GROUP BY namespace ORDER BY namespace",
+					true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "cmodel: could not read the registered models");
+	for (r = 0; r < SPI_processed; r++)
+	{
+		names = lappend(names, SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1));
+		jsons = lappend(jsons, SPI_getvalue(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2));
+	}
+	forboth(a, names, b, jsons)
+		install_rules(lfirst(a), lfirst(b));
+	if (SPI_execute("UPDATE cmodel.reg_namespace SET generation = generation OPERATOR(pg_catalog.+) 1",
+					false, 0) != SPI_OK_UPDATE)
+		elog(ERROR, "cmodel: could not move the namespace generations");
+	SPI_finish();
+	PG_RETURN_VOID();
+}
