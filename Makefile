@@ -27,6 +27,9 @@ PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 
 REGRESS = $(patsubst sql/%.sql,%,$(filter-out sql/cmodel--% sql/cmodel.sql,$(sort $(wildcard sql/*.sql))))
 REGRESS_OPTS = --inputdir=. --temp-instance=./tmp_check
+# Fixed interleavings of sessions: specs/<name>.spec, expected/<name>.out.
+ISOLATION = $(patsubst specs/%.spec,%,$(sort $(wildcard specs/*.spec)))
+ISOLATION_OPTS = --temp-instance=./tmp_check_iso
 
 # LLVM bitcode is not needed and would pull the JIT toolchain into CI.
 with_llvm = no
@@ -52,9 +55,14 @@ test/unit/cm_unit: test/unit/cm_unit.c test/cm_testlib.h $(CORE_SRCS) $(CORE_HDR
 test/fuzz/cm_fuzz: test/fuzz/cm_fuzz.c test/cm_testlib.h $(CORE_SRCS) $(CORE_HDRS)
 	clang-14 $(HOST_CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ test/fuzz/cm_fuzz.c $(CORE_SRCS) -ljansson
 
-.PHONY: unit fuzz prove bench bench-guard bench-ondelete demo test
+.PHONY: unit fuzz prove bench bench-guard bench-ondelete demo test check-layout
 unit: test/unit/cm_unit
 	test/unit/cm_unit
+
+# The core compiles alone, include boundaries hold, no import cycles, one
+# version (reads the object files: run after make).
+check-layout: all
+	HOSTCC=$(HOSTCC) python3 test/check_layout.py
 
 FUZZ_SECONDS ?= 30
 fuzz: test/fuzz/cm_fuzz
@@ -85,5 +93,5 @@ demo:
 test:
 	test/run_all.sh
 
-EXTRA_CLEAN = tmp_check results regression.diffs regression.out log test/unit/cm_unit \
+EXTRA_CLEAN = tmp_check tmp_check_iso output_iso results regression.diffs regression.out log test/unit/cm_unit \
 	test/fuzz/cm_fuzz test/fuzz/work

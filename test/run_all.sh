@@ -4,10 +4,12 @@
 # Installs missing packages (test/install_deps.sh), then runs every suite in
 # order and keeps going when one fails:
 #   build    make && make install             (a failure here stops the run)
+#   layout   make check-layout — the source tree's shape, counted per check
 #   unit     make unit        — counted per test, from cm_unit's own
 #                               "N passed, N failed" line
 #   regress  make installcheck — pg_regress on a throwaway instance
 #                               (--temp-instance), counted per test
+#   isolation make installcheck REGRESS= — pg_isolation_regress, specs/*.spec
 #   tap      make prove       — counted per test/t/*.pl file
 #   fuzz     make fuzz        — libFuzzer for $FUZZ_SECONDS s, counted as 1
 # and ends with exactly one plain line "<passed> passed, <failed> failed".
@@ -136,74 +138,88 @@ else
 	finish
 fi
 
-# --------------------------------------------------------------------------
-# unit: the server-independent core under ASan/UBSan.  cm_unit prints its own
+# self_counting NAME TARGET — run `make TARGET`, a suite that prints its own
 # "N passed, N failed"; a non-zero exit without failures (e.g. a sanitizer
 # report at exit) still counts as one failure.
-# --------------------------------------------------------------------------
-banner unit
-SECONDS=0
-if [ -f test/unit/cm_unit.c ]; then
-	rc=0
-	run "$LOGDIR/unit.log" make "${MAKE_ARGS[@]}" unit || rc=$?
-	line=$(grep -E "$SUMMARY_RE" "$LOGDIR/unit.log" | tail -n 1 || true)
+self_counting() {
+	local name=$1 target=$2 rc=0 line p=0 f=0
+	banner "$name"
+	SECONDS=0
+	run "$LOGDIR/$name.log" make "${MAKE_ARGS[@]}" "$target" || rc=$?
+	line=$(grep -E "$SUMMARY_RE" "$LOGDIR/$name.log" | tail -n 1 || true)
 	if [ -n "$line" ]; then
 		p=${line%% passed*}
 		f=${line#*passed, }
 		f=${f%% failed*}
-	else
-		p=0
-		f=0
 	fi
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1
 	fi
 	passed=$((passed + p))
 	failed=$((failed + f))
-	report+=("unit: $p passed, $f failed (exit $rc, ${SECONDS}s)")
-else
-	echo "skipped: test/unit/cm_unit.c does not exist"
-	report+=("unit: skipped (no test/unit/cm_unit.c)")
-fi
+	report+=("$name: $p passed, $f failed (exit $rc, ${SECONDS}s)")
+}
 
 # --------------------------------------------------------------------------
-# regress: pg_regress against a temporary instance, as postgres.
+# layout: the tree's shape (test/check_layout.py: the core compiles alone,
+# include boundaries, no import cycles, one version).
+# unit: the server-independent core under ASan/UBSan (test/unit/cm_unit.c).
 # --------------------------------------------------------------------------
-banner regress
-SECONDS=0
-regress_inputs=$(find sql -maxdepth 1 -name '*.sql' ! -name 'cmodel--*' ! -name cmodel.sql 2>/dev/null | wc -l)
-if [ "$regress_inputs" -gt 0 ]; then
-	prepare_pg_dir
-	dir=$PGDIR
-	rc=0
-	run "$LOGDIR/regress.log" runuser -u postgres -- \
-		make -C "$dir" "${MAKE_ARGS[@]}" installcheck || rc=$?
-	# pg_regress's closing box: " All N tests passed. ", " K of N tests
-	# failed. " or " K of N tests passed, M failed test(s) ignored. "
-	p=0
-	f=0
-	if m=$(grep -oE 'All [0-9]+ tests? passed' "$LOGDIR/regress.log" | tail -n 1); then
+self_counting layout check-layout
+self_counting unit unit
+
+# pg_regress_counts LOG — print "passed failed" from pg_regress's (or
+# pg_isolation_regress's) closing box: " All N tests passed. ",
+# " K of N tests failed. " or " K of N tests passed, M failed test(s) ignored. "
+pg_regress_counts() {
+	local m p=0 f=0
+	if m=$(grep -oE 'All [0-9]+ tests? passed' "$1" | tail -n 1); then
 		p=$(echo "$m" | grep -oE '[0-9]+')
-	elif m=$(grep -oE '[0-9]+ of [0-9]+ tests? failed' "$LOGDIR/regress.log" | tail -n 1); then
+	elif m=$(grep -oE '[0-9]+ of [0-9]+ tests? failed' "$1" | tail -n 1); then
 		f=$(echo "$m" | awk '{print $1}')
 		p=$(($(echo "$m" | awk '{print $3}') - f))
-	elif m=$(grep -oE '[0-9]+ of [0-9]+ tests? passed' "$LOGDIR/regress.log" | tail -n 1); then
+	elif m=$(grep -oE '[0-9]+ of [0-9]+ tests? passed' "$1" | tail -n 1); then
 		p=$(echo "$m" | awk '{print $1}')
 	fi
+	echo "$p $f"
+}
+
+# pg_suite NAME COUNT MAKEVARS DIFFS — run `make installcheck` with only one
+# kind of test (MAKEVARS empties the other), as postgres, and count it.
+pg_suite() {
+	local name=$1 count=$2 vars=$3 diffs=$4 dir rc=0 p f
+	banner "$name"
+	SECONDS=0
+	if [ "$count" -eq 0 ]; then
+		echo "skipped: no $name inputs"
+		report+=("$name: skipped (no inputs)")
+		return
+	fi
+	prepare_pg_dir
+	dir=$PGDIR
+	run "$LOGDIR/$name.log" runuser -u postgres -- \
+		make -C "$dir" "${MAKE_ARGS[@]}" "$vars" installcheck || rc=$?
+	read -r p f < <(pg_regress_counts "$LOGDIR/$name.log")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1		# pg_regress could not run or make failed
 	fi
-	if [ "$f" -gt 0 ] && [ -f "$dir/regression.diffs" ]; then
-		echo "---- regression.diffs (first 200 lines) ----"
-		head -n 200 "$dir/regression.diffs"
+	if [ "$f" -gt 0 ] && [ -f "$dir/$diffs" ]; then
+		echo "---- $diffs (first 200 lines) ----"
+		head -n 200 "$dir/$diffs"
 	fi
 	passed=$((passed + p))
 	failed=$((failed + f))
-	report+=("regress: $p passed, $f failed (exit $rc, ${SECONDS}s)")
-else
-	echo "skipped: no regression inputs in sql/"
-	report+=("regress: skipped (no sql/*.sql inputs)")
-fi
+	report+=("$name: $p passed, $f failed (exit $rc, ${SECONDS}s)")
+}
+
+# --------------------------------------------------------------------------
+# regress: pg_regress against a temporary instance, as postgres.
+# isolation: pg_isolation_regress on specs/*.spec, the same way.
+# --------------------------------------------------------------------------
+pg_suite regress "$(find sql -maxdepth 1 -name '*.sql' ! -name 'cmodel--*' ! -name cmodel.sql 2>/dev/null | wc -l)" \
+	ISOLATION= regression.diffs
+pg_suite isolation "$(find specs -maxdepth 1 -name '*.spec' 2>/dev/null | wc -l)" \
+	REGRESS= output_iso/regression.diffs
 
 # --------------------------------------------------------------------------
 # tap: test/t/*.pl through prove, as postgres.  Counted per file: a file passes

@@ -2,7 +2,8 @@
  *
  * cm_unit.c
  *	  Unit tests of the server-independent core: parsing, validation rules,
- *	  naming, normalization and planning, built with ASan/UBSan.
+ *	  naming, normalization, planning and running out of memory, built with
+ *	  ASan/UBSan.
  *
  * Each check prints "ok"/"not ok" with a description; the last line is
  * "N passed, N failed" and the exit status is non-zero on any failure.
@@ -14,6 +15,10 @@
 #include "cm_core.h"
 #include "../cm_testlib.h"
 
+#include <jansson.h>
+
+#include <setjmp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -413,6 +418,145 @@ test_defaults_and_triggers(void)
 	cm_arena_free(a);
 }
 
+/* ------------------------------------------------------------------------
+ * Running out of memory
+ *
+ * A host allocator like the server's: every block is tracked (as a memory
+ * context tracks its chunks), allocation number fail_at returns NULL, and
+ * out_of_memory jumps back instead of returning (as ereport(ERROR) does).
+ * After each jump the test frees whatever is still tracked, as the server
+ * frees the transaction's context; LeakSanitizer at exit then proves that
+ * nothing was allocated around the hooks (jansson included), and ASan that
+ * nothing touched memory after the jump.
+ * ------------------------------------------------------------------------
+ */
+typedef union TrackedBlock
+{
+	struct
+	{
+		union TrackedBlock *prev;
+		union TrackedBlock *next;
+	}			link;
+	max_align_t align;
+} TrackedBlock;
+
+static TrackedBlock oom_live;	/* list head */
+static long oom_count;			/* allocations so far */
+static long oom_fail_at;		/* the allocation that fails; -1: none */
+static int	oom_reported;
+static jmp_buf oom_jump;
+
+static void *
+oom_alloc(size_t size)
+{
+	TrackedBlock *b;
+
+	if (oom_count++ == oom_fail_at)
+		return NULL;
+	b = malloc(sizeof(TrackedBlock) + size);
+	if (b == NULL)
+		return NULL;
+	b->link.next = oom_live.link.next;
+	b->link.prev = &oom_live;
+	oom_live.link.next->link.prev = b;
+	oom_live.link.next = b;
+	return b + 1;
+}
+
+static void
+oom_release(void *ptr)
+{
+	TrackedBlock *b = (TrackedBlock *) ptr - 1;
+
+	b->link.prev->link.next = b->link.next;
+	b->link.next->link.prev = b->link.prev;
+	free(b);
+}
+
+static void
+oom_out_of_memory(size_t size)
+{
+	oom_reported++;
+	longjmp(oom_jump, 1);
+}
+
+/* Free every tracked block; returns how many there were. */
+static long
+oom_reset(void)
+{
+	long		n = 0;
+
+	while (oom_live.link.next != &oom_live)
+	{
+		oom_release(oom_live.link.next + 1);
+		n++;
+	}
+	return n;
+}
+
+static void
+test_out_of_memory(void)
+{
+	static const CmMemory tracked = {oom_alloc, oom_release, oom_out_of_memory};
+	volatile long fail_at;
+	volatile int failures = 0;
+	volatile int wrong = 0;
+	volatile bool planned = false;
+	volatile long leftover = 0;
+	bool		jansson_counted;
+	char		detail[128];
+
+	oom_live.link.next = oom_live.link.prev = &oom_live;
+	cm_set_memory(&tracked);
+	for (fail_at = 0; !planned && fail_at < 100000; fail_at++)
+	{
+		CmArena    *volatile a = NULL;
+
+		oom_count = 0;
+		oom_fail_at = fail_at;
+		oom_reported = 0;
+		if (setjmp(oom_jump) == 0)
+		{
+			CmSnapshot	snap;
+			CmPlan		plan;
+			CmError		err = {0};
+
+			a = cm_arena_new();
+			cm_test_base_snapshot(&snap, "my_plugin");
+			planned = cm_plan_text(a, &cm_default_env, &snap, seed, true, NULL, &plan, &err) &&
+				plan.nactions > 0;
+			if (!planned)
+				wrong++;		/* failing memory must never look like a bad descriptor */
+			cm_arena_free(a);
+			leftover += oom_reset();
+		}
+		else
+		{
+			failures++;
+			if (oom_reported != 1)
+				wrong++;
+			(void) oom_reset();
+		}
+	}
+	{
+		long		before = oom_count;
+		json_t	   *j;
+
+		oom_fail_at = -1;
+		j = json_loads("[1, {\"a\": \"b\"}]", 0, NULL);
+		json_decref(j);
+		jansson_counted = j != NULL && oom_count > before && oom_reset() == 0;
+	}
+	cm_set_memory(NULL);
+	snprintf(detail, sizeof(detail), "%d failing runs, %d wrong, planned %d, %ld blocks left",
+			 failures, wrong, planned, leftover);
+	check(planned && failures > 100 && wrong == 0,
+		  "every allocation the seed's plan makes can fail: out_of_memory is called once and never returns",
+		  detail);
+	check(leftover == 0, "a plan that succeeds gives back every block through the host", detail);
+	check(jansson_counted, "jansson allocates and frees through the host's hooks", NULL);
+}
+
 int
 main(void)
 {
@@ -422,6 +566,7 @@ main(void)
 	test_normalize_roundtrip();
 	test_lifecycle();
 	test_defaults_and_triggers();
+	test_out_of_memory();
 	printf("%d passed, %d failed\n", npassed, nfailed);
 	return nfailed > 0;
 }
