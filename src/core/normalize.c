@@ -250,51 +250,13 @@ cm_json_string_array(CmArena *arena, int n, char **items)
 }
 
 /*
- * The scalar values of a JSON text as SQL input strings: one for a scalar,
- * one per element for an array; a JSON null gives a NULL entry.
+ * The items of a JSON text: each element of an array, or a non-array value
+ * as its only item.  As scalars, strings are their text, a JSON null a NULL
+ * entry and anything else its compact JSON; otherwise every item is its
+ * compact JSON text.  Malformed text has no items.
  */
-int
-cm_json_scalars(CmArena *arena, const char *json, char ***out)
-{
-	json_t	   *v = json_loads(json, JSON_DECODE_ANY, NULL);
-	json_t	   *items[1];
-	json_t	  **list = items;
-	size_t		n = 1;
-	size_t		i;
-
-	if (v == NULL)
-	{
-		*out = NULL;
-		return 0;
-	}
-	items[0] = v;
-	if (json_is_array(v))
-	{
-		n = json_array_size(v);
-		list = cm_alloc(arena, sizeof(json_t *) * (n + 1));
-		for (i = 0; i < n; i++)
-			list[i] = json_array_get(v, i);
-	}
-	*out = cm_alloc(arena, sizeof(char *) * (n + 1));
-	for (i = 0; i < n; i++)
-	{
-		json_t	   *e = list[i];
-
-		if (json_is_string(e))
-			(*out)[i] = cm_strndup(arena, json_string_value(e), json_string_length(e));
-		else if (!json_is_null(e))
-			(*out)[i] = cm_json_dump(arena, e);
-	}
-	json_decref(v);
-	return (int) n;
-}
-
-/*
- * The elements of a JSON array as compact JSON texts (a non-array value is
- * its own single element), so callers can look at each one's kind.
- */
-int
-cm_json_elements(CmArena *arena, const char *json, char ***out)
+static int
+json_items(CmArena *arena, const char *json, bool as_scalars, char ***out)
 {
 	json_t	   *v = json_loads(json, JSON_DECODE_ANY, NULL);
 	size_t		n;
@@ -308,7 +270,34 @@ cm_json_elements(CmArena *arena, const char *json, char ***out)
 	n = json_is_array(v) ? json_array_size(v) : 1;
 	*out = cm_alloc(arena, sizeof(char *) * (n + 1));
 	for (i = 0; i < n; i++)
-		(*out)[i] = cm_json_dump(arena, json_is_array(v) ? json_array_get(v, i) : v);
+	{
+		json_t	   *e = json_is_array(v) ? json_array_get(v, i) : v;
+
+		if (as_scalars && json_is_string(e))
+			(*out)[i] = cm_strndup(arena, json_string_value(e), json_string_length(e));
+		else if (!as_scalars || !json_is_null(e))
+			(*out)[i] = cm_json_dump(arena, e);
+	}
 	json_decref(v);
 	return (int) n;
+}
+
+/*
+ * The scalar values of a JSON text as SQL input strings: one for a scalar,
+ * one per element for an array; a JSON null gives a NULL entry.
+ */
+int
+cm_json_scalars(CmArena *arena, const char *json, char ***out)
+{
+	return json_items(arena, json, true, out);
+}
+
+/*
+ * The elements of a JSON array as compact JSON texts (a non-array value is
+ * its own single element), so callers can look at each one's kind.
+ */
+int
+cm_json_elements(CmArena *arena, const char *json, char ***out)
+{
+	return json_items(arena, json, false, out);
 }

@@ -58,6 +58,15 @@
 
 #include "cmodel.h"
 
+/* The object types of statements that name a relation (case labels). */
+#define RELATION_OBJECT_TYPES \
+	OBJECT_TABLE: \
+	case OBJECT_INDEX: \
+	case OBJECT_SEQUENCE: \
+	case OBJECT_VIEW: \
+	case OBJECT_MATVIEW: \
+	case OBJECT_FOREIGN_TABLE
+
 /* What the guard knows of one relation a statement reaches. */
 typedef struct GuardRel
 {
@@ -744,12 +753,7 @@ inspect_drop(CmGuardScope *scope, DropStmt *stmt)
 	{
 		switch (stmt->removeType)
 		{
-			case OBJECT_TABLE:
-			case OBJECT_INDEX:
-			case OBJECT_SEQUENCE:
-			case OBJECT_VIEW:
-			case OBJECT_MATVIEW:
-			case OBJECT_FOREIGN_TABLE:
+			case RELATION_OBJECT_TYPES:
 				{
 					GuardRel	r;
 
@@ -802,12 +806,7 @@ inspect_rename(CmGuardScope *scope, RenameStmt *stmt)
 
 	switch (stmt->renameType)
 	{
-		case OBJECT_TABLE:
-		case OBJECT_INDEX:
-		case OBJECT_SEQUENCE:
-		case OBJECT_VIEW:
-		case OBJECT_MATVIEW:
-		case OBJECT_FOREIGN_TABLE:
+		case RELATION_OBJECT_TYPES:
 			if (!lookup_rv(stmt->relation, &r))
 				return;
 			note_rel(scope, &r);
@@ -1051,12 +1050,7 @@ inspect_extension_add(CmGuardScope *scope, AlterExtensionContentsStmt *stmt)
 
 	switch (stmt->objtype)
 	{
-		case OBJECT_TABLE:
-		case OBJECT_INDEX:
-		case OBJECT_SEQUENCE:
-		case OBJECT_VIEW:
-		case OBJECT_MATVIEW:
-		case OBJECT_FOREIGN_TABLE:
+		case RELATION_OBJECT_TYPES:
 			if (lookup_rv(makeRangeVarFromNameList(castNode(List, stmt->object)), &r) && r.guarded)
 				cmodel_guard_violation(scope, drop_rule(r.relkind), r.ns, hint,
 									   "cannot add %s \"%s\" to extension \"%s\"",

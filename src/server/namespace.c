@@ -62,10 +62,10 @@ cmodel_check_adoptable(const char *ns, Oid caller)
 	bool		has_core;
 
 	cmodel_exec("SELECT n.nspowner,"
-			  "       EXISTS (SELECT 1 FROM cmodel.reg_core_model c"
-			  "                 JOIN pg_catalog.pg_class t ON t.oid = c.tbl"
-			  "                WHERE t.relnamespace = n.oid)"
-			  "  FROM pg_catalog.pg_namespace n WHERE n.nspname = $1", 1, args, true);
+				"       EXISTS (SELECT 1 FROM cmodel.reg_core_model c"
+				"                 JOIN pg_catalog.pg_class t ON t.oid = c.tbl"
+				"                WHERE t.relnamespace = n.oid)"
+				"  FROM pg_catalog.pg_namespace n WHERE n.nspname = $1", 1, args, true);
 	if (SPI_processed == 0)
 		return;
 	owner = cmodel_cell_oid(0, 1);

@@ -58,9 +58,9 @@ cached_noop(const char *ns, const char *call_hash, const char *plugin,
 	const char *args[3] = {ns, call_hash, plugin};
 
 	cmodel_exec("SELECT p.models_hash FROM cmodel.reg_namespace n"
-			  "  JOIN cmodel.reg_applied a ON a.namespace = n.namespace AND a.generation = n.generation"
-			  "  LEFT JOIN cmodel.reg_plugin p ON p.namespace = n.namespace AND p.plugin = $3"
-			  " WHERE n.namespace = $1 AND a.call_hash = $2", 3, args, true);
+				"  JOIN cmodel.reg_applied a ON a.namespace = n.namespace AND a.generation = n.generation"
+				"  LEFT JOIN cmodel.reg_plugin p ON p.namespace = n.namespace AND p.plugin = $3"
+				" WHERE n.namespace = $1 AND a.call_hash = $2", 3, args, true);
 	if (SPI_processed == 0)
 		return false;
 	*plugin_hash = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
@@ -79,16 +79,16 @@ cmodel_record_applied(const char *ns, const char *call_hash, bool changed)
 	if (changed)
 	{
 		cmodel_exec("UPDATE cmodel.reg_namespace SET generation = generation + 1"
-				  " WHERE namespace = $1", 1, args, false);
+					" WHERE namespace = $1", 1, args, false);
 		cmodel_exec("DELETE FROM cmodel.reg_applied a USING cmodel.reg_namespace n"
-				  " WHERE a.namespace = $1 AND n.namespace = a.namespace"
-				  "   AND a.generation < n.generation", 1, args, false);
+					" WHERE a.namespace = $1 AND n.namespace = a.namespace"
+					"   AND a.generation < n.generation", 1, args, false);
 	}
 	cmodel_exec("INSERT INTO cmodel.reg_applied (namespace, call_hash, generation)"
-			  " SELECT n.namespace, $2, n.generation FROM cmodel.reg_namespace n"
-			  "  WHERE n.namespace = $1"
-			  " ON CONFLICT ON CONSTRAINT reg_applied_pkey"
-			  " DO UPDATE SET generation = excluded.generation", 2, args, false);
+				" SELECT n.namespace, $2, n.generation FROM cmodel.reg_namespace n"
+				"  WHERE n.namespace = $1"
+				" ON CONFLICT ON CONSTRAINT reg_applied_pkey"
+				" DO UPDATE SET generation = excluded.generation", 2, args, false);
 }
 
 /*

@@ -61,12 +61,12 @@ record_model_parts(CmArena *arena, const char *ns, CmModel *m)
 		args[6] = f->column_type;
 		args[7] = cm_field_json_text(arena, f);
 		cmodel_exec("INSERT INTO cmodel.reg_field AS f"
-				  " (namespace, model, name, position, field_type, column_name, column_type, options)"
-				  " VALUES ($1, $2, $3, $4::pg_catalog.int4, $5, $6, $7, $8::pg_catalog.jsonb)"
-				  " ON CONFLICT ON CONSTRAINT reg_field_pkey DO UPDATE SET"
-				  " position = excluded.position, field_type = excluded.field_type,"
-				  " column_name = excluded.column_name, column_type = excluded.column_type,"
-				  " options = excluded.options, retired = false", 8, args, false);
+					" (namespace, model, name, position, field_type, column_name, column_type, options)"
+					" VALUES ($1, $2, $3, $4::pg_catalog.int4, $5, $6, $7, $8::pg_catalog.jsonb)"
+					" ON CONFLICT ON CONSTRAINT reg_field_pkey DO UPDATE SET"
+					" position = excluded.position, field_type = excluded.field_type,"
+					" column_name = excluded.column_name, column_type = excluded.column_type,"
+					" options = excluded.options, retired = false", 8, args, false);
 		if (!cm_is_relation(f->type))
 			continue;
 		args[3] = cm_field_type_name(f->type);
@@ -81,14 +81,14 @@ record_model_parts(CmArena *arena, const char *ns, CmModel *m)
 		args[9] = f->related_name_expanded;
 		args[10] = f->through;
 		cmodel_exec("INSERT INTO cmodel.reg_relation AS r"
-				  " (namespace, model, field, kind, column_name, target, target_table,"
-				  "  target_column, on_delete, related_name, through)"
-				  " VALUES ($1, $2, $3, $4, $5, $6, $7::pg_catalog.regclass, $8, $9, $10, $11)"
-				  " ON CONFLICT ON CONSTRAINT reg_relation_pkey DO UPDATE SET"
-				  " kind = excluded.kind, column_name = excluded.column_name, target = excluded.target,"
-				  " target_table = excluded.target_table, target_column = excluded.target_column,"
-				  " on_delete = excluded.on_delete, related_name = excluded.related_name,"
-				  " through = excluded.through, retired = false", 11, args, false);
+					" (namespace, model, field, kind, column_name, target, target_table,"
+					"  target_column, on_delete, related_name, through)"
+					" VALUES ($1, $2, $3, $4, $5, $6, $7::pg_catalog.regclass, $8, $9, $10, $11)"
+					" ON CONFLICT ON CONSTRAINT reg_relation_pkey DO UPDATE SET"
+					" kind = excluded.kind, column_name = excluded.column_name, target = excluded.target,"
+					" target_table = excluded.target_table, target_column = excluded.target_column,"
+					" on_delete = excluded.on_delete, related_name = excluded.related_name,"
+					" through = excluded.through, retired = false", 11, args, false);
 	}
 	for (i = 0; i < m->nall_indexes; i++)
 	{
@@ -101,13 +101,13 @@ record_model_parts(CmArena *arena, const char *ns, CmModel *m)
 		args[6] = cm_json_string_array(arena, ix->nfields, ix->columns);
 		args[7] = ix->definition;
 		cmodel_exec("INSERT INTO cmodel.reg_index AS i"
-				  " (namespace, model, index_name, name, kind, origin, columns, definition)"
-				  " VALUES ($1, $2, $3, $4, $5, $6,"
-				  "  ARRAY(SELECT pg_catalog.jsonb_array_elements_text($7::pg_catalog.jsonb)), $8)"
-				  " ON CONFLICT ON CONSTRAINT reg_index_pkey DO UPDATE SET"
-				  " model = excluded.model, name = excluded.name, kind = excluded.kind,"
-				  " origin = excluded.origin, columns = excluded.columns,"
-				  " definition = excluded.definition, retired = false", 8, args, false);
+					" (namespace, model, index_name, name, kind, origin, columns, definition)"
+					" VALUES ($1, $2, $3, $4, $5, $6,"
+					"  ARRAY(SELECT pg_catalog.jsonb_array_elements_text($7::pg_catalog.jsonb)), $8)"
+					" ON CONFLICT ON CONSTRAINT reg_index_pkey DO UPDATE SET"
+					" model = excluded.model, name = excluded.name, kind = excluded.kind,"
+					" origin = excluded.origin, columns = excluded.columns,"
+					" definition = excluded.definition, retired = false", 8, args, false);
 	}
 }
 
@@ -127,7 +127,7 @@ cmodel_write_registry(CmArena *arena, const CmSnapshot *snap, const CmPlan *plan
 	args[0] = snap->namespace;
 	if (plan->register_namespace)
 		cmodel_exec("INSERT INTO cmodel.reg_namespace (namespace) VALUES ($1)"
-				  " ON CONFLICT DO NOTHING", 1, args, false);
+					" ON CONFLICT DO NOTHING", 1, args, false);
 
 	for (i = 0; i < plan->nmodels; i++)
 	{
@@ -143,13 +143,13 @@ cmodel_write_registry(CmArena *arena, const CmSnapshot *snap, const CmPlan *plan
 		args[6] = plugin;
 		args[7] = m->normalized;
 		cmodel_exec("INSERT INTO cmodel.reg_model AS m"
-				  " (namespace, name, kind, app_label, table_name, proxy_for, plugin, descriptor)"
-				  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8::pg_catalog.jsonb)"
-				  " ON CONFLICT ON CONSTRAINT reg_model_pkey DO UPDATE SET"
-				  " kind = excluded.kind, app_label = excluded.app_label,"
-				  " table_name = excluded.table_name, proxy_for = excluded.proxy_for,"
-				  " plugin = COALESCE(excluded.plugin, m.plugin), descriptor = excluded.descriptor,"
-				  " retired = false, updated_at = pg_catalog.now()", 8, args, false);
+					" (namespace, name, kind, app_label, table_name, proxy_for, plugin, descriptor)"
+					" VALUES ($1, $2, $3, $4, $5, $6, $7, $8::pg_catalog.jsonb)"
+					" ON CONFLICT ON CONSTRAINT reg_model_pkey DO UPDATE SET"
+					" kind = excluded.kind, app_label = excluded.app_label,"
+					" table_name = excluded.table_name, proxy_for = excluded.proxy_for,"
+					" plugin = COALESCE(excluded.plugin, m.plugin), descriptor = excluded.descriptor,"
+					" retired = false, updated_at = pg_catalog.now()", 8, args, false);
 		if (m->kind == CM_MODEL_CONCRETE)
 			record_model_parts(arena, snap->namespace, m);
 	}
@@ -158,7 +158,7 @@ cmodel_write_registry(CmArena *arena, const CmSnapshot *snap, const CmPlan *plan
 	{
 		args[1] = plan->retire_models[i];
 		cmodel_exec("UPDATE cmodel.reg_model SET retired = true, updated_at = pg_catalog.now()"
-				  " WHERE namespace = $1 AND name = $2", 2, args, false);
+					" WHERE namespace = $1 AND name = $2", 2, args, false);
 		retire_parts(snap->namespace, plan->retire_models[i]);
 	}
 
@@ -167,10 +167,10 @@ cmodel_write_registry(CmArena *arena, const CmSnapshot *snap, const CmPlan *plan
 		args[1] = plugin;
 		args[2] = hash;
 		cmodel_exec("INSERT INTO cmodel.reg_plugin AS p (namespace, plugin, models_hash)"
-				  " VALUES ($1, $2, $3)"
-				  " ON CONFLICT ON CONSTRAINT reg_plugin_pkey DO UPDATE SET"
-				  " models_hash = excluded.models_hash, updated_at = pg_catalog.now()"
-				  " WHERE p.models_hash IS DISTINCT FROM excluded.models_hash", 3, args, false);
+					" VALUES ($1, $2, $3)"
+					" ON CONFLICT ON CONSTRAINT reg_plugin_pkey DO UPDATE SET"
+					" models_hash = excluded.models_hash, updated_at = pg_catalog.now()"
+					" WHERE p.models_hash IS DISTINCT FROM excluded.models_hash", 3, args, false);
 		changed |= SPI_processed > 0;
 		cmodel_notify_ready(snap->namespace, plugin, hash);
 	}
@@ -184,8 +184,8 @@ cmodel_notify_ready(const char *ns, const char *plugin, const char *hash)
 	const char *args[3] = {ns, plugin, hash};
 
 	cmodel_exec("SELECT pg_catalog.pg_notify('cmodel_namespace_ready',"
-			  " pg_catalog.json_build_object('namespace', $1, 'plugin', $2, 'hash', $3)::pg_catalog.text)",
-			  3, args, false);
+				" pg_catalog.json_build_object('namespace', $1, 'plugin', $2, 'hash', $3)::pg_catalog.text)",
+				3, args, false);
 }
 
 /* md5 of the descriptors' jsonb text: what cmodel_models_hash() returns. */

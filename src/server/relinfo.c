@@ -371,13 +371,13 @@ cmodel_relinfo_invalidate_namespace(const char *ns)
 	uint64		r;
 
 	cmodel_exec("SELECT c.oid FROM cmodel.reg_relation r"
-			  "   JOIN pg_catalog.pg_class c ON c.oid = r.target_table"
-			  "  WHERE r.namespace = $1"
-			  " UNION"
-			  " SELECT c.oid FROM cmodel.reg_model m"
-			  "   JOIN pg_catalog.pg_namespace n ON n.nspname = m.namespace"
-			  "   JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = m.table_name"
-			  "  WHERE m.namespace = $1", 1, args, false);
+				"   JOIN pg_catalog.pg_class c ON c.oid = r.target_table"
+				"  WHERE r.namespace = $1"
+				" UNION"
+				" SELECT c.oid FROM cmodel.reg_model m"
+				"   JOIN pg_catalog.pg_namespace n ON n.nspname = m.namespace"
+				"   JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = m.table_name"
+				"  WHERE m.namespace = $1", 1, args, false);
 	for (r = 0; r < SPI_processed; r++)
 	{
 		bool		isnull;

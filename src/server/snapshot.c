@@ -87,7 +87,7 @@ load_registry(CmArena *arena, CmSnapshot *snap, bool ro)
 	snap->namespace_registered = SPI_processed > 0;
 
 	cmodel_exec("SELECT name, descriptor::pg_catalog.text, plugin, kind, retired"
-			  "  FROM cmodel.reg_model WHERE namespace = $1 ORDER BY name", 1, args, ro);
+				"  FROM cmodel.reg_model WHERE namespace = $1 ORDER BY name", 1, args, ro);
 	snap->nmodels = (int) SPI_processed;
 	snap->models = cm_alloc(arena, sizeof(CmRegModel) * (snap->nmodels + 1));
 	for (r = 0; r < snap->nmodels; r++)
@@ -104,8 +104,8 @@ load_registry(CmArena *arena, CmSnapshot *snap, bool ro)
 	}
 
 	cmodel_exec("SELECT model, name, column_name, column_type, retired,"
-			  "       (options OPERATOR(pg_catalog.->) 'default')::pg_catalog.text"
-			  "  FROM cmodel.reg_field WHERE namespace = $1", 1, args, ro);
+				"       (options OPERATOR(pg_catalog.->) 'default')::pg_catalog.text"
+				"  FROM cmodel.reg_field WHERE namespace = $1", 1, args, ro);
 	snap->nfields = (int) SPI_processed;
 	snap->fields = cm_alloc(arena, sizeof(CmRegField) * (snap->nfields + 1));
 	for (r = 0; r < snap->nfields; r++)
@@ -119,7 +119,7 @@ load_registry(CmArena *arena, CmSnapshot *snap, bool ro)
 	}
 
 	cmodel_exec("SELECT model, index_name, definition, retired"
-			  "  FROM cmodel.reg_index WHERE namespace = $1", 1, args, ro);
+				"  FROM cmodel.reg_index WHERE namespace = $1", 1, args, ro);
 	snap->nindexes = (int) SPI_processed;
 	snap->indexes = cm_alloc(arena, sizeof(CmRegIndex) * (snap->nindexes + 1));
 	for (r = 0; r < snap->nindexes; r++)
@@ -144,22 +144,22 @@ load_schema(CmArena *arena, CmSnapshot *snap, bool ro)
 		return;
 
 	cmodel_exec("SELECT c.relname FROM pg_catalog.pg_class c"
-			  "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-			  " WHERE n.nspname = $1", 1, args, ro);
+				"  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+				" WHERE n.nspname = $1", 1, args, ro);
 	snap->nrelnames = (int) SPI_processed;
 	snap->relnames = cm_alloc(arena, sizeof(char *) * (snap->nrelnames + 1));
 	for (r = 0; r < snap->nrelnames; r++)
 		snap->relnames[r] = cmodel_cell_text(arena, r, 1);
 
 	cmodel_exec("SELECT t.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), pa.attname,"
-			  "       t.oid"
-			  "  FROM pg_catalog.pg_class t"
-			  "  JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
-			  "  JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped"
-			  "  LEFT JOIN pg_catalog.pg_index i ON i.indrelid = t.oid AND i.indisprimary AND i.indnkeyatts = 1"
-			  "  LEFT JOIN pg_catalog.pg_attribute pa ON pa.attrelid = t.oid AND pa.attnum = i.indkey[0]"
-			  " WHERE n.nspname = $1 AND t.relkind IN ('r', 'p')"
-			  " ORDER BY t.relname, a.attnum", 1, args, ro);
+				"       t.oid"
+				"  FROM pg_catalog.pg_class t"
+				"  JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
+				"  JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped"
+				"  LEFT JOIN pg_catalog.pg_index i ON i.indrelid = t.oid AND i.indisprimary AND i.indnkeyatts = 1"
+				"  LEFT JOIN pg_catalog.pg_attribute pa ON pa.attrelid = t.oid AND pa.attnum = i.indkey[0]"
+				" WHERE n.nspname = $1 AND t.relkind IN ('r', 'p')"
+				" ORDER BY t.relname, a.attnum", 1, args, ro);
 	snap->tables = cm_alloc(arena, sizeof(CmTableState) * (SPI_processed + 1));
 	for (r = 0; r < (int) SPI_processed; r++)
 	{
@@ -188,30 +188,30 @@ load_schema(CmArena *arena, CmSnapshot *snap, bool ro)
 	 * INCLUDE columns, NULLS NOT DISTINCT or expressions.
 	 */
 	cmodel_exec("SELECT ic.relname, tc.relname, i.indisunique, am.amname,"
-			  "       (SELECT pg_catalog.json_agg(a.attname ORDER BY k.ord)::pg_catalog.text"
-			  "          FROM pg_catalog.unnest(i.indkey::pg_catalog.int2[]) WITH ORDINALITY k(attnum, ord)"
-			  "          LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
-			  "         WHERE k.ord <= i.indnkeyatts),"
-			  "       (SELECT pg_catalog.string_agg(CASE WHEN (o.opt & 1) = 1 THEN 't' ELSE 'f' END, '' ORDER BY o.ord)"
-			  "          FROM pg_catalog.unnest(i.indoption::pg_catalog.int2[]) WITH ORDINALITY o(opt, ord)"
-			  "         WHERE o.ord <= i.indnkeyatts),"
-			  "       i.indpred IS NOT NULL,"
-			  "       i.indexprs IS NOT NULL OR i.indnatts <> i.indnkeyatts OR i.indnullsnotdistinct"
-			  "       OR EXISTS (SELECT 1 FROM pg_catalog.unnest(i.indclass::pg_catalog.oid[]) WITH ORDINALITY k(opc, ord)"
-			  "                    JOIN pg_catalog.pg_opclass oc ON oc.oid = k.opc"
-			  "                   WHERE k.ord <= i.indnkeyatts AND NOT oc.opcdefault)"
-			  "       OR EXISTS (SELECT 1 FROM pg_catalog.unnest(i.indoption::pg_catalog.int2[]) o(opt)"
-			  "                   WHERE ((o.opt & 1) <> 0) <> ((o.opt & 2) <> 0))"
-			  "       OR EXISTS (SELECT 1 FROM ROWS FROM (pg_catalog.unnest(i.indkey::pg_catalog.int2[]), pg_catalog.unnest(i.indcollation::pg_catalog.oid[])) k(attnum, coll)"
-			  "                    JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
-			  "                   WHERE k.coll <> a.attcollation),"
-			  "       i.indisvalid AND i.indisready"
-			  "  FROM pg_catalog.pg_index i"
-			  "  JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
-			  "  JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid"
-			  "  JOIN pg_catalog.pg_am am ON am.oid = ic.relam"
-			  "  JOIN pg_catalog.pg_namespace n ON n.oid = tc.relnamespace"
-			  " WHERE n.nspname = $1", 1, args, ro);
+				"       (SELECT pg_catalog.json_agg(a.attname ORDER BY k.ord)::pg_catalog.text"
+				"          FROM pg_catalog.unnest(i.indkey::pg_catalog.int2[]) WITH ORDINALITY k(attnum, ord)"
+				"          LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
+				"         WHERE k.ord <= i.indnkeyatts),"
+				"       (SELECT pg_catalog.string_agg(CASE WHEN (o.opt & 1) = 1 THEN 't' ELSE 'f' END, '' ORDER BY o.ord)"
+				"          FROM pg_catalog.unnest(i.indoption::pg_catalog.int2[]) WITH ORDINALITY o(opt, ord)"
+				"         WHERE o.ord <= i.indnkeyatts),"
+				"       i.indpred IS NOT NULL,"
+				"       i.indexprs IS NOT NULL OR i.indnatts <> i.indnkeyatts OR i.indnullsnotdistinct"
+				"       OR EXISTS (SELECT 1 FROM pg_catalog.unnest(i.indclass::pg_catalog.oid[]) WITH ORDINALITY k(opc, ord)"
+				"                    JOIN pg_catalog.pg_opclass oc ON oc.oid = k.opc"
+				"                   WHERE k.ord <= i.indnkeyatts AND NOT oc.opcdefault)"
+				"       OR EXISTS (SELECT 1 FROM pg_catalog.unnest(i.indoption::pg_catalog.int2[]) o(opt)"
+				"                   WHERE ((o.opt & 1) <> 0) <> ((o.opt & 2) <> 0))"
+				"       OR EXISTS (SELECT 1 FROM ROWS FROM (pg_catalog.unnest(i.indkey::pg_catalog.int2[]), pg_catalog.unnest(i.indcollation::pg_catalog.oid[])) k(attnum, coll)"
+				"                    JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
+				"                   WHERE k.coll <> a.attcollation),"
+				"       i.indisvalid AND i.indisready"
+				"  FROM pg_catalog.pg_index i"
+				"  JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
+				"  JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid"
+				"  JOIN pg_catalog.pg_am am ON am.oid = ic.relam"
+				"  JOIN pg_catalog.pg_namespace n ON n.oid = tc.relnamespace"
+				" WHERE n.nspname = $1", 1, args, ro);
 	snap->npgindexes = (int) SPI_processed;
 	snap->pgindexes = cm_alloc(arena, sizeof(CmIndexState) * (snap->npgindexes + 1));
 	for (r = 0; r < snap->npgindexes; r++)
