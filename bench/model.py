@@ -215,8 +215,10 @@ def main():
           % (ns, json.dumps(model).replace("'", "''")))
     write("columns.txt", "dbid|bigint|integer\n" + "".join(
         "%s|%s|%s\n" % column(f) for f in FIELDS))
+    # create model, its indexes, its cmodel_write trigger, and the on_delete and
+    # on_truncate triggers on the owner table its CASCADE/SET_NULL relations point at
     write("expect.sh", "EXPECT_FIELDS=%d\nEXPECT_INDEXES=%d\nEXPECT_ACTIONS=%d\n"
-          % (len(FIELDS), len(index_names), 1 + len(index_names)))
+          % (len(FIELDS), len(index_names), 1 + len(index_names) + 1 + 2))
 
 
 if __name__ == "__main__":

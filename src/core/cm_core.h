@@ -481,11 +481,12 @@ extern const char *cm_index_origin_name(CmIndexOrigin o);
 extern const char *cm_action_name(CmActionKind k);
 
 /*
- * cmodel's triggers (CM_TRIG_*): the trigger's name, the CREATE TRIGGER on a
- * quoted table, and which one calls the function cmodel.<function> (0 for
- * none).
+ * cmodel's triggers (CM_TRIG_*): the trigger's name, its function (in schema
+ * cmodel), the CREATE TRIGGER on a quoted table, and which one calls the
+ * function cmodel.<function> (0 for none).
  */
 extern const char *cm_trigger_name(int which);
+extern const char *cm_trigger_function(int which);
 extern char *cm_trigger_sql(CmArena *arena, const char *qualname, int which);
 extern int	cm_trigger_by_function(const char *function);
 

@@ -374,6 +374,13 @@ cm_trigger_name(int which)
 }
 
 /* See cm_core.h. */
+const char *
+cm_trigger_function(int which)
+{
+	return triggers[trigger_row(which)].function;
+}
+
+/* See cm_core.h. */
 int
 cm_trigger_by_function(const char *function)
 {

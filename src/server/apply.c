@@ -35,6 +35,7 @@ action_error_callback(void *arg)
 	errcontext("cmodel action \"%s\" on %s: %s", cm_action_name(ctx->kind), ctx->object, ctx->sql);
 }
 
+/* Run one action's statement (through cmodel_run_caught). */
 static void
 execute_action(void *arg)
 {

@@ -20,7 +20,9 @@
  *					preview.c cmodel_delete_preview()
  *	write.c			the write trigger: auto_now, value and row limits
  *	guard.c			the lifecycle guard's event triggers and drop watch;
- *					guard_rules.c what a statement does to namespaces;
+ *					guard_rules.c what a statement does to namespaces, with
+ *					guard_alter.c (ALTER TABLE, new columns and constraints)
+ *					and guard_rel.c (the relations and types it reaches);
  *					guard_report.c refusing, break-glass, generations
  *	probe.c			fast registry reads for the guard
  *
@@ -36,6 +38,7 @@
 
 #include "cm_core.h"
 #include "executor/spi.h"
+#include "nodes/parsenodes.h"
 #include "nodes/pg_list.h"
 #include "utils/array.h"
 #include "utils/rel.h"
@@ -233,9 +236,43 @@ extern bool cmodel_guard_registering(const char *ns);
 /* guard.c */
 extern void cmodel_guard_init(void);
 
-/* guard_rules.c */
+/* guard_rules.c: what a statement does to namespaces */
 extern void cmodel_guard_inspect(Node *stmt, CmGuardScope *scope);
-extern char *cmodel_guard_rel_namespace(Oid relid, char **qualname, bool *guarded);
+
+/* guard_rel.c: the relations and types a statement reaches */
+/* What the guard knows of one relation a statement reaches. */
+typedef struct CmGuardRel
+{
+	Oid			relid;
+	char		relkind;
+	Oid			nspid;
+	char	   *ns;				/* its namespace, or NULL */
+	char	   *relname;
+	char	   *qualname;		/* schema.relname, for messages */
+	bool		guarded;		/* a table, index or sequence in a namespace */
+	bool		registry;		/* one of cmodel's own registry relations */
+} CmGuardRel;
+
+extern bool cmodel_guard_describe_rel(Oid relid, CmGuardRel *r);
+extern bool cmodel_guard_lookup_rv(RangeVar *rv, CmGuardRel *r);
 extern bool cmodel_guard_relation_guarded(Oid relid);
+extern char *cmodel_guard_rel_namespace(Oid relid, char **qualname, bool *guarded);
+extern void cmodel_guard_note_rel(CmGuardScope *scope, CmGuardRel *r);
+extern bool cmodel_guard_is_index(char relkind);
+extern const char *cmodel_guard_kind_word(char relkind);
+extern CmGuardRule cmodel_guard_drop_rule(char relkind);
+extern void cmodel_guard_trigger_violation(CmGuardScope *scope, CmGuardRel *r,
+										   const char *what, const char *name);
+extern void cmodel_guard_check_type_change(CmGuardScope *scope, Oid typid,
+										   CmGuardRule rule, const char *what);
+
+/* guard_alter.c: ALTER TABLE, and new columns and constraints */
+#define CM_GUARD_FK_HINT \
+	"Declare a ForeignKey in the descriptor: cmodel applies its on_delete without a REFERENCES constraint."
+extern void cmodel_guard_check_reference(CmGuardScope *scope, Constraint *c, const char *from);
+extern void cmodel_guard_check_new_constraint(CmGuardScope *scope, CmGuardRel *r, Constraint *c);
+extern void cmodel_guard_check_new_column(CmGuardScope *scope, CmGuardRel *r, ColumnDef *cd);
+extern void cmodel_guard_inspect_alter_table(CmGuardScope *scope, AlterTableStmt *stmt);
+extern void cmodel_guard_inspect_move_all(CmGuardScope *scope, AlterTableMoveAllStmt *stmt);
 
 #endif							/* CMODEL_H */

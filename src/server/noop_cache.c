@@ -25,7 +25,7 @@
 #include "cmodel.h"
 
 /*
- * The key of one registration call: namespace, kind, plugin and the exact
+ * See cmodel.h.  The key of one registration call: namespace, kind, plugin and the exact
  * descriptor text.  Different spacing only costs a cache miss.
  */
 char *
@@ -53,7 +53,7 @@ cmodel_call_hash(const char *ns, bool is_array, const char *plugin, const char *
  */
 static bool
 cached_noop(const char *ns, const char *call_hash, const char *plugin,
-				   char **plugin_hash)
+			char **plugin_hash)
 {
 	const char *args[3] = {ns, call_hash, plugin};
 
@@ -68,7 +68,7 @@ cached_noop(const char *ns, const char *call_hash, const char *plugin,
 }
 
 /*
- * Remember that a call is fully applied.  When it changed anything, the
+ * See cmodel.h.  Remember that a call is fully applied.  When it changed anything, the
  * namespace moves to a new generation first and older entries are dropped.
  */
 void
@@ -92,9 +92,9 @@ cmodel_record_applied(const char *ns, const char *call_hash, bool changed)
 }
 
 /*
- * See cmodel.h.  Answer a call from the no-op cache when it can: the same call was applied
- * at the namespace's current generation, so it would plan nothing.  A
- * plugin's listeners are still notified.
+ * See cmodel.h.  Answer a call from the no-op cache when it can: the same
+ * call was applied at the namespace's current generation, so it would plan
+ * nothing.  A plugin's listeners are still notified.
  */
 bool
 cmodel_noop_answer(const char *ns, const char *call_hash, const char *plugin, bool apply)

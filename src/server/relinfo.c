@@ -181,9 +181,10 @@ load_rules(CmRelInfo *e, Relation rel)
 static void
 load_auto_fields(CmRelInfo *e, Relation rel, const char *ns)
 {
-	Oid			types[2] = {TEXTOID, TEXTOID};
-	Datum		values[2] = {CStringGetTextDatum(ns),
-	CStringGetTextDatum(RelationGetRelationName(rel))};
+	Oid			types[3] = {TEXTOID, TEXTOID, TEXTOID};
+	Datum		values[3] = {CStringGetTextDatum(ns),
+		CStringGetTextDatum(RelationGetRelationName(rel)),
+	CStringGetTextDatum(cm_model_kind_name(CM_MODEL_CONCRETE))};
 	int			r;
 
 	query(e, "SELECT f.column_name, (f.options OPERATOR(pg_catalog.->>) 'auto_now')"
@@ -192,10 +193,10 @@ load_auto_fields(CmRelInfo *e, Relation rel, const char *ns)
 		  "  JOIN cmodel.reg_field f ON f.namespace OPERATOR(pg_catalog.=) m.namespace"
 		  "   AND f.model OPERATOR(pg_catalog.=) m.name"
 		  " WHERE m.namespace OPERATOR(pg_catalog.=) $1 AND m.table_name OPERATOR(pg_catalog.=) $2"
-		  "   AND m.kind OPERATOR(pg_catalog.=) 'model' AND NOT m.retired AND NOT f.retired"
+		  "   AND m.kind OPERATOR(pg_catalog.=) $3 AND NOT m.retired AND NOT f.retired"
 		  "   AND ((f.options OPERATOR(pg_catalog.->>) 'auto_now') IS NOT DISTINCT FROM 'true'"
 		  "     OR (f.options OPERATOR(pg_catalog.->>) 'auto_now_add') IS NOT DISTINCT FROM 'true')",
-		  2, types, values);
+		  3, types, values);
 	e->auto_cols = palloc0(sizeof(int) * (SPI_processed + 1));
 	e->auto_types = palloc0(sizeof(Oid) * (SPI_processed + 1));
 	e->auto_on_update = palloc0(sizeof(bool) * (SPI_processed + 1));
@@ -220,20 +221,21 @@ load_auto_fields(CmRelInfo *e, Relation rel, const char *ns)
 static char *
 load_label(CmRelInfo *e, const char *ns)
 {
-	Oid			types[3] = {OIDOID, TEXTOID, TEXTOID};
-	Datum		values[3] = {ObjectIdGetDatum(e->relid), CStringGetTextDatum(ns),
-	CStringGetTextDatum(get_rel_name(e->relid))};
+	Oid			types[4] = {OIDOID, TEXTOID, TEXTOID, TEXTOID};
+	Datum		values[4] = {ObjectIdGetDatum(e->relid), CStringGetTextDatum(ns),
+		CStringGetTextDatum(get_rel_name(e->relid)),
+	CStringGetTextDatum(cm_model_kind_name(CM_MODEL_CONCRETE))};
 
 	query(e, "SELECT label FROM ("
 		  " SELECT m.app_label OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) m.name, 0, m.retired, m.name"
 		  "   FROM cmodel.reg_model m"
 		  "  WHERE m.namespace OPERATOR(pg_catalog.=) $2 AND m.table_name OPERATOR(pg_catalog.=) $3"
-		  "    AND m.kind OPERATOR(pg_catalog.=) 'model'"
+		  "    AND m.kind OPERATOR(pg_catalog.=) $4"
 		  " UNION ALL"
 		  " SELECT c.name, 1, false, c.name FROM cmodel.reg_core_model c"
 		  "  WHERE c.tbl::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
 		  ") l(label, pref, retired, name) ORDER BY pref, retired, name COLLATE \"C\" LIMIT 1",
-		  3, types, values);
+		  4, types, values);
 	return SPI_processed ? pstrdup(cell(0, 1)) : pstrdup(e->qualname);
 }
 

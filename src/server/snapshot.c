@@ -244,11 +244,13 @@ void
 cmodel_load_snapshot(CmArena *arena, const char *ns, CmSnapshot *snap, bool for_update)
 {
 	bool		ro = !for_update;
+	const char *args[1];
 
 	memset(snap, 0, sizeof(*snap));
 	snap->namespace = cm_strdup(arena, ns);
 	load_registry(arena, snap, ro);	/* first: takes the namespace row lock */
-	cmodel_exec("SELECT pg_catalog.to_regprocedure('cmodel.on_write()') IS NULL", 0, NULL, ro);
+	args[0] = psprintf("cmodel.%s()", cm_trigger_function(CM_TRIG_WRITE));
+	cmodel_exec("SELECT pg_catalog.to_regprocedure($1) IS NULL", 1, args, ro);
 	snap->no_triggers = cmodel_cell_bool(0, 1);
 	load_cores(arena, snap, ro);
 	load_schema(arena, snap, ro);

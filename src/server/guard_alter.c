@@ -1,0 +1,443 @@
+/*-------------------------------------------------------------------------
+ *
+ * guard_alter.c
+ *	  The lifecycle guard's rules for ALTER TABLE, and for the columns and
+ *	  constraints a statement adds to a namespace table.
+ *
+ * An allow-list: adding nullable columns (with a constant default if
+ * wanted) and UNIQUE constraints, and settings that neither change data nor
+ * scan or rewrite a table, are allowed on guarded relations; every other
+ * ALTER TABLE form is refused, including ones PostgreSQL adds later.
+ * Subcommands of an ALTER on any table that reach a guarded one (inherit
+ * from it, attach it, reference it) are refused too, and so is moving a
+ * namespace's relations with ALTER ... ALL IN TABLESPACE.
+ *
+ * One exception serves restores: pg_dump adds primary keys after loading
+ * data, so adding a primary key to a namespace table that has none is
+ * allowed.
+ *
+ * src/server/guard_alter.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "catalog/dependency.h"
+#include "catalog/index.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_depend.h"
+#include "catalog/pg_extension.h"
+#include "catalog/pg_index.h"
+#include "catalog/pg_trigger.h"
+#include "catalog/pg_inherits.h"
+#include "catalog/pg_type.h"
+#include "commands/extension.h"
+#include "commands/tablespace.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "nodes/parsenodes.h"
+#include "parser/parse_type.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+
+#include "cmodel.h"
+
+/* A REFERENCES constraint whose target is a guarded table. */
+void
+cmodel_guard_check_reference(CmGuardScope *scope, Constraint *c, const char *from)
+{
+	CmGuardRel	target;
+
+	if (c->contype == CONSTR_FOREIGN && cmodel_guard_lookup_rv(c->pktable, &target) && target.guarded)
+		cmodel_guard_violation(scope, CM_GUARD_CONSTRAINT, target.ns, CM_GUARD_FK_HINT,
+							   "cannot make table \"%s\" reference table \"%s\"",
+							   from, target.qualname);
+}
+
+/*
+ * ADD CONSTRAINT name UNIQUE USING INDEX index renames the index to the
+ * constraint's name.
+ */
+static void
+check_using_index(CmGuardScope *scope, CmGuardRel *r, Constraint *c)
+{
+	if (c->indexname && c->conname && strcmp(c->indexname, c->conname) != 0)
+		cmodel_guard_violation(scope, CM_GUARD_DROP_INDEX, r->ns, NULL,
+							   "cannot rename index \"%s.%s\" to \"%s\" by adding a constraint over it",
+							   r->ns, c->indexname, c->conname);
+}
+
+/* A constraint added to a guarded table (ALTER TABLE ADD, or on a column). */
+void
+cmodel_guard_check_new_constraint(CmGuardScope *scope, CmGuardRel *r, Constraint *c)
+{
+	switch (c->contype)
+	{
+		case CONSTR_UNIQUE:
+			check_using_index(scope, r, c);
+			break;
+		case CONSTR_NULL:
+		case CONSTR_DEFAULT:
+		case CONSTR_ATTR_DEFERRABLE:
+		case CONSTR_ATTR_NOT_DEFERRABLE:
+		case CONSTR_ATTR_DEFERRED:
+		case CONSTR_ATTR_IMMEDIATE:
+			break;
+		case CONSTR_PRIMARY:
+			/* A restore adds the keys of the tables it loaded. */
+			check_using_index(scope, r, c);
+			if (!cmodel_probe_has_primary_key(r->relid))
+				break;
+			cmodel_guard_violation(scope, CM_GUARD_CONSTRAINT, r->ns,
+								   "A model's primary key is fixed when its table is created; create a new model with the new key and copy the data.",
+								   "cannot add a primary key to table \"%s\"", r->qualname);
+			break;
+		case CONSTR_CHECK:
+			cmodel_guard_violation(scope, CM_GUARD_CONSTRAINT, r->ns, NULL,
+								   "cannot add a CHECK constraint to table \"%s\"", r->qualname);
+			break;
+		case CONSTR_FOREIGN:
+			cmodel_guard_violation(scope, CM_GUARD_CONSTRAINT, r->ns, CM_GUARD_FK_HINT,
+								   "cannot add a REFERENCES constraint to table \"%s\"", r->qualname);
+			break;
+		case CONSTR_EXCLUSION:
+			cmodel_guard_violation(scope, CM_GUARD_CONSTRAINT, r->ns, NULL,
+								   "cannot add an exclusion constraint to table \"%s\"", r->qualname);
+			break;
+		default:
+			cmodel_guard_violation(scope, CM_GUARD_CONSTRAINT, r->ns, NULL,
+								   "cannot add this kind of constraint to table \"%s\"", r->qualname);
+			break;
+	}
+}
+
+/* serial, bigserial and smallserial imply NOT NULL and a sequence default. */
+static bool
+is_serial(TypeName *tn)
+{
+	const char *name;
+
+	if (tn == NULL || tn->names == NIL || list_length(tn->names) > 2 || tn->arrayBounds)
+		return false;
+	name = strVal(llast(tn->names));
+	return strcmp(name, "serial") == 0 || strcmp(name, "serial4") == 0 ||
+		strcmp(name, "bigserial") == 0 || strcmp(name, "serial8") == 0 ||
+		strcmp(name, "smallserial") == 0 || strcmp(name, "serial2") == 0;
+}
+
+/* ALTER TABLE ... ADD COLUMN on a guarded table. */
+void
+cmodel_guard_check_new_column(CmGuardScope *scope, CmGuardRel *r, ColumnDef *cd)
+{
+	bool		plain = !(cd->is_not_null || cd->identity || cd->generated ||
+						  is_serial(cd->typeName));
+	ListCell   *lc;
+
+	foreach(lc, cd->constraints)
+	{
+		Constraint *c = lfirst_node(Constraint, lc);
+
+		if (c->contype == CONSTR_NOTNULL || c->contype == CONSTR_IDENTITY ||
+			c->contype == CONSTR_GENERATED)
+			plain = false;
+		else
+			cmodel_guard_check_new_constraint(scope, r, c);
+	}
+	if (!plain)
+		cmodel_guard_violation(scope, CM_GUARD_ADD_FIELD, r->ns, NULL,
+							   "cannot add column \"%s.%s\" as NOT NULL, identity, serial or generated",
+							   r->qualname, cd->colname);
+}
+
+/* One subcommand applied to a guarded relation. */
+static void
+check_alter_cmd(CmGuardScope *scope, CmGuardRel *r, AlterTableCmd *cmd)
+{
+	const char *col = cmd->name ? cmd->name : "?";
+
+	switch (cmd->subtype)
+	{
+			/* Additive, or settings that neither change data nor scan it. */
+		case AT_SetStatistics:
+		case AT_SetOptions:
+		case AT_ResetOptions:
+		case AT_SetStorage:
+		case AT_SetCompression:
+		case AT_ChangeOwner:
+		case AT_ClusterOn:
+		case AT_DropCluster:
+		case AT_DropOids:
+		case AT_SetRelOptions:
+		case AT_ResetRelOptions:
+		case AT_ReplaceRelOptions:
+		case AT_EnableTrig:
+		case AT_EnableAlwaysTrig:
+		case AT_EnableReplicaTrig:
+		case AT_DisableTrig:
+		case AT_EnableTrigAll:
+		case AT_EnableTrigUser:
+		case AT_EnableRule:
+		case AT_EnableAlwaysRule:
+		case AT_EnableReplicaRule:
+		case AT_DisableRule:
+		case AT_ReplicaIdentity:
+		case AT_EnableRowSecurity:
+		case AT_DisableRowSecurity:
+		case AT_ForceRowSecurity:
+		case AT_NoForceRowSecurity:
+		case AT_GenericOptions:
+		case AT_AlterColumnGenericOptions:
+			break;
+		case AT_AddColumn:
+		case AT_AddColumnRecurse:
+			cmodel_guard_check_new_column(scope, r, castNode(ColumnDef, cmd->def));
+			break;
+		case AT_AddConstraint:
+		case AT_AddConstraintRecurse:
+			cmodel_guard_check_new_constraint(scope, r, castNode(Constraint, cmd->def));
+			break;
+		case AT_DropColumn:
+		case AT_DropColumnRecurse:
+			cmodel_guard_violation(scope, CM_GUARD_DROP_FIELD, r->ns, NULL,
+								   "cannot drop column \"%s.%s\"", r->qualname, col);
+			break;
+		case AT_AlterColumnType:
+			cmodel_guard_violation(scope, CM_GUARD_ALTER_FIELD, r->ns, NULL,
+								   "cannot change the type of column \"%s.%s\"", r->qualname, col);
+			break;
+		case AT_SetNotNull:
+		case AT_CheckNotNull:
+		case AT_DropNotNull:
+			cmodel_guard_violation(scope, CM_GUARD_ALTER_FIELD, r->ns, NULL,
+								   "cannot change whether column \"%s.%s\" is nullable", r->qualname, col);
+			break;
+		case AT_ColumnDefault:
+		case AT_CookedColumnDefault:
+			/* registration sets a field's default (new rows only) */
+			if (cmodel_guard_registering(r->ns))
+				break;
+			cmodel_guard_violation(scope, CM_GUARD_ALTER_FIELD, r->ns, NULL,
+								   "cannot change the default of column \"%s.%s\"", r->qualname, col);
+			break;
+		case AT_AddIdentity:
+		case AT_SetIdentity:
+		case AT_DropIdentity:
+		case AT_DropExpression:
+			cmodel_guard_violation(scope, CM_GUARD_ALTER_FIELD, r->ns, NULL,
+								   "cannot change how column \"%s.%s\" is generated", r->qualname, col);
+			break;
+		case AT_DropConstraint:
+		case AT_DropConstraintRecurse:
+			cmodel_guard_violation(scope, CM_GUARD_DROP_INDEX, r->ns, NULL,
+								   "cannot drop constraint \"%s\" of table \"%s\"", col, r->qualname);
+			break;
+		case AT_AlterConstraint:
+		case AT_ValidateConstraint:
+		case AT_ValidateConstraintRecurse:
+			cmodel_guard_violation(scope, CM_GUARD_CONSTRAINT, r->ns, NULL,
+								   "cannot alter or validate constraints of table \"%s\"", r->qualname);
+			break;
+		case AT_SetLogged:
+		case AT_SetUnLogged:
+			cmodel_guard_violation(scope, CM_GUARD_REWRITE, r->ns, NULL,
+								   "cannot change whether %s \"%s\" is logged",
+								   cmodel_guard_kind_word(r->relkind), r->qualname);
+			break;
+		case AT_SetAccessMethod:
+		case AT_SetTableSpace:
+			cmodel_guard_violation(scope, CM_GUARD_REWRITE, r->ns, NULL,
+								   "cannot move %s \"%s\" to another access method or tablespace",
+								   cmodel_guard_kind_word(r->relkind), r->qualname);
+			break;
+		case AT_AddInherit:
+		case AT_DropInherit:
+		case AT_AddOf:
+		case AT_DropOf:
+		case AT_AttachPartition:
+		case AT_DetachPartition:
+		case AT_DetachPartitionFinalize:
+			cmodel_guard_violation(scope, CM_GUARD_STANDALONE, r->ns, NULL,
+								   "cannot change the inheritance, partitions or row type of %s \"%s\"",
+								   cmodel_guard_kind_word(r->relkind), r->qualname);
+			break;
+		case AT_DisableTrigAll:
+		case AT_DisableTrigUser:
+			cmodel_guard_violation(scope, CM_GUARD_TRIGGERS, r->ns, NULL,
+								   "cannot disable all triggers of table \"%s\"", r->qualname);
+			break;
+		default:
+			cmodel_guard_violation(scope, CM_GUARD_REWRITE, r->ns, NULL,
+								   "cannot apply this form of ALTER TABLE to %s \"%s\"",
+								   cmodel_guard_kind_word(r->relkind), r->qualname);
+			break;
+	}
+}
+
+/*
+ * Subcommands of an ALTER on any table that reach a guarded one: inherit
+ * from it, attach or detach it as a partition, or reference it.
+ */
+static void
+check_alter_reach(CmGuardScope *scope, CmGuardRel *r, AlterTableCmd *cmd)
+{
+	CmGuardRel	other;
+
+	switch (cmd->subtype)
+	{
+		case AT_AddInherit:
+		case AT_DropInherit:
+			if (cmodel_guard_lookup_rv(castNode(RangeVar, cmd->def), &other) && other.guarded)
+				cmodel_guard_violation(scope, CM_GUARD_STANDALONE, other.ns, NULL,
+									   "cannot change whether table \"%s\" inherits from table \"%s\"",
+									   r->qualname, other.qualname);
+			break;
+		case AT_AttachPartition:
+		case AT_DetachPartition:
+		case AT_DetachPartitionFinalize:
+			if (cmodel_guard_lookup_rv(castNode(PartitionCmd, cmd->def)->name, &other) && other.guarded)
+				cmodel_guard_violation(scope, CM_GUARD_STANDALONE, other.ns, NULL,
+									   "cannot attach or detach %s \"%s\" as a partition",
+									   cmodel_guard_kind_word(other.relkind), other.qualname);
+			break;
+		case AT_AddConstraint:
+		case AT_AddConstraintRecurse:
+			cmodel_guard_check_reference(scope, castNode(Constraint, cmd->def), r->qualname);
+			break;
+		case AT_AddColumn:
+		case AT_AddColumnRecurse:
+			{
+				ListCell   *lc;
+
+				foreach(lc, castNode(ColumnDef, cmd->def)->constraints)
+					cmodel_guard_check_reference(scope, lfirst_node(Constraint, lc), r->qualname);
+			}
+			break;
+		case AT_DisableTrig:
+		case AT_EnableReplicaTrig:
+			if (cmodel_is_cmodel_trigger(r->relid, cmd->name))
+				cmodel_guard_trigger_violation(scope, r, "disable", cmd->name);
+			break;
+		case AT_DisableTrigAll:
+		case AT_DisableTrigUser:
+			/* namespace tables refuse it anyway; this covers core tables */
+			if (!r->guarded && cmodel_is_cmodel_trigger(r->relid, NULL))
+				cmodel_guard_trigger_violation(scope, r, "disable all", NULL);
+			break;
+		case AT_DropColumn:
+		case AT_DropColumnRecurse:
+		case AT_AlterColumnType:
+			/* A composite type's attribute, or a table's row type, in use. */
+			if (!r->guarded)
+				cmodel_guard_check_type_change(scope, get_rel_type_id(r->relid), CM_GUARD_ALTER_FIELD,
+								  "drop or retype an attribute of");
+			break;
+		default:
+			break;
+	}
+}
+
+void
+cmodel_guard_inspect_alter_table(CmGuardScope *scope, AlterTableStmt *stmt)
+{
+	CmGuardRel	top;
+	List	   *rels;
+	ListCell   *lc;
+	ListCell   *cc;
+
+	if (!cmodel_guard_lookup_rv(stmt->relation, &top))
+		return;
+	if (top.registry)
+		cmodel_guard_extension_violation(scope, psprintf("alter cmodel's registry relation \"%s\"",
+														  top.qualname));
+	foreach(cc, stmt->cmds)
+		check_alter_reach(scope, &top, lfirst_node(AlterTableCmd, cc));
+	rels = list_make1_oid(top.relid);
+	if (stmt->relation->inh && has_subclass(top.relid))
+		rels = find_all_inheritors(top.relid, NoLock, NULL);
+	foreach(lc, rels)
+	{
+		CmGuardRel	r;
+
+		if (!cmodel_guard_describe_rel(lfirst_oid(lc), &r))
+			continue;
+		cmodel_guard_note_rel(scope, &r);
+		if (!r.guarded)
+			continue;
+		foreach(cc, stmt->cmds)
+			check_alter_cmd(scope, &r, lfirst_node(AlterTableCmd, cc));
+	}
+}
+
+/* Does ALTER ... ALL IN TABLESPACE of this object type move a guarded relkind? */
+static bool
+moved_by(ObjectType objtype, char relkind)
+{
+	if (objtype == OBJECT_TABLE)
+		return relkind == RELKIND_RELATION || relkind == RELKIND_PARTITIONED_TABLE;
+	if (objtype == OBJECT_INDEX)
+		return cmodel_guard_is_index(relkind);
+	return false;
+}
+
+/* Is the owner among the roles (an empty list means any)? */
+static bool
+owned_by(List *roles, Oid owner)
+{
+	ListCell   *lc;
+
+	if (roles == NIL)
+		return true;
+	foreach(lc, roles)
+		if (get_rolespec_oid(lfirst(lc), true) == owner)
+			return true;
+	return false;
+}
+
+/* ALTER TABLE ALL IN TABLESPACE: does it move any guarded relation? */
+void
+cmodel_guard_inspect_move_all(CmGuardScope *scope, AlterTableMoveAllStmt *stmt)
+{
+	Oid			tablespace = get_tablespace_oid(stmt->orig_tablespacename, true);
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	CmGuardRel	first = {0};
+
+	if (!OidIsValid(tablespace))
+		return;
+	if (tablespace == MyDatabaseTableSpace)
+		tablespace = InvalidOid;
+	rel = table_open(RelationRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_class_reltablespace, BTEqualStrategyNumber,
+				F_OIDEQ, ObjectIdGetDatum(tablespace));
+	scan = systable_beginscan(rel, InvalidOid, false, NULL, 1, &key);
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+	{
+		Form_pg_class form = (Form_pg_class) GETSTRUCT(tuple);
+		CmGuardRel	r;
+
+		if (!moved_by(stmt->objtype, form->relkind) ||
+			!owned_by(stmt->roles, form->relowner) ||
+			cmodel_probe_schema_namespace(form->relnamespace) == NULL ||
+			!cmodel_guard_describe_rel(form->oid, &r))
+			continue;
+		/* Name the first in name order, whatever order the scan found. */
+		if (first.qualname == NULL || strcmp(r.qualname, first.qualname) < 0)
+			first = r;
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	if (first.qualname)
+		cmodel_guard_violation(scope, CM_GUARD_REWRITE, first.ns, NULL,
+							   "cannot move %s \"%s\" to another tablespace",
+							   cmodel_guard_kind_word(first.relkind), first.qualname);
+}
