@@ -4,10 +4,11 @@
  *	  The core's memory: the host's allocator, arenas, string buffers, and
  *	  the errors the core reports.
  *
- * Every byte the core uses comes from the allocator of cm_set_memory(),
- * jansson's included: inside the server that is the server's memory, and
- * running out of it is the server's ordinary out-of-memory error (the
- * allocator hook raises it and never returns).  Standalone tools keep
+ * Every byte the core uses comes from the host's allocator (cm_set_memory,
+ * or cm_memory_push while the core runs), jansson's included: inside the
+ * server that is the server's memory, and running out of it is the server's
+ * ordinary out-of-memory error (the allocator hook raises it and never
+ * returns).  Standalone tools keep
  * libc's malloc, and abort when it fails.  The arena is a chain of blocks;
  * everything the core allocates lives until cm_arena_free(), which makes
  * the parser and planner leak-free by construction even on error paths.
@@ -68,6 +69,24 @@ cm_set_memory(const CmMemory *mem)
 {
 	memory = mem ? mem : &default_memory;
 	json_set_alloc_funcs(cm_mem_alloc, cm_mem_release);
+}
+
+/* See cm_core.h. */
+void
+cm_memory_push(const CmMemory *mem, CmMemorySave *save)
+{
+	save->memory = memory;
+	json_get_alloc_funcs(&save->json_alloc, &save->json_free);
+	memory = mem;
+	json_set_alloc_funcs(cm_mem_alloc, cm_mem_release);
+}
+
+/* See cm_core.h. */
+void
+cm_memory_pop(const CmMemorySave *save)
+{
+	memory = save->memory;
+	json_set_alloc_funcs(save->json_alloc, save->json_free);
 }
 
 /*

@@ -50,6 +50,22 @@ typedef struct CmMemory
 /* Install the allocator (jansson's too); NULL restores the default. */
 extern void cm_set_memory(const CmMemory *mem);
 
+/*
+ * The same for a while: push installs mem for the core and jansson and
+ * saves what was installed before, pop puts that back.  jansson's allocator
+ * belongs to the whole process, so a host that shares it with other code
+ * installs its own only while the core runs.
+ */
+typedef struct CmMemorySave
+{
+	const CmMemory *memory;
+	void	   *(*json_alloc) (size_t size);
+	void		(*json_free) (void *ptr);
+} CmMemorySave;
+
+extern void cm_memory_push(const CmMemory *mem, CmMemorySave *save);
+extern void cm_memory_pop(const CmMemorySave *save);
+
 typedef struct CmArena CmArena;
 
 extern CmArena *cm_arena_new(void);

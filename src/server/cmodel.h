@@ -27,7 +27,7 @@
  *	probe.c			fast registry reads for the guard
  *
  * Nothing here includes the core's internal headers (cm_internal.h,
- * cm_json.h); test/check_layout.sh proves it.
+ * cm_json.h); test/check_layout.py proves it.
  *
  * src/server/cmodel.h
  *
@@ -42,6 +42,7 @@
 #include "nodes/pg_list.h"
 #include "utils/array.h"
 #include "utils/rel.h"
+#include "utils/snapshot.h"
 
 /*
  * The SDK's write-time limits: text and JSON values of at most this many
@@ -54,10 +55,15 @@ extern int	cmodel_max_bulk_rows;
 /* core_host.c */
 extern const CmEnv cmodel_core_env;
 extern void cmodel_core_host_init(void);
+extern CmArena *cmodel_core_begin(void);
+extern void cmodel_core_end(CmArena *arena);
 extern void cmodel_report_core_error(const CmError *err) pg_attribute_noreturn();
 
 /* exec.c */
 extern int	cmodel_exec(const char *sql, int nargs, const char **args, bool read_only);
+extern int	cmodel_exec_snapshot(const char *sql, int nargs, const char **args,
+								 Snapshot snapshot, bool read_only);
+extern Snapshot cmodel_query_snapshot(bool read_only);
 extern char *cmodel_cell_text(CmArena *arena, int row, int col);
 extern bool cmodel_cell_bool(int row, int col);
 extern Oid	cmodel_cell_oid(int row, int col);
@@ -93,7 +99,7 @@ extern void cmodel_notify_ready(const char *ns, const char *plugin, const char *
 extern char *cmodel_models_hash(CmArena *arena, const char *json);
 
 /* triggers.c */
-extern int	cmodel_triggers_of(Oid relid);
+extern int	cmodel_triggers_of(Oid relid, Snapshot snapshot);
 extern bool cmodel_is_cmodel_trigger(Oid relid, const char *name);
 extern void cmodel_add_triggers(Oid relid, int bits);
 extern void cmodel_drop_triggers(Oid relid);

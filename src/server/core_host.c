@@ -7,11 +7,12 @@
  * The core (src/core) knows nothing of the server; it calls back through
  * CmEnv to quote identifiers and literals, and through CmMemory for every
  * byte it (and jansson) allocates.  Here those come from the server's
- * memory, in a context under the transaction's: a core call that fails
+ * memory, in a context under the transaction's, for as long as a use of the
+ * core lasts (cmodel_core_begin .. cmodel_core_end): a core call that fails
  * halfway (any ERROR, including running out of memory inside jansson)
- * leaves nothing behind once the transaction ends, and running out of
- * memory is PostgreSQL's ordinary ERRCODE_OUT_OF_MEMORY error, never an
- * abort() that would restart every session.
+ * leaves nothing behind, and running out of memory is PostgreSQL's
+ * ordinary ERRCODE_OUT_OF_MEMORY error, never an abort() that would restart
+ * every session.
  *
  * src/server/core_host.c
  *
@@ -54,15 +55,19 @@ const CmEnv cmodel_core_env = {server_quote_ident, server_quote_literal};
  * ------------------------------------------------------------------------
  */
 
-/* The current transaction's context for the core, made on first use. */
+/*
+ * While the core runs (cmodel_core_begin .. cmodel_core_end, nested calls
+ * counted), its memory and jansson's come from this context, a child of
+ * the transaction's.  jansson's allocator belongs to the whole process, so
+ * it is the server's only for that while and is put back afterwards.
+ */
 static MemoryContext core_cxt = NULL;
+static int	core_depth = 0;
+static CmMemorySave core_saved;
 
 static void *
 server_alloc(size_t size)
 {
-	if (core_cxt == NULL)
-		core_cxt = AllocSetContextCreate(TopTransactionContext, "cmodel core",
-										 ALLOCSET_DEFAULT_SIZES);
 	return MemoryContextAllocExtended(core_cxt, size, MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
 }
 
@@ -85,21 +90,62 @@ server_out_of_memory(size_t size)
 
 static const CmMemory server_memory = {server_alloc, server_release, server_out_of_memory};
 
-/* The context goes with TopTransactionContext at the end of a transaction. */
+/*
+ * See cmodel.h: an arena for a use of the core, with the server's memory
+ * installed.  Every call is paired with cmodel_core_end, also on error
+ * (PG_FINALLY).
+ */
+CmArena *
+cmodel_core_begin(void)
+{
+	if (core_depth == 0)
+	{
+		if (TopTransactionContext == NULL)
+			elog(ERROR, "cmodel: descriptors are only planned inside a transaction");
+		core_cxt = AllocSetContextCreate(TopTransactionContext, "cmodel core",
+										 ALLOCSET_DEFAULT_SIZES);
+		cm_memory_push(&server_memory, &core_saved);
+	}
+	core_depth++;
+	return cm_arena_new();
+}
+
+/* See cmodel.h: free the arena; the outermost end gives jansson back. */
+void
+cmodel_core_end(CmArena *arena)
+{
+	cm_arena_free(arena);
+	if (--core_depth == 0)
+	{
+		cm_memory_pop(&core_saved);
+		MemoryContextDelete(core_cxt);
+		core_cxt = NULL;
+	}
+}
+
+/*
+ * A transaction that ends while the core is in use (an error that skipped
+ * cmodel_core_end) gives jansson back here; the context goes with
+ * TopTransactionContext.
+ */
 static void
 core_xact_callback(XactEvent event, void *arg)
 {
-	if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT ||
-		event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT ||
-		event == XACT_EVENT_PREPARE)
+	if (core_depth > 0 &&
+		(event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT ||
+		 event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT ||
+		 event == XACT_EVENT_PREPARE))
+	{
+		cm_memory_pop(&core_saved);
+		core_depth = 0;
 		core_cxt = NULL;
+	}
 }
 
 /* See cmodel.h; called from _PG_init. */
 void
 cmodel_core_host_init(void)
 {
-	cm_set_memory(&server_memory);
 	RegisterXactCallback(core_xact_callback, NULL);
 }
 

@@ -26,6 +26,7 @@
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
+#include "utils/snapmgr.h"
 
 #include "cmodel.h"
 
@@ -75,10 +76,11 @@ kept_plan(const char *sql, int nargs)
 
 /*
  * Run one of the fixed queries (a string literal: its address is the key of
- * its kept plan).  Its parameters are all text, NULL for SQL NULL.
+ * its kept plan), as of snapshot when it is valid.  Its parameters are all
+ * text, NULL for SQL NULL.
  */
-int
-cmodel_exec(const char *sql, int nargs, const char **args, bool read_only)
+static int
+exec_kept(const char *sql, int nargs, const char **args, Snapshot snapshot, bool read_only)
 {
 	Datum		values[MAX_ARGS];
 	char		nulls[MAX_ARGS] = {0};
@@ -91,11 +93,46 @@ cmodel_exec(const char *sql, int nargs, const char **args, bool read_only)
 		values[i] = args[i] ? CStringGetTextDatum(args[i]) : (Datum) 0;
 		nulls[i] = args[i] ? ' ' : 'n';
 	}
-	rc = SPI_execute_plan(kept_plan(sql, nargs), values, nulls, read_only, 0);
+	rc = SPI_execute_snapshot(kept_plan(sql, nargs), values, nulls, snapshot,
+							  InvalidSnapshot, read_only, true, 0);
 	if (rc < 0)
 		elog(ERROR, "cmodel: SPI_execute_plan failed (%s): %s",
 			 SPI_result_code_string(rc), sql);
 	return rc;
+}
+
+/* See cmodel.h: run a fixed query as SPI_execute_plan would. */
+int
+cmodel_exec(const char *sql, int nargs, const char **args, bool read_only)
+{
+	return exec_kept(sql, nargs, args, InvalidSnapshot, read_only);
+}
+
+/*
+ * See cmodel.h: run a fixed query as of the snapshot of
+ * cmodel_query_snapshot(), so that what the caller reads around it (from
+ * the catalogs directly) is seen as of the same moment.
+ */
+int
+cmodel_exec_snapshot(const char *sql, int nargs, const char **args, Snapshot snapshot,
+					 bool read_only)
+{
+	return exec_kept(sql, nargs, args, snapshot, read_only);
+}
+
+/*
+ * See cmodel.h: the snapshot a fixed query would use, registered (release
+ * it with UnregisterSnapshot): a read-only query uses the calling
+ * statement's; any other first makes the transaction's own changes visible
+ * and takes a new one (under REPEATABLE READ, the transaction's).
+ */
+Snapshot
+cmodel_query_snapshot(bool read_only)
+{
+	if (read_only)
+		return RegisterSnapshot(GetActiveSnapshot());
+	CommandCounterIncrement();
+	return RegisterSnapshot(GetTransactionSnapshot());
 }
 
 /* ------------------------------------------------------------------------

@@ -102,7 +102,7 @@ static void
 run_registration(FunctionCallInfo fcinfo, const char *ns, const char *json,
 				 bool is_array, const char *plugin, bool apply)
 {
-	CmArena    *arena = cm_arena_new();
+	CmArena    *arena = cmodel_core_begin();
 
 	PG_TRY();
 	{
@@ -120,7 +120,7 @@ run_registration(FunctionCallInfo fcinfo, const char *ns, const char *json,
 	PG_FINALLY();
 	{
 		cmodel_guard_registration(NULL);
-		cm_arena_free(arena);
+		cmodel_core_end(arena);
 	}
 	PG_END_TRY();
 }

@@ -18,6 +18,7 @@
 #include "postgres.h"
 
 #include "executor/spi.h"
+#include "utils/snapmgr.h"
 
 #include "cmodel.h"
 
@@ -28,6 +29,7 @@ load_cores(CmArena *arena, CmSnapshot *snap, bool ro)
 	int			i,
 				r;
 	int			ncores = 0;
+	Snapshot	tsnap;
 	const char *sql =
 		"SELECT c.name, n.nspname, t.relname, c.key_column, a.attname,"
 		"       pg_catalog.format_type(a.atttypid, a.atttypmod),"
@@ -41,7 +43,9 @@ load_cores(CmArena *arena, CmSnapshot *snap, bool ro)
 		"  JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped"
 		" ORDER BY c.name, a.attnum";
 
-	cmodel_exec(sql, 0, NULL, ro);
+	/* cmodel's triggers are read as of the query's snapshot */
+	tsnap = cmodel_query_snapshot(ro);
+	cmodel_exec_snapshot(sql, 0, NULL, tsnap, ro);
 	snap->cores = cm_alloc(arena, sizeof(CmCoreModel) * (SPI_processed + 1));
 	for (r = 0; r < (int) SPI_processed; r++)
 	{
@@ -55,7 +59,7 @@ load_cores(CmArena *arena, CmSnapshot *snap, bool ro)
 			c->schema = cmodel_cell_text(arena, r, 2);
 			c->table = cmodel_cell_text(arena, r, 3);
 			c->key = cmodel_cell_text(arena, r, 4);
-			c->triggers = cmodel_triggers_of(cmodel_cell_oid(r, 9));
+			c->triggers = cmodel_triggers_of(cmodel_cell_oid(r, 9), tsnap);
 			c->columns = cm_alloc(arena, sizeof(CmColumn) * (SPI_processed - r));
 		}
 		i = c->ncolumns++;
@@ -65,6 +69,7 @@ load_cores(CmArena *arena, CmSnapshot *snap, bool ro)
 		c->columns[i].user_type = cmodel_cell_bool(r, 8);
 	}
 	snap->ncores = ncores;
+	UnregisterSnapshot(tsnap);
 }
 
 static void
@@ -137,6 +142,7 @@ load_schema(CmArena *arena, CmSnapshot *snap, bool ro)
 	const char *args[1] = {snap->namespace};
 	int			r;
 	int			ntables = 0;
+	Snapshot	tsnap;
 
 	cmodel_exec("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", 1, args, ro);
 	snap->schema_exists = SPI_processed > 0;
@@ -151,15 +157,17 @@ load_schema(CmArena *arena, CmSnapshot *snap, bool ro)
 	for (r = 0; r < snap->nrelnames; r++)
 		snap->relnames[r] = cmodel_cell_text(arena, r, 1);
 
-	cmodel_exec("SELECT t.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), pa.attname,"
-				"       t.oid"
-				"  FROM pg_catalog.pg_class t"
-				"  JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
-				"  JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped"
-				"  LEFT JOIN pg_catalog.pg_index i ON i.indrelid = t.oid AND i.indisprimary AND i.indnkeyatts = 1"
-				"  LEFT JOIN pg_catalog.pg_attribute pa ON pa.attrelid = t.oid AND pa.attnum = i.indkey[0]"
-				" WHERE n.nspname = $1 AND t.relkind IN ('r', 'p')"
-				" ORDER BY t.relname, a.attnum", 1, args, ro);
+	/* cmodel's triggers are read as of the query's snapshot */
+	tsnap = cmodel_query_snapshot(ro);
+	cmodel_exec_snapshot("SELECT t.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), pa.attname,"
+						 "       t.oid"
+						 "  FROM pg_catalog.pg_class t"
+						 "  JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
+						 "  JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped"
+						 "  LEFT JOIN pg_catalog.pg_index i ON i.indrelid = t.oid AND i.indisprimary AND i.indnkeyatts = 1"
+						 "  LEFT JOIN pg_catalog.pg_attribute pa ON pa.attrelid = t.oid AND pa.attnum = i.indkey[0]"
+						 " WHERE n.nspname = $1 AND t.relkind IN ('r', 'p')"
+						 " ORDER BY t.relname, a.attnum", 1, args, tsnap, ro);
 	snap->tables = cm_alloc(arena, sizeof(CmTableState) * (SPI_processed + 1));
 	for (r = 0; r < (int) SPI_processed; r++)
 	{
@@ -172,7 +180,7 @@ load_schema(CmArena *arena, CmSnapshot *snap, bool ro)
 			t = &snap->tables[ntables++];
 			t->name = name;
 			t->pk_column = cmodel_cell_text(arena, r, 4);
-			t->triggers = cmodel_triggers_of(cmodel_cell_oid(r, 5));
+			t->triggers = cmodel_triggers_of(cmodel_cell_oid(r, 5), tsnap);
 			t->columns = cm_alloc(arena, sizeof(CmColumn) * (SPI_processed - r));
 		}
 		i = t->ncolumns++;
@@ -180,6 +188,7 @@ load_schema(CmArena *arena, CmSnapshot *snap, bool ro)
 		t->columns[i].type = cmodel_cell_text(arena, r, 3);
 	}
 	snap->ntables = ntables;
+	UnregisterSnapshot(tsnap);
 
 	/*
 	 * Key columns as a JSON array (null for an expression), DESC flags as a

@@ -64,10 +64,11 @@ trigger_bit(Form_pg_trigger t, Oid schema)
 
 /*
  * The pg_trigger rows of one table (relid valid, optionally only the one
- * named name) or of every table, calling fn for each of cmodel's.
+ * named name) or of every table, calling fn for each of cmodel's.  They are
+ * read as snapshot sees them, or as committed now when it is NULL.
  */
 static void
-scan_triggers(Oid relid, const char *name,
+scan_triggers(Oid relid, const char *name, Snapshot snapshot,
 			  void (*fn) (Form_pg_trigger t, int bit, void *arg), void *arg)
 {
 	Oid			schema = cmodel_schema();
@@ -88,11 +89,12 @@ scan_triggers(Oid relid, const char *name,
 			ScanKeyInit(&key[nkeys++], Anum_pg_trigger_tgname, BTEqualStrategyNumber, F_NAMEEQ,
 						CStringGetDatum(name));
 	}
-	scan = systable_beginscan(tgrel, TriggerRelidNameIndexId, OidIsValid(relid), NULL, nkeys, key);
+	scan = systable_beginscan(tgrel, TriggerRelidNameIndexId, OidIsValid(relid), snapshot,
+							  nkeys, key);
 	while (HeapTupleIsValid(tup = systable_getnext(scan)))
 	{
 		Form_pg_trigger t = (Form_pg_trigger) GETSTRUCT(tup);
-		int			bit = t->tgisinternal ? 0 : trigger_bit(t, schema);
+		int			bit = trigger_bit(t, schema);
 
 		if (bit != 0)
 			fn(t, bit, arg);
@@ -108,13 +110,17 @@ collect_bit(Form_pg_trigger t, int bit, void *arg)
 		*(int *) arg |= bit;
 }
 
-/* See cmodel.h: the CM_TRIG_* bits of the triggers relid has. */
+/*
+ * See cmodel.h: the CM_TRIG_* bits of the triggers relid has, as snapshot
+ * sees them (the snapshot the rest of a planner's view was read with), or
+ * as committed now when it is NULL.
+ */
 int
-cmodel_triggers_of(Oid relid)
+cmodel_triggers_of(Oid relid, Snapshot snapshot)
 {
 	int			bits = 0;
 
-	scan_triggers(relid, NULL, collect_bit, &bits);
+	scan_triggers(relid, NULL, snapshot, collect_bit, &bits);
 	return bits;
 }
 
@@ -130,7 +136,7 @@ cmodel_is_cmodel_trigger(Oid relid, const char *name)
 {
 	bool		found = false;
 
-	scan_triggers(relid, name, note_found, &found);
+	scan_triggers(relid, name, NULL, note_found, &found);
 	return found;
 }
 
@@ -153,7 +159,7 @@ cmodel_drop_triggers(Oid relid)
 {
 	ObjectAddresses *targets = new_object_addresses();
 
-	scan_triggers(relid, NULL, add_target, targets);
+	scan_triggers(relid, NULL, NULL, add_target, targets);
 	performMultipleDeletions(targets, DROP_RESTRICT, PERFORM_DELETION_INTERNAL);
 	free_object_addresses(targets);
 }
@@ -166,7 +172,7 @@ void
 cmodel_add_triggers(Oid relid, int bits)
 {
 	CmArena    *arena;
-	int			have = cmodel_triggers_of(relid);
+	int			have = cmodel_triggers_of(relid, NULL);
 	char	   *qualname;
 	int			bit;
 
@@ -174,7 +180,7 @@ cmodel_add_triggers(Oid relid, int bits)
 		return;
 	qualname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 										  get_rel_name(relid));
-	arena = cm_arena_new();
+	arena = cmodel_core_begin();
 	PG_TRY();
 	{
 		for (bit = 1; bit < (1 << CM_TRIG_COUNT); bit <<= 1)
@@ -185,7 +191,7 @@ cmodel_add_triggers(Oid relid, int bits)
 	}
 	PG_FINALLY();
 	{
-		cm_arena_free(arena);
+		cmodel_core_end(arena);
 	}
 	PG_END_TRY();
 }

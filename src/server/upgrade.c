@@ -28,7 +28,7 @@
 static void
 install_rules(const char *ns, const char *json)
 {
-	CmArena    *arena = cm_arena_new();
+	CmArena    *arena = cmodel_core_begin();
 
 	PG_TRY();
 	{
@@ -57,7 +57,7 @@ install_rules(const char *ns, const char *json)
 	PG_FINALLY();
 	{
 		cmodel_guard_registration(NULL);
-		cm_arena_free(arena);
+		cmodel_core_end(arena);
 	}
 	PG_END_TRY();
 }

@@ -504,10 +504,12 @@ test_out_of_memory(void)
 	volatile bool planned = false;
 	volatile long leftover = 0;
 	bool		jansson_counted;
+	bool		restored;
+	CmMemorySave saved;
 	char		detail[128];
 
 	oom_live.link.next = oom_live.link.prev = &oom_live;
-	cm_set_memory(&tracked);
+	cm_memory_push(&tracked, &saved);
 	for (fail_at = 0; !planned && fail_at < 100000; fail_at++)
 	{
 		CmArena    *volatile a = NULL;
@@ -547,7 +549,14 @@ test_out_of_memory(void)
 		json_decref(j);
 		jansson_counted = j != NULL && oom_count > before && oom_reset() == 0;
 	}
-	cm_set_memory(NULL);
+	cm_memory_pop(&saved);
+	{
+		long		before = oom_count;
+		json_t	   *j = json_loads("[2]", 0, NULL);
+
+		json_decref(j);
+		restored = j != NULL && oom_count == before;
+	}
 	snprintf(detail, sizeof(detail), "%d failing runs, %d wrong, planned %d, %ld blocks left",
 			 failures, wrong, planned, leftover);
 	check(planned && failures > 100 && wrong == 0,
@@ -555,6 +564,7 @@ test_out_of_memory(void)
 		  detail);
 	check(leftover == 0, "a plan that succeeds gives back every block through the host", detail);
 	check(jansson_counted, "jansson allocates and frees through the host's hooks", NULL);
+	check(restored, "popping the host's memory gives jansson its allocator back", NULL);
 }
 
 int
