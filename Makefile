@@ -55,6 +55,9 @@ test/unit/cm_unit: test/unit/cm_unit.c test/cm_testlib.h $(CORE_SRCS) $(CORE_HDR
 test/fuzz/cm_fuzz: test/fuzz/cm_fuzz.c test/cm_testlib.h $(CORE_SRCS) $(CORE_HDRS)
 	clang-14 $(HOST_CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ test/fuzz/cm_fuzz.c $(CORE_SRCS) -ljansson
 
+test/fuzz/cm_fuzz_isotime: test/fuzz/cm_fuzz_isotime.c src/core/isotime.c $(CORE_HDRS)
+	clang-14 $(HOST_CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ test/fuzz/cm_fuzz_isotime.c src/core/isotime.c
+
 .PHONY: unit fuzz prove bench bench-guard bench-ondelete demo test check-layout
 unit: test/unit/cm_unit
 	test/unit/cm_unit
@@ -65,10 +68,14 @@ check-layout: all
 	HOSTCC=$(HOSTCC) python3 test/check_layout.py
 
 FUZZ_SECONDS ?= 30
-fuzz: test/fuzz/cm_fuzz
-	mkdir -p test/fuzz/work
+# Two targets: descriptors (parse, resolve, plan, idempotence), and the
+# hub's ISO dates and timestamps (round trip), FUZZ_SECONDS each.
+fuzz: test/fuzz/cm_fuzz test/fuzz/cm_fuzz_isotime
+	mkdir -p test/fuzz/work test/fuzz/work_isotime
 	test/fuzz/cm_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
 		-artifact_prefix=test/fuzz/work/ test/fuzz/work test/fuzz/corpus
+	test/fuzz/cm_fuzz_isotime -max_total_time=$(FUZZ_SECONDS) -max_len=64 \
+		-artifact_prefix=test/fuzz/work_isotime/ test/fuzz/work_isotime test/fuzz/isotime_corpus
 
 prove:
 	rm -rf tmp_check
@@ -94,4 +101,4 @@ test:
 	test/run_all.sh
 
 EXTRA_CLEAN = tmp_check tmp_check_iso output_iso results regression.diffs regression.out log test/unit/cm_unit \
-	test/fuzz/cm_fuzz test/fuzz/work
+	test/fuzz/cm_fuzz test/fuzz/cm_fuzz_isotime test/fuzz/work test/fuzz/work_isotime

@@ -268,7 +268,8 @@ else
 fi
 
 # --------------------------------------------------------------------------
-# fuzz: libFuzzer on the descriptor parser/validator/planner (as root; no
+# fuzz: libFuzzer on the descriptor parser/validator/planner and on the
+# hub's ISO date and timestamp parser (as root; no
 # server involved).
 # --------------------------------------------------------------------------
 banner "fuzz (${FUZZ_SECONDS}s)"

@@ -24,6 +24,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define CM_NAMEDATALEN 64		/* PostgreSQL identifiers: at most 63 bytes */
 #define CM_MAX_IDENT (CM_NAMEDATALEN - 1)
@@ -316,6 +317,23 @@ struct CmModel
 	char	   *normalized;		/* normalized descriptor JSON text */
 };
 
+/*
+ * The type of a value in an attribute hub (the server's hub type): what it
+ * was set as, which decides how it reads back and compares.
+ */
+typedef enum CmHubType
+{
+	CM_HUB_NONE,				/* Python's None: set, but without a value */
+	CM_HUB_TEXT,
+	CM_HUB_BIGINT,
+	CM_HUB_NUMERIC,
+	CM_HUB_BOOLEAN,
+	CM_HUB_DATE,
+	CM_HUB_TIMESTAMPTZ,
+	CM_HUB_JSON,
+	CM_HUB_COUNT
+} CmHubType;
+
 /* ------------------------------------------------------------------------
  * What the host knows: core models, the registry, the physical schema
  * ------------------------------------------------------------------------
@@ -495,6 +513,8 @@ extern const char *cm_index_kind_name(CmIndexKind k);
 extern const char *cm_index_method(CmIndexKind k);
 extern const char *cm_index_origin_name(CmIndexOrigin o);
 extern const char *cm_action_name(CmActionKind k);
+extern const char *cm_hub_type_name(CmHubType t);
+extern bool cm_hub_type_parse(const char *name, size_t len, CmHubType *out);
 
 /*
  * cmodel's triggers (CM_TRIG_*): the trigger's name, its function (in schema
@@ -545,6 +565,20 @@ extern int	cm_plan_values(CmArena *arena, const CmPlan *plan, CmValueCheck **out
 extern const char *cm_value_frozen(const char *value, const char *type);
 extern bool cm_value_error(CmError *err, CmArena *arena, const CmValueCheck *check,
 						   const char *reason);
+
+/*
+ * isotime.c: ISO 8601 dates and timestamps as hubs store them.  A date is
+ * days since 2000-01-01, a timestamp microseconds since 2000-01-01 UTC (as
+ * PostgreSQL counts them); parsing is strict and formatting canonical, and
+ * both are false outside the years 1..9999.
+ */
+#define CM_ISO_DATE_LEN 10		/* YYYY-MM-DD */
+#define CM_ISO_TIMESTAMP_LEN 32 /* YYYY-MM-DDTHH:MM:SS.ffffff+00:00 */
+
+extern bool cm_iso_date_parse(const char *s, size_t len, int32_t *date);
+extern bool cm_iso_date_format(int32_t date, char out[CM_ISO_DATE_LEN + 1]);
+extern bool cm_iso_timestamp_parse(const char *s, size_t len, int64_t *ts);
+extern bool cm_iso_timestamp_format(int64_t ts, char out[CM_ISO_TIMESTAMP_LEN + 1]);
 
 /* all three, for tests and the fuzzer */
 extern bool cm_plan_text(CmArena *arena, const CmEnv *env, const CmSnapshot *snap,

@@ -335,6 +335,45 @@ cm_action_name(CmActionKind k)
 }
 
 /* ------------------------------------------------------------------------
+ * Attribute hub value types, as a hub's "$types" map names them
+ * ------------------------------------------------------------------------
+ */
+static const char *const hub_type_names[] = {
+	[CM_HUB_NONE] = "none",
+	[CM_HUB_TEXT] = "text",
+	[CM_HUB_BIGINT] = "bigint",
+	[CM_HUB_NUMERIC] = "numeric",
+	[CM_HUB_BOOLEAN] = "boolean",
+	[CM_HUB_DATE] = "date",
+	[CM_HUB_TIMESTAMPTZ] = "timestamptz",
+	[CM_HUB_JSON] = "json",
+};
+
+STATIC_ASSERT_COUNT(hub_type_names, CM_HUB_COUNT);
+
+/* See cm_core.h. */
+const char *
+cm_hub_type_name(CmHubType t)
+{
+	return hub_type_names[t];
+}
+
+/* See cm_core.h: name is not NUL-terminated (a JSON string's bytes). */
+bool
+cm_hub_type_parse(const char *name, size_t len, CmHubType *out)
+{
+	int			i;
+
+	for (i = 0; i < CM_HUB_COUNT; i++)
+		if (strlen(hub_type_names[i]) == len && memcmp(hub_type_names[i], name, len) == 0)
+		{
+			*out = (CmHubType) i;
+			return true;
+		}
+	return false;
+}
+
+/* ------------------------------------------------------------------------
  * cmodel's triggers: name, function (in schema cmodel) and when it fires
  * ------------------------------------------------------------------------
  */

@@ -567,6 +567,79 @@ test_out_of_memory(void)
 	check(restored, "popping the host's memory gives jansson its allocator back", NULL);
 }
 
+/* ------------------------------------------------------------------------
+ * ISO dates and timestamps (isotime.c)
+ * ------------------------------------------------------------------------
+ */
+static bool
+date_is(const char *text, bool ok, int32_t want)
+{
+	int32_t		d = 0;
+	char		out[CM_ISO_DATE_LEN + 1];
+
+	if (cm_iso_date_parse(text, strlen(text), &d) != ok)
+		return false;
+	if (!ok)
+		return true;
+	return d == want && cm_iso_date_format(d, out) && strcmp(out, text) == 0;
+}
+
+static bool
+timestamp_is(const char *text, bool ok, int64_t want, const char *canonical)
+{
+	int64_t		t = 0;
+	char		out[CM_ISO_TIMESTAMP_LEN + 1];
+
+	if (cm_iso_timestamp_parse(text, strlen(text), &t) != ok)
+		return false;
+	if (!ok)
+		return true;
+	return t == want && cm_iso_timestamp_format(t, out) && strcmp(out, canonical) == 0;
+}
+
+static void
+test_isotime(void)
+{
+	const int64_t day = INT64_C(86400000000);
+	const int64_t hour = INT64_C(3600000000);
+
+	/* days since 2000-01-01, as PostgreSQL's date - '2000-01-01' gives them */
+	check(date_is("2000-01-01", true, 0) && date_is("1970-01-01", true, -10957) &&
+		  date_is("0001-01-01", true, -730119) && date_is("9999-12-31", true, 2921939) &&
+		  date_is("2024-02-29", true, 8825) && date_is("2000-02-29", true, 59),
+		  "ISO dates parse to PostgreSQL's day numbers and format back unchanged", NULL);
+	check(date_is("2023-02-29", false, 0) && date_is("1900-02-29", false, 0) &&
+		  date_is("2024-04-31", false, 0) && date_is("2024-13-01", false, 0) &&
+		  date_is("0000-12-31", false, 0) && date_is("2024-5-01", false, 0) &&
+		  date_is("2024-05-01 ", false, 0) && date_is("20240501", false, 0) &&
+		  date_is("", false, 0) && date_is("2024-05-0x", false, 0),
+		  "invalid, short, padded and out-of-range dates are refused", NULL);
+	check(timestamp_is("2000-01-01T00:00:00Z", true, 0, "2000-01-01T00:00:00+00:00") &&
+		  timestamp_is("2000-01-01 00:00+00", true, 0, "2000-01-01T00:00:00+00:00") &&
+		  timestamp_is("2000-01-02T14:30:00+02:30", true, day + 12 * hour,
+						"2000-01-02T12:00:00+00:00") &&
+		  timestamp_is("2000-01-01T00:00:00-0100", true, hour, "2000-01-01T01:00:00+00:00") &&
+		  timestamp_is("2000-01-01T00:00:00.5Z", true, 500000, "2000-01-01T00:00:00.5+00:00") &&
+		  timestamp_is("1999-12-31T23:59:59.999999Z", true, -1, "1999-12-31T23:59:59.999999+00:00") &&
+		  timestamp_is("9999-12-31T23:59:59.000010+00:00", true,
+					   INT64_C(2921939) * day + 86399 * INT64_C(1000000) + 10,
+					   "9999-12-31T23:59:59.00001+00:00"),
+		  "ISO timestamps with offsets are UTC microseconds since 2000, formatted canonically", NULL);
+	check(timestamp_is("2024-05-01T12:00:00", false, 0, NULL) &&
+		  timestamp_is("2024-05-01T24:00:00Z", false, 0, NULL) &&
+		  timestamp_is("2024-05-01T12:60:00Z", false, 0, NULL) &&
+		  timestamp_is("2024-05-01T12:00:60Z", false, 0, NULL) &&
+		  timestamp_is("2024-05-01T12:00:00.1234567Z", false, 0, NULL) &&
+		  timestamp_is("2024-05-01T12:00:00.Z", false, 0, NULL) &&
+		  timestamp_is("2024-05-01T12:00:00+16:00", false, 0, NULL) &&
+		  timestamp_is("2024-05-01T12:00:00+05:", false, 0, NULL) &&
+		  timestamp_is("2024-05-01T12:00:00+5", false, 0, NULL) &&
+		  timestamp_is("2024-05-01T12:00:00ZZ", false, 0, NULL) &&
+		  timestamp_is("0001-01-01T00:30:00+01:00", false, 0, NULL) &&
+		  timestamp_is("9999-12-31T23:30:00-01:00", false, 0, NULL),
+		  "timestamps without a zone, out of range or malformed are refused", NULL);
+}
+
 int
 main(void)
 {
@@ -577,6 +650,7 @@ main(void)
 	test_lifecycle();
 	test_defaults_and_triggers();
 	test_out_of_memory();
+	test_isotime();
 	printf("%d passed, %d failed\n", npassed, nfailed);
 	return nfailed > 0;
 }
