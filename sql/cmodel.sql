@@ -663,6 +663,201 @@ COMMENT ON FUNCTION cmodel.core_model_moved(pg_catalog.oid, pg_catalog.regclass)
 'Internal: give a core model''s new table the on_delete triggers its relations need, and take them from the old one';
 REVOKE ALL ON FUNCTION cmodel.core_model_moved(pg_catalog.oid, pg_catalog.regclass) FROM PUBLIC;
 
+/* ------------------------------------------------------------------------
+ * Attribute hubs: the value type cmodel.hub
+ *
+ * A hub is a jsonb object in jsonb's binary form (so it casts to jsonb for
+ * free and reads as JSON) that keeps each attribute's type: text, bigint,
+ * numeric, boolean, date, timestamptz, JSON, or None.  Its input validates
+ * and canonicalizes (README: "Attribute hubs").
+ * ------------------------------------------------------------------------
+ */
+CREATE TYPE cmodel.hub;
+
+CREATE FUNCTION cmodel.hub_in(cstring)
+RETURNS cmodel.hub
+LANGUAGE C
+IMMUTABLE
+STRICT
+PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'cmodel_hub_in';
+COMMENT ON FUNCTION cmodel.hub_in(cstring) IS
+'Input of cmodel.hub: a JSON object, validated and made canonical';
+
+CREATE FUNCTION cmodel.hub_out(cmodel.hub)
+RETURNS cstring
+LANGUAGE C
+IMMUTABLE
+STRICT
+PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'cmodel_hub_out';
+COMMENT ON FUNCTION cmodel.hub_out(cmodel.hub) IS
+'Output of cmodel.hub: its canonical JSON text';
+
+CREATE FUNCTION cmodel.hub_recv(internal)
+RETURNS cmodel.hub
+LANGUAGE C
+IMMUTABLE
+STRICT
+PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'cmodel_hub_recv';
+COMMENT ON FUNCTION cmodel.hub_recv(internal) IS
+'Binary input of cmodel.hub (jsonb''s format), validated';
+
+CREATE FUNCTION cmodel.hub_send(cmodel.hub)
+RETURNS bytea
+LANGUAGE C
+IMMUTABLE
+STRICT
+PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'cmodel_hub_send';
+COMMENT ON FUNCTION cmodel.hub_send(cmodel.hub) IS
+'Binary output of cmodel.hub (jsonb''s format)';
+
+/* jsonb's storage, so the cast to jsonb is binary (no function, no copy). */
+CREATE TYPE cmodel.hub (
+    INPUT = cmodel.hub_in,
+    OUTPUT = cmodel.hub_out,
+    RECEIVE = cmodel.hub_recv,
+    SEND = cmodel.hub_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = int4,
+    STORAGE = extended,
+    CATEGORY = 'U'
+);
+COMMENT ON TYPE cmodel.hub IS
+'Attribute hub: named attributes with their types (text, bigint, numeric, boolean, date, timestamptz, JSON, None), stored as jsonb';
+
+CREATE FUNCTION cmodel.hub(jsonb)
+RETURNS cmodel.hub
+LANGUAGE C
+IMMUTABLE
+STRICT
+PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'cmodel_hub_from_jsonb';
+COMMENT ON FUNCTION cmodel.hub(jsonb) IS
+'A jsonb object as a hub, validated and made canonical';
+
+/* Implicit: hub->>'name' and hub @> '{...}' read a hub as the jsonb it is. */
+CREATE CAST (cmodel.hub AS jsonb) WITHOUT FUNCTION AS IMPLICIT;
+CREATE CAST (jsonb AS cmodel.hub) WITH FUNCTION cmodel.hub(jsonb) AS ASSIGNMENT;
+
+CREATE FUNCTION cmodel.hub_get(hub cmodel.hub, name text)
+RETURNS jsonb
+LANGUAGE C
+IMMUTABLE
+STRICT
+PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'cmodel_hub_get';
+COMMENT ON FUNCTION cmodel.hub_get(cmodel.hub, text) IS
+'An attribute''s value as jsonb: SQL NULL when the hub has no such attribute, JSON null for None';
+
+/* Not STRICT: the third argument only names the type, and is NULL. */
+CREATE FUNCTION cmodel.hub_get(hub cmodel.hub, name text, as_type anyelement)
+RETURNS anyelement
+LANGUAGE C
+IMMUTABLE
+CALLED ON NULL INPUT
+PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'cmodel_hub_get_typed';
+COMMENT ON FUNCTION cmodel.hub_get(cmodel.hub, text, anyelement) IS
+'An attribute''s value as its exact SQL type, named by the third argument (NULL::bigint); another type is an error (42804)';
+
+CREATE FUNCTION cmodel.hub_type(hub cmodel.hub, name text)
+RETURNS text
+LANGUAGE C
+IMMUTABLE
+STRICT
+PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'cmodel_hub_type';
+COMMENT ON FUNCTION cmodel.hub_type(cmodel.hub, text) IS
+'An attribute''s type (none, text, bigint, numeric, boolean, date, timestamptz, json), NULL when missing';
+
+CREATE FUNCTION cmodel.hub_has(hub cmodel.hub, name text)
+RETURNS boolean
+LANGUAGE C
+IMMUTABLE
+STRICT
+PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'cmodel_hub_has';
+COMMENT ON FUNCTION cmodel.hub_has(cmodel.hub, text) IS
+'Whether the hub has the attribute (a stored None counts)';
+
+/* Not STRICT: a NULL value stores None, and a NULL hub is the empty one. */
+CREATE FUNCTION cmodel.hub_set(hub cmodel.hub, name text, value anyelement)
+RETURNS cmodel.hub
+LANGUAGE C
+IMMUTABLE
+CALLED ON NULL INPUT
+PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'cmodel_hub_set';
+COMMENT ON FUNCTION cmodel.hub_set(cmodel.hub, text, anyelement) IS
+'The hub with the attribute set to the value, keeping its type; NULL sets None';
+
+/* The same for string literals, which have no type of their own. */
+CREATE FUNCTION cmodel.hub_set(hub cmodel.hub, name text, value text)
+RETURNS cmodel.hub
+LANGUAGE C
+IMMUTABLE
+CALLED ON NULL INPUT
+PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'cmodel_hub_set';
+COMMENT ON FUNCTION cmodel.hub_set(cmodel.hub, text, text) IS
+'The hub with the attribute set to a text value; NULL sets None';
+
+CREATE FUNCTION cmodel.hub_delete(hub cmodel.hub, name text)
+RETURNS cmodel.hub
+LANGUAGE C
+IMMUTABLE
+STRICT
+PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'cmodel_hub_delete';
+COMMENT ON FUNCTION cmodel.hub_delete(cmodel.hub, text) IS
+'The hub without the attribute';
+
+/* Not STRICT: a NULL side is the empty hub, so nothing is lost by merging into NULL. */
+CREATE FUNCTION cmodel.hub_merge(a cmodel.hub, b cmodel.hub)
+RETURNS cmodel.hub
+LANGUAGE C
+IMMUTABLE
+CALLED ON NULL INPUT
+PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'cmodel_hub_merge';
+COMMENT ON FUNCTION cmodel.hub_merge(cmodel.hub, cmodel.hub) IS
+'The attributes of both hubs, the second''s where both have one, each with its type';
+
+CREATE FUNCTION cmodel.hub_each(hub cmodel.hub, OUT name text, OUT type text, OUT value jsonb)
+RETURNS SETOF record
+LANGUAGE C
+IMMUTABLE
+STRICT
+PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'cmodel_hub_each';
+COMMENT ON FUNCTION cmodel.hub_each(cmodel.hub) IS
+'Every attribute of the hub with its type and value';
+
+/*
+ * || and - on hubs keep the types right; they live in the extension's
+ * schema, which is on the usual search_path, so they win over jsonb's
+ * (reached through the implicit cast), which would merge or drop "$types"
+ * as plain JSON.
+ */
+CREATE OPERATOR @extschema@.|| (
+    LEFTARG = cmodel.hub,
+    RIGHTARG = cmodel.hub,
+    FUNCTION = cmodel.hub_merge
+);
+COMMENT ON OPERATOR @extschema@.|| (cmodel.hub, cmodel.hub) IS
+'Merge two hubs, keeping each attribute''s type';
+
+CREATE OPERATOR @extschema@.- (
+    LEFTARG = cmodel.hub,
+    RIGHTARG = text,
+    FUNCTION = cmodel.hub_delete
+);
+COMMENT ON OPERATOR @extschema@.- (cmodel.hub, text) IS
+'A hub without the attribute';
+
 /*
  * Registration changes schemas and tables, and runs as the extension's owner
  * (SECURITY DEFINER, search_path pinned): only roles granted EXECUTE may

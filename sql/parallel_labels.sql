@@ -195,11 +195,29 @@ DROP TABLE public.pl_other;
 SELECT count(*) AS handmade_columns FROM pg_catalog.pg_attribute
  WHERE attrelid = 'pl_ns.handmade'::regclass AND attnum > 0 AND NOT attisdropped;
 
+-- hub values: every function over a table scanned in workers (hub_each in
+-- a lateral join), input and output through a text column
+CREATE TABLE public.pl_hubs (t text) WITH (autovacuum_enabled = off);
+INSERT INTO public.pl_hubs SELECT format('{"n": %s, "d": "2024-01-%s", "$types": {"d": "date"}}', g, lpad(g::text, 2, '0'))
+  FROM generate_series(1, 9) g;
+EXPLAIN (COSTS OFF, VERBOSE)
+SELECT cmodel.hub_get(t::cmodel.hub, 'd', NULL::date) FROM public.pl_hubs;
+SELECT count(*) AS hubs,
+       sum(cmodel.hub_get(t::cmodel.hub, 'n', NULL::bigint)) AS n,
+       max(cmodel.hub_get(t::cmodel.hub, 'd', NULL::date)) AS d,
+       count(*) FILTER (WHERE cmodel.hub_has(t::cmodel.hub, 'd') AND cmodel.hub_type(t::cmodel.hub, 'd') = 'date') AS dates,
+       count(*) FILTER (WHERE cmodel.hub_get(t::cmodel.hub, 'n') = to_jsonb(cmodel.hub_get(t::cmodel.hub, 'n', NULL::bigint))) AS same,
+       max(((cmodel.hub_set(t::cmodel.hub, 'x', 1.5) || cmodel.hub_merge(NULL, t::cmodel.hub)) - 'n')::text) AS changed,
+       max(cmodel.hub(t::jsonb)::text) AS cast_fn,
+       sum((SELECT count(*) FROM cmodel.hub_each(t::cmodel.hub))) AS attributes,
+       max(cmodel.hub_set(t::cmodel.hub, 'k', 'v'::text)::text) AS text_set
+  FROM public.pl_hubs;
+
 -- cleanup
 RESET force_parallel_mode;
 SET cmodel.allow_destructive_ddl = on;
 SET client_min_messages TO warning;
 DROP EXTENSION cmodel;
 DROP SCHEMA pl_ns, pl_plug CASCADE;
-DROP TABLE public.pl_staff, public.pl_staff2, public.pl_names, public.pl_descriptors, public.pl_sets;
+DROP TABLE public.pl_staff, public.pl_staff2, public.pl_names, public.pl_descriptors, public.pl_sets, public.pl_hubs;
 DROP TYPE public.pl_mood;

@@ -55,11 +55,18 @@ RESET force_parallel_mode;
 -- a NULL argument no longer reaches the C function
 SELECT cmodel.core_model_moved(NULL, NULL) IS NULL AS strict_null;
 
+-- 0.4.0 adds the attribute hub type
+ALTER EXTENSION cmodel UPDATE TO '0.4.0';
+SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'cmodel';
+SELECT cmodel.hub_set(cmodel.hub_set(NULL, 'since', '2024-02-29'::date), 'visits', 12) AS hub;
+SELECT cmodel.hub_get('{"since": "2024-02-29", "$types": {"since": "date"}}', 'since', NULL::date) AS since;
+
 -- an upgraded install has the same objects as a fresh one, with the same
 -- properties.  cmodel_objects lists every member of the extension as rows
--- (kind, identity, property=value): functions with their labels, arguments,
--- body, ACL and comment; tables with their columns, constraints, indexes,
--- triggers, ACL, comment and whether pg_dump keeps their rows; views,
+-- (kind, identity, property=value): types, casts and operators; functions
+-- with their labels, arguments, body, ACL and comment; tables with their
+-- columns, constraints, indexes, triggers, ACL, comment and whether pg_dump
+-- keeps their rows; views,
 -- sequences, the schema, the event triggers.  No OIDs, and ACLs write the
 -- owner as "owner".
 CREATE TEMP VIEW cmodel_objects (kind, identity, property) AS
@@ -190,6 +197,29 @@ UNION ALL SELECT r.kind, r.identity, 'owned_by=' || pg_catalog.pg_describe_objec
   FROM rel r JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = r.oid
    AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0
  WHERE r.relkind = 'S'
+-- types: storage, category and I/O functions
+UNION ALL SELECT m.kind, m.identity, v.property
+  FROM member m
+  JOIN pg_catalog.pg_type t ON m.classid = 'pg_catalog.pg_type'::pg_catalog.regclass AND t.oid = m.objid
+ CROSS JOIN LATERAL (VALUES
+    ('typlen=' || t.typlen),
+    ('typalign=' || t.typalign::text),
+    ('typstorage=' || t.typstorage::text),
+    ('typcategory=' || t.typcategory::text),
+    ('io=' || pg_catalog.concat_ws(' ', t.typinput::pg_catalog.regprocedure, t.typoutput::pg_catalog.regprocedure,
+                                   t.typreceive::pg_catalog.regprocedure, t.typsend::pg_catalog.regprocedure))
+ ) v (property)
+-- casts: context, method, function
+UNION ALL SELECT m.kind, m.identity, pg_catalog.format('context=%s method=%s function=%s', c.castcontext, c.castmethod,
+           CASE WHEN c.castfunc = 0 THEN 'none' ELSE c.castfunc::pg_catalog.regprocedure::text END)
+  FROM member m
+  JOIN pg_catalog.pg_cast c ON m.classid = 'pg_catalog.pg_cast'::pg_catalog.regclass AND c.oid = m.objid
+-- operators: result, function, commutator, negator
+UNION ALL SELECT m.kind, m.identity, pg_catalog.format('result=%s function=%s commutator=%s negator=%s',
+           o.oprresult::pg_catalog.regtype, o.oprcode::pg_catalog.regprocedure,
+           o.oprcom::pg_catalog.regoperator, o.oprnegate::pg_catalog.regoperator)
+  FROM member m
+  JOIN pg_catalog.pg_operator o ON m.classid = 'pg_catalog.pg_operator'::pg_catalog.regclass AND o.oid = m.objid
 -- event triggers: event, enabled state, function, tags
 UNION ALL SELECT m.kind, m.identity, v.property
   FROM member m

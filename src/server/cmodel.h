@@ -19,6 +19,9 @@
  *	cascade.c		on_delete for DELETE and TRUNCATE; keyset.c its keys;
  *					preview.c cmodel_delete_preview()
  *	write.c			the write trigger: auto_now, value and row limits
+ *	hub_io.c		the attribute hub type cmodel.hub: its value format, input
+ *					and output; hub_op.c reading and changing attributes
+ *					(their shared declarations are hub.h)
  *	guard.c			the lifecycle guard's event triggers and drop watch;
  *					guard_rules.c what a statement does to namespaces, with
  *					guard_alter.c (ALTER TABLE, new columns and constraints)

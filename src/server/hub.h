@@ -1,0 +1,68 @@
+/*-------------------------------------------------------------------------
+ *
+ * hub.h
+ *	  The attribute hub type, cmodel.hub, shared by its files: hub_io.c
+ *	  (the value format, input and output), hub_op.c (reading and changing
+ *	  attributes).
+ *
+ * A hub is a jsonb object in jsonb's own binary form, so it casts to jsonb
+ * for free and reads naturally ("attrs->>'pager_number'").  Each attribute
+ * is a key with its value; the types JSON cannot tell apart are named in a
+ * map under the reserved key "$types":
+ *
+ *	{"office_hours": {"monday": "9-5"}, "pager_number": "555-1234",
+ *	 "since": "2024-01-01", "visits": 12, "rate": 1.50,
+ *	 "$types": {"office_hours": "json", "rate": "numeric", "since": "date"}}
+ *
+ * A string is text, an integral number bigint, true/false boolean and null
+ * None, unless the map says numeric, date, timestamptz or json (a JSON
+ * value, null included).  The canonical form lists exactly those four in
+ * the map; dates are "YYYY-MM-DD" and timestamps UTC ISO 8601 (isotime.c
+ * in the core).  Attribute names are 1 to 100 characters and do not start
+ * with "$".
+ *
+ * src/server/hub.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef CMODEL_HUB_H
+#define CMODEL_HUB_H
+
+#include "cm_core.h"
+#include "fmgr.h"
+#include "utils/jsonb.h"
+
+#define CM_HUB_TYPES_KEY "$types"
+#define CM_HUB_MAX_NAME 100		/* characters in an attribute name */
+
+/* One attribute of a hub, unpacked. */
+typedef struct CmHubAttr
+{
+	char	   *name;			/* not NUL-terminated */
+	int			len;			/* bytes */
+	CmHubType	type;
+	JsonbValue	value;			/* points into the hub it came from */
+} CmHubAttr;
+
+/* A hub's attributes, unpacked, in the hub's key order. */
+typedef struct CmHubAttrs
+{
+	int			n;
+	int			cap;
+	CmHubAttr  *attrs;
+} CmHubAttrs;
+
+/* hub_io.c */
+extern void cmodel_hub_unpack(Jsonb *hub, bool validate, CmHubAttrs *out);
+extern Jsonb *cmodel_hub_pack(const CmHubAttrs *attrs);
+extern void cmodel_hub_check_name(const char *name, int len);
+extern CmHubAttr *cmodel_hub_find(CmHubAttrs *attrs, const char *name, int len);
+extern void cmodel_hub_put(CmHubAttrs *attrs, const CmHubAttr *attr);
+extern void cmodel_hub_append(CmHubAttrs *attrs, const CmHubAttr *attr);
+extern bool cmodel_hub_lookup(Jsonb *hub, const char *name, int len, CmHubAttr *out);
+
+#define DatumGetHubP(d)		((Jsonb *) PG_DETOAST_DATUM(d))
+#define PG_GETARG_HUB_P(n)	DatumGetHubP(PG_GETARG_DATUM(n))
+#define PG_RETURN_HUB_P(x)	PG_RETURN_POINTER(x)
+
+#endif							/* CMODEL_HUB_H */
