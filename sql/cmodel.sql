@@ -858,6 +858,149 @@ CREATE OPERATOR @extschema@.- (
 COMMENT ON OPERATOR @extschema@.- (cmodel.hub, text) IS
 'A hub without the attribute';
 
+/* ------------------------------------------------------------------------
+ * Finding hubs: conditions (cmodel.hubquery), hub @@ hubquery, and the GIN
+ * operator class that answers it from one index on a hub column
+ * ------------------------------------------------------------------------
+ */
+CREATE TYPE cmodel.hubquery;
+
+CREATE FUNCTION cmodel.hubquery_in(cstring)
+RETURNS cmodel.hubquery
+LANGUAGE C
+IMMUTABLE
+STRICT
+PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'cmodel_hubquery_in';
+COMMENT ON FUNCTION cmodel.hubquery_in(cstring) IS
+'Input of cmodel.hubquery: {"attr": ..., "eq"|"lt"|"le"|"gt"|"ge": ..., "type": ...}, validated';
+
+CREATE FUNCTION cmodel.hubquery_out(cmodel.hubquery)
+RETURNS cstring
+LANGUAGE C
+IMMUTABLE
+STRICT
+PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'cmodel_hubquery_out';
+COMMENT ON FUNCTION cmodel.hubquery_out(cmodel.hubquery) IS
+'Output of cmodel.hubquery: its canonical JSON text';
+
+CREATE TYPE cmodel.hubquery (
+    INPUT = cmodel.hubquery_in,
+    OUTPUT = cmodel.hubquery_out,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = int4,
+    STORAGE = extended,
+    CATEGORY = 'U'
+);
+COMMENT ON TYPE cmodel.hubquery IS
+'A find condition on one hub attribute: equality for every type, ranges for numbers, dates and timestamps';
+
+/* Not STRICT: a NULL value finds None. */
+CREATE FUNCTION cmodel.hub_query(attr text, op text, value anyelement)
+RETURNS cmodel.hubquery
+LANGUAGE C
+IMMUTABLE
+CALLED ON NULL INPUT
+PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'cmodel_hub_query';
+COMMENT ON FUNCTION cmodel.hub_query(text, text, anyelement) IS
+'The condition attr op value (op: =, <, <=, >, >=), compared as the value''s type; NULL finds None';
+
+/* The same for string literals. */
+CREATE FUNCTION cmodel.hub_query(attr text, op text, value text)
+RETURNS cmodel.hubquery
+LANGUAGE C
+IMMUTABLE
+CALLED ON NULL INPUT
+PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'cmodel_hub_query';
+COMMENT ON FUNCTION cmodel.hub_query(text, text, text) IS
+'The condition attr op value for a text value';
+
+/* Not STRICT: NULL bounds are an error (22004), not an empty result. */
+CREATE FUNCTION cmodel.hub_between(attr text, low anyelement, high anyelement)
+RETURNS cmodel.hubquery
+LANGUAGE C
+IMMUTABLE
+CALLED ON NULL INPUT
+PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'cmodel_hub_between';
+COMMENT ON FUNCTION cmodel.hub_between(text, anyelement, anyelement) IS
+'The condition low <= attr <= high, for numbers, dates and timestamps';
+
+CREATE FUNCTION cmodel.hub_match(hub cmodel.hub, query cmodel.hubquery)
+RETURNS boolean
+LANGUAGE C
+IMMUTABLE
+STRICT
+PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'cmodel_hub_match';
+COMMENT ON FUNCTION cmodel.hub_match(cmodel.hub, cmodel.hubquery) IS
+'Whether the hub satisfies the condition (an attribute of another type, or missing, never does)';
+
+CREATE OPERATOR @extschema@.@@ (
+    LEFTARG = cmodel.hub,
+    RIGHTARG = cmodel.hubquery,
+    FUNCTION = cmodel.hub_match,
+    RESTRICT = contsel,
+    JOIN = contjoinsel
+);
+COMMENT ON OPERATOR @extschema@.@@ (cmodel.hub, cmodel.hubquery) IS
+'Whether the hub satisfies the condition; answered by a GIN index with cmodel.hub_ops';
+
+CREATE FUNCTION cmodel.hub_gin_extract_value(cmodel.hub, internal, internal)
+RETURNS internal
+LANGUAGE C
+IMMUTABLE
+STRICT
+PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'cmodel_hub_gin_extract_value';
+COMMENT ON FUNCTION cmodel.hub_gin_extract_value(cmodel.hub, internal, internal) IS
+'GIN support of cmodel.hub_ops: one key per attribute';
+
+CREATE FUNCTION cmodel.hub_gin_extract_query(cmodel.hubquery, internal, int2, internal, internal, internal, internal)
+RETURNS internal
+LANGUAGE C
+IMMUTABLE
+STRICT
+PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'cmodel_hub_gin_extract_query';
+COMMENT ON FUNCTION cmodel.hub_gin_extract_query(cmodel.hubquery, internal, int2, internal, internal, internal, internal) IS
+'GIN support of cmodel.hub_ops: the key of a condition, a partial match for a range';
+
+CREATE FUNCTION cmodel.hub_gin_compare_partial(bytea, bytea, int2, internal)
+RETURNS int4
+LANGUAGE C
+IMMUTABLE
+STRICT
+PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'cmodel_hub_gin_compare_partial';
+COMMENT ON FUNCTION cmodel.hub_gin_compare_partial(bytea, bytea, int2, internal) IS
+'GIN support of cmodel.hub_ops: where a range scan stops';
+
+CREATE FUNCTION cmodel.hub_gin_consistent(internal, int2, cmodel.hubquery, int4, internal, internal, internal, internal)
+RETURNS boolean
+LANGUAGE C
+IMMUTABLE
+STRICT
+PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'cmodel_hub_gin_consistent';
+COMMENT ON FUNCTION cmodel.hub_gin_consistent(internal, int2, cmodel.hubquery, int4, internal, internal, internal, internal) IS
+'GIN support of cmodel.hub_ops: a match, always rechecked';
+
+CREATE OPERATOR CLASS cmodel.hub_ops
+DEFAULT FOR TYPE cmodel.hub USING gin AS
+    OPERATOR 1 @extschema@.@@ (cmodel.hub, cmodel.hubquery),
+    FUNCTION 1 pg_catalog.byteacmp(bytea, bytea),
+    FUNCTION 2 cmodel.hub_gin_extract_value(cmodel.hub, internal, internal),
+    FUNCTION 3 cmodel.hub_gin_extract_query(cmodel.hubquery, internal, int2, internal, internal, internal, internal),
+    FUNCTION 4 cmodel.hub_gin_consistent(internal, int2, cmodel.hubquery, int4, internal, internal, internal, internal),
+    FUNCTION 5 cmodel.hub_gin_compare_partial(bytea, bytea, int2, internal),
+    STORAGE bytea;
+COMMENT ON OPERATOR CLASS cmodel.hub_ops USING gin IS
+'One GIN index on a hub column answers equality and range finds on any attribute';
+
 /*
  * Registration changes schemas and tables, and runs as the extension's owner
  * (SECURITY DEFINER, search_path pinned): only roles granted EXECUTE may

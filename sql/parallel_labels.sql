@@ -210,8 +210,18 @@ SELECT count(*) AS hubs,
        max(((cmodel.hub_set(t::cmodel.hub, 'x', 1.5) || cmodel.hub_merge(NULL, t::cmodel.hub)) - 'n')::text) AS changed,
        max(cmodel.hub(t::jsonb)::text) AS cast_fn,
        sum((SELECT count(*) FROM cmodel.hub_each(t::cmodel.hub))) AS attributes,
-       max(cmodel.hub_set(t::cmodel.hub, 'k', 'v'::text)::text) AS text_set
+       max(cmodel.hub_set(t::cmodel.hub, 'k', 'v'::text)::text) AS text_set,
+       count(*) FILTER (WHERE t::cmodel.hub @@ cmodel.hub_query('n', '>=', 5)) AS found,
+       count(*) FILTER (WHERE cmodel.hub_match(t::cmodel.hub, cmodel.hub_between('d', date '2024-01-02', date '2024-01-04'))) AS between,
+       count(*) FILTER (WHERE t::cmodel.hub @@ cmodel.hub_query('d', '=', '2024-01-01'::text)) AS off_type,
+       max(('{"attr": "n", "eq": ' || (t::jsonb->>'n') || '}')::cmodel.hubquery::text) AS query_text
   FROM public.pl_hubs;
+-- the hub index's support functions run inside index builds and scans
+CREATE INDEX pl_hubs_idx ON public.pl_hubs USING gin ((t::cmodel.hub));
+SET enable_seqscan = off;
+SELECT count(*) AS indexed_found FROM public.pl_hubs WHERE t::cmodel.hub @@ cmodel.hub_between('n', 2, 4);
+RESET enable_seqscan;
+DROP INDEX public.pl_hubs_idx;
 
 -- cleanup
 RESET force_parallel_mode;

@@ -20,7 +20,9 @@
  *					preview.c cmodel_delete_preview()
  *	write.c			the write trigger: auto_now, value and row limits
  *	hub_io.c		the attribute hub type cmodel.hub: its value format, input
- *					and output; hub_op.c reading and changing attributes
+ *					and output; hub_op.c reading and changing attributes;
+ *					hub_query.c find conditions and @@; hub_gin.c the GIN
+ *					operator class
  *					(their shared declarations are hub.h)
  *	guard.c			the lifecycle guard's event triggers and drop watch;
  *					guard_rules.c what a statement does to namespaces, with

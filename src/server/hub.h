@@ -61,6 +61,45 @@ extern void cmodel_hub_put(CmHubAttrs *attrs, const CmHubAttr *attr);
 extern void cmodel_hub_append(CmHubAttrs *attrs, const CmHubAttr *attr);
 extern bool cmodel_hub_lookup(Jsonb *hub, const char *name, int len, CmHubAttr *out);
 
+/* hub_op.c */
+extern void cmodel_hub_attr_of_datum(CmHubAttr *attr, const char *name, Datum d,
+									 Oid typid, bool isnull);
+
+/*
+ * hub_query.c: a find condition on one attribute (cmodel.hubquery):
+ * equality for every type, ranges for numbers, dates and timestamps.  A
+ * bigint and a numeric are both numbers, so 650 equals 650.0.
+ */
+typedef enum CmHubClass
+{
+	CM_HCLASS_NONE = 'z',
+	CM_HCLASS_TEXT = 's',
+	CM_HCLASS_NUMBER = 'n',
+	CM_HCLASS_BOOLEAN = 'b',
+	CM_HCLASS_DATE = 'd',
+	CM_HCLASS_TIMESTAMPTZ = 't',
+	CM_HCLASS_JSON = 'j'
+} CmHubClass;
+
+typedef struct CmHubQuery
+{
+	char	   *attr;			/* not NUL-terminated */
+	int			attrlen;
+	CmHubClass	cls;
+	bool		has_eq;
+	JsonbValue	eq;
+	bool		has_lo;
+	bool		lo_incl;
+	JsonbValue	lo;
+	bool		has_hi;
+	bool		hi_incl;
+	JsonbValue	hi;
+} CmHubQuery;
+
+extern CmHubClass cmodel_hub_class(CmHubType t);
+extern void cmodel_hub_query_unpack(Jsonb *q, CmHubQuery *out);
+extern bool cmodel_hub_matches(Jsonb *hub, const CmHubQuery *q);
+
 #define DatumGetHubP(d)		((Jsonb *) PG_DETOAST_DATUM(d))
 #define PG_GETARG_HUB_P(n)	DatumGetHubP(PG_GETARG_DATUM(n))
 #define PG_RETURN_HUB_P(x)	PG_RETURN_POINTER(x)

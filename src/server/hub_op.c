@@ -272,11 +272,11 @@ out_of_range(const char *name, const char *what)
 }
 
 /*
- * The attribute a SQL value of type typid sets (isnull: None).  Every value
- * is copied into the current memory context.
+ * See hub.h: the attribute a SQL value of type typid sets (isnull: None).
+ * Every value is copied into the current memory context.
  */
-static void
-attr_of_datum(CmHubAttr *attr, const char *name, Datum d, Oid typid, bool isnull)
+void
+cmodel_hub_attr_of_datum(CmHubAttr *attr, const char *name, Datum d, Oid typid, bool isnull)
 {
 	JsonbValue *v = &attr->value;
 
@@ -401,7 +401,7 @@ cmodel_hub_set(PG_FUNCTION_ARGS)
 	attr.name = cname;
 	attr.len = (int) strlen(cname);
 	cmodel_hub_check_name(attr.name, attr.len);
-	attr_of_datum(&attr, cname, PG_GETARG_DATUM(2), get_fn_expr_argtype(fcinfo->flinfo, 2),
+	cmodel_hub_attr_of_datum(&attr, cname, PG_GETARG_DATUM(2), get_fn_expr_argtype(fcinfo->flinfo, 2),
 				  PG_ARGISNULL(2));
 	cmodel_hub_put(&attrs, &attr);
 	PG_RETURN_HUB_P(cmodel_hub_pack(&attrs));
