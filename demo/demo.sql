@@ -179,10 +179,35 @@ INSERT INTO my_plugin.department (name) SELECT 'd' || g FROM generate_series(1, 
 \set ON_ERROR_STOP 1
 SELECT count(*) AS departments FROM my_plugin.department;
 
--- === Coming next (placeholder, enabled as the feature lands) ===============
+-- === 12. Attribute hub values ================================================
 --
--- 12. Attribute hub: schemaless, typed key/value data per namespace
---     (get-or-create a hub by (type, id), set attributes, read them typed,
---     find hubs by value) — the SDK's AttributeHub example:
---     type 'staff_preferences', id 'staff:staff-1', attributes
---     pager_number, preferred_contact, office_hours.
+-- The SDK's AttributeHub example, as a cmodel.hub value: each attribute keeps
+-- its type, and the hub reads as plain jsonb.  (The per-namespace hub store,
+-- keyed by type 'staff_preferences' and id 'staff:<id>', comes next; here
+-- the hubs sit in a demo table.)
+CREATE TABLE public.demo_preferences (staff_id text PRIMARY KEY, attrs cmodel.hub);
+INSERT INTO public.demo_preferences
+SELECT s.id,
+       cmodel.hub_set(cmodel.hub_set(cmodel.hub_set(cmodel.hub_set(NULL,
+           'pager_number', '555-' || lpad(s.dbid::text, 4, '0')),
+           'preferred_contact', CASE WHEN s.dbid % 2 = 0 THEN 'email' ELSE 'pager' END),
+           'office_hours', '{"monday": "9-5", "tuesday": "9-5"}'::jsonb),
+           'on_call_since', date '2024-01-01' + s.dbid::int)
+  FROM public.staff s;
+SELECT staff_id, attrs FROM public.demo_preferences ORDER BY staff_id;
+-- typed reads: the exact SQL type back; plain jsonb reads work too
+SELECT staff_id,
+       cmodel.hub_get(attrs, 'on_call_since', NULL::date) AS on_call_since,
+       attrs->>'pager_number' AS pager_number,
+       attrs->'office_hours'->>'monday' AS monday
+  FROM public.demo_preferences ORDER BY staff_id;
+-- a find through one GIN index on the hub column, for any attribute
+CREATE INDEX ON public.demo_preferences USING gin (attrs);
+SELECT staff_id FROM public.demo_preferences
+ WHERE attrs @@ cmodel.hub_query('preferred_contact', '=', 'email') ORDER BY staff_id;
+SELECT staff_id FROM public.demo_preferences
+ WHERE attrs @@ cmodel.hub_query('on_call_since', '>=', date '2024-01-03') ORDER BY staff_id;
+-- Expected error: a value that is not what its type says names the attribute.
+\set ON_ERROR_STOP 0
+SELECT '{"on_call_since": "2024-02-30", "$types": {"on_call_since": "date"}}'::cmodel.hub;
+\set ON_ERROR_STOP 1

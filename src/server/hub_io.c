@@ -23,6 +23,7 @@
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/jsonb.h"
+#include "utils/memutils.h"
 #include "utils/numeric.h"
 
 #include "hub.h"
@@ -105,14 +106,22 @@ cmodel_hub_check_name(const char *name, int len)
 static bool
 is_bigint(Numeric n)
 {
+	static Numeric max = NULL,
+				min = NULL;		/* bigint's bounds, made once per backend */
 	Datum		d = NumericGetDatum(n);
 
+	if (max == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+		min = int64_to_numeric(PG_INT64_MIN);
+		max = int64_to_numeric(PG_INT64_MAX);
+		MemoryContextSwitchTo(old);
+	}
 	if (DatumGetInt32(DirectFunctionCall1(numeric_scale, d)) != 0)
 		return false;
-	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, d,
-											 NumericGetDatum(int64_to_numeric(PG_INT64_MAX)))) <= 0 &&
-		DatumGetInt32(DirectFunctionCall2(numeric_cmp, d,
-										  NumericGetDatum(int64_to_numeric(PG_INT64_MIN)))) >= 0;
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, d, NumericGetDatum(max))) <= 0 &&
+		DatumGetInt32(DirectFunctionCall2(numeric_cmp, d, NumericGetDatum(min))) >= 0;
 }
 
 /* The type a canonical hub's value has when "$types" does not name one. */

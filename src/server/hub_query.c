@@ -28,6 +28,7 @@
 #include "utils/fmgrprotos.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/numeric.h"
 
 #include "hub.h"
@@ -516,13 +517,51 @@ cmodel_hub_between(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(query_pack(&q));
 }
 
+/* A condition unpacked once for all the rows a statement compares with it. */
+typedef struct MatchCache
+{
+	MemoryContext cxt;
+	Jsonb	   *query;			/* the condition the unpacked one is of */
+	CmHubQuery	q;
+} MatchCache;
+
+/* The unpacked condition, from the call site's cache when it is the same one. */
+static const CmHubQuery *
+cached_query(FunctionCallInfo fcinfo, Jsonb *qj)
+{
+	MatchCache *c = (MatchCache *) fcinfo->flinfo->fn_extra;
+	MemoryContext old;
+
+	if (c && VARSIZE(c->query) == VARSIZE(qj) && memcmp(c->query, qj, VARSIZE(qj)) == 0)
+		return &c->q;
+	if (c == NULL)
+	{
+		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(MatchCache));
+		c->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "cmodel hub query",
+									   ALLOCSET_SMALL_SIZES);
+		fcinfo->flinfo->fn_extra = c;
+	}
+	else
+		MemoryContextReset(c->cxt);
+	c->query = NULL;
+	old = MemoryContextSwitchTo(c->cxt);
+	{
+		Jsonb	   *copy = palloc(VARSIZE(qj));
+
+		memcpy(copy, qj, VARSIZE(qj));
+		cmodel_hub_query_unpack(copy, &c->q);
+		c->query = copy;
+	}
+	MemoryContextSwitchTo(old);
+	return &c->q;
+}
+
 /* hub @@ hubquery: does the hub satisfy the condition? */
 PG_FUNCTION_INFO_V1(cmodel_hub_match);
 Datum
 cmodel_hub_match(PG_FUNCTION_ARGS)
 {
-	CmHubQuery	q;
+	const CmHubQuery *q = cached_query(fcinfo, PG_GETARG_JSONB_P(1));
 
-	cmodel_hub_query_unpack(PG_GETARG_JSONB_P(1), &q);
-	PG_RETURN_BOOL(cmodel_hub_matches(PG_GETARG_HUB_P(0), &q));
+	PG_RETURN_BOOL(cmodel_hub_matches(PG_GETARG_HUB_P(0), q));
 }
