@@ -153,6 +153,6 @@ SELECT dbid, label, level FROM adopt_ns.certification ORDER BY dbid;
 -- cleanup: namespaces are guarded, so dropping them takes break-glass
 SET cmodel.allow_destructive_ddl = on;
 SET client_min_messages = warning;
-DROP EXTENSION cmodel;
 DROP SCHEMA adopt_ns CASCADE;
+DROP EXTENSION cmodel;
 RESET client_min_messages;

@@ -290,8 +290,8 @@ ALTER ROLE regress_guard_app RESET ALL;
 -- cleanup: namespaces are guarded, so dropping them takes break-glass
 SET client_min_messages = warning;
 SET cmodel.allow_destructive_ddl = on;
-DROP EXTENSION cmodel;
 DROP SCHEMA guard_ns CASCADE;
+DROP EXTENSION cmodel;
 DROP TABLE public.guard_staff, public.guard_parent;
 DROP FUNCTION public.guard_double(integer), public.guard_sneaky();
 DROP DOMAIN public.guard_count, public.guard_level, public.guard_base;

@@ -262,6 +262,6 @@ SELECT action, object FROM cmodel_register_model('idx_ns', '{"name": "Pair", "fi
 
 -- cleanup: namespaces are guarded, so dropping them takes break-glass
 SET cmodel.allow_destructive_ddl = on;
-DROP EXTENSION cmodel;
 SET client_min_messages TO warning;
 DROP SCHEMA idx_ns CASCADE;
+DROP EXTENSION cmodel;

@@ -321,7 +321,7 @@ SELECT * FROM cmodel_register_model('lc_ns', '{"name": "Swap", "fields": [{"name
 -- cleanup: namespaces are guarded, so dropping them takes break-glass
 SET cmodel.allow_destructive_ddl = on;
 SET client_min_messages = warning;
-DROP EXTENSION cmodel;
 DROP SCHEMA lc_ns CASCADE;
+DROP EXTENSION cmodel;
 DROP TABLE lc_person;
 RESET client_min_messages;

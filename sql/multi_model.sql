@@ -156,7 +156,7 @@ SELECT plugin FROM cmodel.plugins WHERE namespace = 'mm_shared' ORDER BY plugin 
 -- cleanup: namespaces are guarded, so dropping them takes break-glass
 SET cmodel.allow_destructive_ddl = on;
 SET client_min_messages = warning;
-DROP EXTENSION cmodel;
 DROP SCHEMA mm_ns, mm_shared CASCADE;
+DROP EXTENSION cmodel;
 DROP TABLE mm_staff;
 RESET client_min_messages;

@@ -146,8 +146,8 @@ SELECT relname FROM pg_class
 
 -- cleanup: namespaces are guarded, so dropping them takes break-glass
 SET cmodel.allow_destructive_ddl = on;
-DROP EXTENSION cmodel;
 SET client_min_messages TO warning;
 DROP SCHEMA name_ns, name_org__plugin, _name_ns2, name_auto CASCADE;
-SELECT format('DROP SCHEMA %I', 'name_' || repeat('x', 58)) \gexec
+SELECT format('DROP SCHEMA %I CASCADE', 'name_' || repeat('x', 58)) \gexec
+DROP EXTENSION cmodel;
 DROP TABLE public.name_staff;

@@ -106,8 +106,8 @@ SELECT action, object FROM cmodel_register_model('cache_ns', :'note');
 -- cleanup: namespaces are guarded, so dropping them takes break-glass
 SET cmodel.allow_destructive_ddl = on;
 SET client_min_messages = warning;
-DROP EXTENSION cmodel;
 DROP SCHEMA cache_ns CASCADE;
 DROP SCHEMA cache_ns_moved CASCADE;
+DROP EXTENSION cmodel;
 DROP TABLE public.cache_staff, public.cache_staff2, public.cache_staff3;
 RESET client_min_messages;

@@ -227,7 +227,7 @@ DROP INDEX public.pl_hubs_idx;
 RESET force_parallel_mode;
 SET cmodel.allow_destructive_ddl = on;
 SET client_min_messages TO warning;
-DROP EXTENSION cmodel;
 DROP SCHEMA pl_ns, pl_plug CASCADE;
+DROP EXTENSION cmodel;
 DROP TABLE public.pl_staff, public.pl_staff2, public.pl_names, public.pl_descriptors, public.pl_sets, public.pl_hubs;
 DROP TYPE public.pl_mood;

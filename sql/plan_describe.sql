@@ -151,7 +151,7 @@ SELECT count(*) AS dup_models FROM cmodel.models WHERE model LIKE 'Dup%';
 -- cleanup: namespaces are guarded, so dropping them takes break-glass
 SET cmodel.allow_destructive_ddl = on;
 SET client_min_messages = warning;
-DROP EXTENSION cmodel;
 DROP SCHEMA pd_ns CASCADE;
+DROP EXTENSION cmodel;
 DROP TABLE pd_staff;
 RESET client_min_messages;

@@ -73,10 +73,10 @@ SELECT cmodel_register_core_model('Evil', 'priv_other.evil_core', 'dbid');
 -- cleanup: namespaces are guarded, so dropping them takes break-glass
 SET cmodel.allow_destructive_ddl = on;
 SET client_min_messages = warning;
-DROP EXTENSION cmodel;
 DROP SCHEMA priv_platform, priv_other, priv_mine CASCADE;
 DROP SCHEMA priv_ns CASCADE;
 DROP SCHEMA priv_evil CASCADE;
+DROP EXTENSION cmodel;
 REVOKE CREATE ON SCHEMA public FROM regress_cm_app;
 DROP ROLE regress_cm_app;
 DROP ROLE regress_cm_deployer;

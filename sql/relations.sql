@@ -399,7 +399,7 @@ SELECT cmodel_register_core_model(NULL, 'public.rel_staff', 'dbid');
 
 -- cleanup: namespaces are guarded, so dropping them takes break-glass
 SET cmodel.allow_destructive_ddl = on;
-DROP EXTENSION cmodel;
 SET client_min_messages TO warning;
 DROP SCHEMA rel_ns CASCADE;
+DROP EXTENSION cmodel;
 DROP TABLE public.rel_staff, public.rel_patient, public.rel_note;

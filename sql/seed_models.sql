@@ -158,6 +158,7 @@ SELECT count(*) AS not_null_columns
   JOIN pg_class c ON c.oid = a.attrelid
   JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE n.nspname = 'seed_plugin' AND c.relkind = 'r' AND a.attnum > 0
+   AND c.relname <> 'cmodel_hubs'  -- the hub store's attrs is NOT NULL by design
    AND a.attnotnull
    AND NOT EXISTS (SELECT 1 FROM pg_index i
                     WHERE i.indrelid = c.oid AND i.indisprimary
@@ -236,7 +237,7 @@ SELECT cmodel_namespace_ready('other_namespace', 'seed_plugin', cmodel_models_ha
 -- cleanup: namespaces are guarded, so dropping them takes break-glass
 SET cmodel.allow_destructive_ddl = on;
 SET client_min_messages = warning;
-DROP EXTENSION cmodel;
 DROP SCHEMA seed_plugin CASCADE;
+DROP EXTENSION cmodel;
 DROP TABLE staff, patient;
 RESET client_min_messages;

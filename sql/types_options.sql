@@ -267,6 +267,6 @@ SELECT relname FROM pg_class
 
 -- cleanup: namespaces are guarded, so dropping them takes break-glass
 SET cmodel.allow_destructive_ddl = on;
-DROP EXTENSION cmodel;
 SET client_min_messages TO warning;
 DROP SCHEMA types_ns CASCADE;
+DROP EXTENSION cmodel;

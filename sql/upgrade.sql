@@ -61,6 +61,26 @@ SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'cmodel';
 SELECT cmodel.hub_set(cmodel.hub_set(NULL, 'since', '2024-02-29'::date), 'visits', 12) AS hub;
 SELECT cmodel.hub_get('{"since": "2024-02-29", "$types": {"since": "date"}}', 'since', NULL::date) AS since;
 
+-- 0.5.0 gives every namespace its hub store: upg_ns, made at 0.1.0, gets
+-- one with its write trigger, not as a member of the extension (pg_dump
+-- keeps it, DROP EXTENSION does not take it), and its functions work
+SELECT pg_catalog.to_regclass('upg_ns.cmodel_hubs') IS NULL AS no_store_yet;
+ALTER EXTENSION cmodel UPDATE TO '0.5.0';
+SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'cmodel';
+SELECT c.relname, pg_catalog.pg_get_userbyid(c.relowner) = current_user AS owned_by_updater,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid
+                  AND d.deptype = 'e') AS extension_member,
+       ARRAY(SELECT t.tgname FROM pg_catalog.pg_trigger t WHERE t.tgrelid = c.oid ORDER BY 1) AS triggers,
+       ARRAY(SELECT i.indexrelid::pg_catalog.regclass::text FROM pg_catalog.pg_index i
+              WHERE i.indrelid = c.oid ORDER BY 1) AS indexes
+  FROM pg_catalog.pg_class c WHERE c.oid = 'upg_ns.cmodel_hubs'::pg_catalog.regclass;
+SELECT cmodel_hub_set('upg_ns', 'settings', 'global', 'since', '2024-02-29'::date);
+SELECT cmodel_hub_get('upg_ns', 'settings', 'global', 'since', NULL::date) AS since;
+-- registering again plans no second store
+SELECT action, object FROM cmodel_plan_model('upg_ns',
+    '{"name": "Item", "fields": [{"name": "label", "type": "TextField"}, {"name": "size", "type": "IntegerField", "default": 8}, {"name": "touched", "type": "DateTimeField", "auto_now": true}]}');
+
 -- an upgraded install has the same objects as a fresh one, with the same
 -- properties.  cmodel_objects lists every member of the extension as rows
 -- (kind, identity, property=value): types, casts and operators; functions
@@ -234,8 +254,10 @@ UNION ALL SELECT m.kind, m.identity, v.property
 CREATE TEMP TABLE upgraded AS SELECT * FROM cmodel_objects;
 SET client_min_messages = warning;
 SET cmodel.allow_destructive_ddl = on;
+-- the store's hub column holds the extension while the namespace exists
 DROP EXTENSION cmodel;
 DROP SCHEMA upg_ns CASCADE;
+DROP EXTENSION cmodel;
 RESET cmodel.allow_destructive_ddl;
 RESET client_min_messages;
 CREATE EXTENSION cmodel;

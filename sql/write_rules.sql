@@ -142,6 +142,6 @@ DROP ROLE wr_plugin;
 -- cleanup
 SET cmodel.allow_destructive_ddl = on;
 SET client_min_messages TO warning;
-DROP EXTENSION cmodel;
 DROP SCHEMA wr_ns CASCADE;
+DROP EXTENSION cmodel;
 DROP TABLE public.wr_src;

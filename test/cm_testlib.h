@@ -63,7 +63,7 @@ cm_test_applied_snapshot(CmArena *a, const CmSnapshot *before, const CmPlan *pla
 	s->indexes = cm_alloc(a, sizeof(CmRegIndex) * (before->nindexes + nidx + 1));
 	s->tables = cm_alloc(a, sizeof(CmTableState) * (before->ntables + plan->nmodels + 1));
 	s->pgindexes = cm_alloc(a, sizeof(CmIndexState) * (before->npgindexes + nidx + 1));
-	s->relnames = cm_alloc(a, sizeof(char *) * (before->nrelnames + plan->nmodels + nidx + 1));
+	s->relnames = cm_alloc(a, sizeof(char *) * (before->nrelnames + plan->nmodels + nidx + 2));
 	s->nmodels = s->nfields = s->nindexes = s->ntables = s->npgindexes = s->nrelnames = 0;
 
 	/* keep what the plan does not replace */
@@ -94,6 +94,10 @@ cm_test_applied_snapshot(CmArena *a, const CmSnapshot *before, const CmPlan *pla
 		s->pgindexes[s->npgindexes++] = before->pgindexes[i];
 	for (i = 0; i < before->nrelnames; i++)
 		s->relnames[s->nrelnames++] = before->relnames[i];
+	/* the hub store, when the plan made it */
+	for (i = 0; i < plan->nactions; i++)
+		if (plan->actions[i].kind == CM_ACT_CREATE_HUB_STORE)
+			s->relnames[s->nrelnames++] = CM_HUB_STORE;
 
 	for (i = 0; i < plan->nmodels; i++)
 	{

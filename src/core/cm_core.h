@@ -334,6 +334,14 @@ typedef enum CmHubType
 	CM_HUB_COUNT
 } CmHubType;
 
+/*
+ * Every namespace's attribute hub store: a table of hubs keyed by (type,
+ * id), at most CM_HUB_MAX_KEY characters each, whose attrs column is a hub.
+ * Its name starts with "cmodel_", which no model's table may.
+ */
+#define CM_HUB_STORE		"cmodel_hubs"
+#define CM_HUB_MAX_KEY		100
+
 /* ------------------------------------------------------------------------
  * What the host knows: core models, the registry, the physical schema
  * ------------------------------------------------------------------------
@@ -438,6 +446,7 @@ typedef struct CmSnapshot
 	int			nrelnames;		/* every relation name in the schema */
 	char	  **relnames;
 	bool		no_triggers;	/* the installed SQL predates cmodel's data triggers */
+	bool		no_hub_type;	/* the installed SQL predates the hub type */
 } CmSnapshot;
 
 /* ------------------------------------------------------------------------
@@ -448,6 +457,7 @@ typedef enum CmActionKind
 {
 	CM_ACT_CREATE_NAMESPACE,
 	CM_ACT_ADOPT_NAMESPACE,
+	CM_ACT_CREATE_HUB_STORE,
 	CM_ACT_REGISTER_PROXY,
 	CM_ACT_REGISTER_ABSTRACT,
 	CM_ACT_UPDATE_PROXY,

@@ -302,6 +302,7 @@ cm_lookup_list(CmArena *arena)
  */
 static const char *const action_names[] = {
 	[CM_ACT_CREATE_NAMESPACE] = "create namespace",
+	[CM_ACT_CREATE_HUB_STORE] = "create hub store",
 	[CM_ACT_ADOPT_NAMESPACE] = "adopt namespace",
 	[CM_ACT_REGISTER_PROXY] = "register proxy",
 	[CM_ACT_REGISTER_ABSTRACT] = "register abstract",

@@ -283,6 +283,32 @@ add_trigger(PlanCtx *c, CmModel *m, const char *qualname, int which)
 			   cm_trigger_sql(c->a, qualname, which), m);
 }
 
+/*
+ * The namespace's hub store, created with the namespace (or for one that
+ * predates it), with the write trigger that keeps its limits.  Its one GIN
+ * index answers finds on any attribute (cmodel.hub_ops).
+ */
+static void
+plan_hub_store(PlanCtx *c)
+{
+	CmBuf		b;
+	char	   *store;
+
+	if (c->snap->no_hub_type || relname_exists(c, CM_HUB_STORE))
+		return;
+	store = qualified(c, CM_HUB_STORE);
+	cm_buf_init(&b, c->a);
+	cm_buf_printf(&b, "CREATE TABLE %s (type text NOT NULL, id text NOT NULL,"
+				  " attrs cmodel.hub NOT NULL DEFAULT '{}',"
+				  " CONSTRAINT " CM_HUB_STORE "_pkey PRIMARY KEY (type, id));"
+				  " CREATE INDEX " CM_HUB_STORE "_attrs_idx ON %s USING gin (attrs cmodel.hub_ops)",
+				  store, store);
+	add_action(c, CM_ACT_CREATE_HUB_STORE, cm_printf(c->a, "%s.%s", c->snap->namespace, CM_HUB_STORE),
+			   b.data, NULL);
+	if (!c->snap->no_triggers)
+		add_trigger(c, NULL, store, CM_TRIG_WRITE);
+}
+
 static char *
 create_table_sql(PlanCtx *c, CmModel *m)
 {
@@ -655,6 +681,7 @@ cm_plan(CmArena *arena, const CmEnv *env, const CmSnapshot *snap,
 	else if (!snap->namespace_registered)
 		add_action(&c, CM_ACT_ADOPT_NAMESPACE, cm_strdup(arena, snap->namespace), NULL, NULL);
 	plan->register_namespace = !snap->namespace_registered;
+	plan_hub_store(&c);
 
 	for (i = 0; i < nmodels; i++)
 		if (!plan_model(&c, models[i], i))

@@ -22,7 +22,8 @@
  *	hub_io.c		the attribute hub type cmodel.hub: its value format, input
  *					and output; hub_op.c reading and changing attributes;
  *					hub_query.c find conditions and @@; hub_gin.c the GIN
- *					operator class
+ *					operator class; hub_store.c every namespace's hub store
+ *					and the functions on it
  *					(their shared declarations are hub.h)
  *	guard.c			the lifecycle guard's event triggers and drop watch;
  *					guard_rules.c what a statement does to namespaces, with
@@ -158,6 +159,13 @@ typedef struct CmRelInfo
 	int		   *auto_cols;		/* auto_now / auto_now_add columns */
 	Oid		   *auto_types;
 	bool	   *auto_on_update;	/* auto_now: also on UPDATE */
+
+	/* a namespace's hub store (CM_HUB_STORE): its keys and its hubs */
+	bool		hub_store;
+	char	   *ns;				/* the namespace, for messages */
+	AttrNumber	hub_type_att;
+	AttrNumber	hub_id_att;
+	AttrNumber	hub_attrs_att;
 } CmRelInfo;
 
 /* relinfo.c */

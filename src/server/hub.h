@@ -2,8 +2,9 @@
  *
  * hub.h
  *	  The attribute hub type, cmodel.hub, shared by its files: hub_io.c
- *	  (the value format, input and output), hub_op.c (reading and changing
- *	  attributes).
+ *	  (the value format, input and output, the store's key rule), hub_op.c
+ *	  (reading and changing attributes), hub_query.c and hub_gin.c (finds),
+ *	  hub_store.c (each namespace's store and its functions).
  *
  * A hub is a jsonb object in jsonb's own binary form, so it casts to jsonb
  * for free and reads naturally ("attrs->>'pager_number'").  Each attribute
@@ -60,10 +61,16 @@ extern CmHubAttr *cmodel_hub_find(CmHubAttrs *attrs, const char *name, int len);
 extern void cmodel_hub_put(CmHubAttrs *attrs, const CmHubAttr *attr);
 extern void cmodel_hub_append(CmHubAttrs *attrs, const CmHubAttr *attr);
 extern bool cmodel_hub_lookup(Jsonb *hub, const char *name, int len, CmHubAttr *out);
+extern Jsonb *cmodel_hub_canonical(Jsonb *in);
+/* a hub store's key (type or id) longer than CM_HUB_MAX_KEY characters: 22001 */
+extern void cmodel_hub_check_key(const char *ns, const char *what, const char *s, int len);
 
 /* hub_op.c */
 extern void cmodel_hub_attr_of_datum(CmHubAttr *attr, const char *name, Datum d,
 									 Oid typid, bool isnull);
+extern void cmodel_hub_check_read_type(Oid want);
+extern Datum cmodel_hub_read_typed(Jsonb *hub, text *name, Oid want, bool *isnull);
+extern Jsonb *cmodel_hub_value_jsonb(const JsonbValue *v);
 
 /*
  * hub_query.c: a find condition on one attribute (cmodel.hubquery):
@@ -99,6 +106,7 @@ typedef struct CmHubQuery
 extern CmHubClass cmodel_hub_class(CmHubType t);
 extern void cmodel_hub_query_unpack(Jsonb *q, CmHubQuery *out);
 extern bool cmodel_hub_matches(Jsonb *hub, const CmHubQuery *q);
+
 
 #define DatumGetHubP(d)		((Jsonb *) PG_DETOAST_DATUM(d))
 #define PG_GETARG_HUB_P(n)	DatumGetHubP(PG_GETARG_DATUM(n))

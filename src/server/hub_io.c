@@ -2,8 +2,9 @@
  *
  * hub_io.c
  *	  The attribute hub type's value format: input and output, binary send
- *	  and receive, the cast from jsonb, and unpacking a hub into typed
- *	  attributes and packing it back (hub.h describes the format).
+ *	  and receive, the cast from jsonb, unpacking a hub into typed
+ *	  attributes and packing it back (hub.h describes the format), and the
+ *	  rule for the keys (type, id) a hub store files hubs under.
  *
  * Every way into a hub value (text input, binary input, a jsonb cast to
  * hub) validates and canonicalizes it: an attribute whose value is not what
@@ -428,14 +429,34 @@ cmodel_hub_lookup(Jsonb *hub, const char *name, int len, CmHubAttr *out)
 	return true;
 }
 
-/* A canonical hub of any jsonb. */
-static Jsonb *
-canonical(Jsonb *in)
+/* See hub.h: the canonical hub of any jsonb, validated. */
+Jsonb *
+cmodel_hub_canonical(Jsonb *in)
 {
 	CmHubAttrs	attrs;
 
 	cmodel_hub_unpack(in, true, &attrs);
 	return cmodel_hub_pack(&attrs);
+}
+
+/* See hub.h: a hub's type or id is at most CM_HUB_MAX_KEY characters. */
+void
+cmodel_hub_check_key(const char *ns, const char *what, const char *s, int len)
+{
+	int			chars;
+
+	/* a character takes at least one byte */
+	if (len <= CM_HUB_MAX_KEY)
+		return;
+	chars = pg_mbstrlen_with_len(s, len);
+	if (chars <= CM_HUB_MAX_KEY)
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_STRING_DATA_RIGHT_TRUNCATION),
+			 errmsg("hub %s in namespace \"%s\" is too long: %d characters", what, ns, chars),
+			 errdetail("A hub's type and id have at most %d characters each; cmodel never truncates them.",
+					   CM_HUB_MAX_KEY),
+			 errhint("Use a shorter %s, for example a hash of the long one.", what)));
 }
 
 /* ------------------------------------------------------------------------
@@ -450,7 +471,7 @@ cmodel_hub_in(PG_FUNCTION_ARGS)
 {
 	Datum		jb = DirectFunctionCall1(jsonb_in, PG_GETARG_DATUM(0));
 
-	PG_RETURN_HUB_P(canonical(DatumGetJsonbP(jb)));
+	PG_RETURN_HUB_P(cmodel_hub_canonical(DatumGetJsonbP(jb)));
 }
 
 /* cmodel.hub_out(hub): the canonical text, as jsonb writes it. */
@@ -468,7 +489,7 @@ cmodel_hub_recv(PG_FUNCTION_ARGS)
 {
 	Datum		jb = DirectFunctionCall1(jsonb_recv, PG_GETARG_DATUM(0));
 
-	PG_RETURN_HUB_P(canonical(DatumGetJsonbP(jb)));
+	PG_RETURN_HUB_P(cmodel_hub_canonical(DatumGetJsonbP(jb)));
 }
 
 /* cmodel.hub_send(hub): jsonb's binary output. */
@@ -484,5 +505,5 @@ PG_FUNCTION_INFO_V1(cmodel_hub_from_jsonb);
 Datum
 cmodel_hub_from_jsonb(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_HUB_P(canonical(PG_GETARG_JSONB_P(0)));
+	PG_RETURN_HUB_P(cmodel_hub_canonical(PG_GETARG_JSONB_P(0)));
 }

@@ -71,9 +71,9 @@ name_arg(FunctionCallInfo fcinfo, int argno)
 	return PG_GETARG_TEXT_PP(argno);
 }
 
-/* A JSON value as jsonb (a scalar as a raw scalar, as jsonb does). */
-static Jsonb *
-value_jsonb(const JsonbValue *v)
+/* See hub.h: a JSON value as jsonb (a scalar as a raw scalar, as jsonb does). */
+Jsonb *
+cmodel_hub_value_jsonb(const JsonbValue *v)
 {
 	JsonbValue	copy = *v;
 
@@ -96,7 +96,7 @@ cmodel_hub_get(PG_FUNCTION_ARGS)
 
 	if (!cmodel_hub_lookup(hub, VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name), &attr))
 		PG_RETURN_NULL();
-	PG_RETURN_JSONB_P(value_jsonb(&attr.value));
+	PG_RETURN_JSONB_P(cmodel_hub_value_jsonb(&attr.value));
 }
 
 /* cmodel.hub_type(hub, name text) → text: the attribute's type, NULL when missing. */
@@ -161,8 +161,49 @@ attr_datum(const CmHubAttr *attr)
 				return TimestampTzGetDatum(ts);
 			}
 		default:
-			return JsonbPGetDatum(value_jsonb(v));
+			return JsonbPGetDatum(cmodel_hub_value_jsonb(v));
 	}
+}
+
+/* See hub.h: may attributes be read as type want? */
+void
+cmodel_hub_check_read_type(Oid want)
+{
+	if (want != TEXTOID && want != INT8OID && want != NUMERICOID && want != BOOLOID &&
+		want != DATEOID && want != TIMESTAMPTZOID && want != JSONBOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("hub attributes cannot be read as type %s", format_type_be(want)),
+				 errdetail("A hub keeps text, bigint, numeric, boolean, date, timestamptz and JSON values."),
+				 errhint("Read the attribute as one of text, bigint, numeric, boolean, date, timestamptz or jsonb, then cast it.")));
+}
+
+/*
+ * See hub.h: the attribute named name of hub as its exact SQL type want
+ * (checked by cmodel_hub_check_read_type); missing and None read as NULL,
+ * another type is an error (42804).
+ */
+Datum
+cmodel_hub_read_typed(Jsonb *hub, text *name, Oid want, bool *isnull)
+{
+	CmHubAttr	attr;
+	Oid			have;
+
+	*isnull = true;
+	if (!cmodel_hub_lookup(hub, VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name), &attr) ||
+		attr.type == CM_HUB_NONE)
+		return (Datum) 0;
+	have = sql_type(attr.type);
+	if (have != want)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("attribute \"%s\" of the hub is %s, not %s", text_to_cstring(name),
+						format_type_be(have), format_type_be(want)),
+				 errdetail("A hub attribute reads back as the type it was set as."),
+				 errhint("Read it as %s, or as jsonb with cmodel.hub_get(hub, name).",
+						 format_type_be(have))));
+	*isnull = false;
+	return attr_datum(&attr);
 }
 
 /*
@@ -175,35 +216,16 @@ Datum
 cmodel_hub_get_typed(PG_FUNCTION_ARGS)
 {
 	Oid			want = get_fn_expr_argtype(fcinfo->flinfo, 2);
-	Jsonb	   *hub;
-	text	   *name;
-	CmHubAttr	attr;
-	Oid			have;
+	Datum		d;
+	bool		isnull;
 
-	if (want != TEXTOID && want != INT8OID && want != NUMERICOID && want != BOOLOID &&
-		want != DATEOID && want != TIMESTAMPTZOID && want != JSONBOID)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("hub attributes cannot be read as type %s", format_type_be(want)),
-				 errdetail("A hub keeps text, bigint, numeric, boolean, date, timestamptz and JSON values."),
-				 errhint("Read the attribute as one of text, bigint, numeric, boolean, date, timestamptz or jsonb, then cast it.")));
+	cmodel_hub_check_read_type(want);
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	hub = PG_GETARG_HUB_P(0);
-	name = name_arg(fcinfo, 1);
-	if (!cmodel_hub_lookup(hub, VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name), &attr) ||
-		attr.type == CM_HUB_NONE)
+	d = cmodel_hub_read_typed(PG_GETARG_HUB_P(0), name_arg(fcinfo, 1), want, &isnull);
+	if (isnull)
 		PG_RETURN_NULL();
-	have = sql_type(attr.type);
-	if (have != want)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("attribute \"%s\" of the hub is %s, not %s", text_to_cstring(name),
-						format_type_be(have), format_type_be(want)),
-				 errdetail("A hub attribute reads back as the type it was set as."),
-				 errhint("Read it as %s, or as jsonb with cmodel.hub_get(hub, name).",
-						 format_type_be(have))));
-	return attr_datum(&attr);
+	return d;
 }
 
 /*
@@ -227,7 +249,7 @@ cmodel_hub_each(PG_FUNCTION_ARGS)
 
 		values[0] = PointerGetDatum(cstring_to_text_with_len(attrs.attrs[i].name, attrs.attrs[i].len));
 		values[1] = PointerGetDatum(cstring_to_text(cm_hub_type_name(attrs.attrs[i].type)));
-		values[2] = JsonbPGetDatum(value_jsonb(&attrs.attrs[i].value));
+		values[2] = JsonbPGetDatum(cmodel_hub_value_jsonb(&attrs.attrs[i].value));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

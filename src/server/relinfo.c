@@ -24,7 +24,9 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "access/table.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "utils/builtins.h"
@@ -33,6 +35,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 
 #include "cmodel.h"
 
@@ -239,6 +242,50 @@ load_label(CmRelInfo *e, const char *ns)
 	return SPI_processed ? pstrdup(cell(0, 1)) : pstrdup(e->qualname);
 }
 
+/* Is type the attribute hub type, cmodel.hub? */
+static bool
+is_hub_type(Oid type)
+{
+	HeapTuple	tuple = SearchSysCache1(TYPEOID, ObjectIdGetDatum(type));
+	bool		hub = false;
+
+	if (HeapTupleIsValid(tuple))
+	{
+		Form_pg_type form = (Form_pg_type) GETSTRUCT(tuple);
+
+		hub = strcmp(NameStr(form->typname), "hub") == 0 &&
+			form->typnamespace == get_namespace_oid("cmodel", true);
+		ReleaseSysCache(tuple);
+	}
+	return hub;
+}
+
+/* A namespace's hub store: the columns whose limits the write trigger keeps. */
+static void
+find_hub_store(CmRelInfo *e, Relation rel, const char *ns)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			i;
+
+	if (strcmp(RelationGetRelationName(rel), CM_HUB_STORE) != 0)
+		return;
+	for (i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute a = TupleDescAttr(desc, i);
+
+		if (a->attisdropped)
+			continue;
+		if (strcmp(NameStr(a->attname), "type") == 0)
+			e->hub_type_att = a->attnum;
+		else if (strcmp(NameStr(a->attname), "id") == 0)
+			e->hub_id_att = a->attnum;
+		else if (strcmp(NameStr(a->attname), "attrs") == 0 && is_hub_type(a->atttypid))
+			e->hub_attrs_att = a->attnum;
+	}
+	e->hub_store = e->hub_type_att && e->hub_id_att && e->hub_attrs_att;
+	e->ns = pstrdup(ns);
+}
+
 static void
 build(CmRelInfo *e, Relation rel)
 {
@@ -284,6 +331,7 @@ build(CmRelInfo *e, Relation rel)
 			e->limited_atts[e->nlimited] = a->attnum;
 			e->limited_jsonb[e->nlimited++] = a->atttypid == JSONBOID;
 		}
+		find_hub_store(e, rel, ns);
 		load_rules(e, rel);
 		load_auto_fields(e, rel, ns);
 		e->label = load_label(e, ns);
@@ -294,6 +342,7 @@ build(CmRelInfo *e, Relation rel)
 	{
 		e->valid = false;
 		e->nrules = e->nkeys = e->nlimited = e->nauto = 0;
+		e->hub_store = false;
 		PG_RE_THROW();
 	}
 	PG_END_TRY();

@@ -259,8 +259,10 @@ cmodel_load_snapshot(CmArena *arena, const char *ns, CmSnapshot *snap, bool for_
 	snap->namespace = cm_strdup(arena, ns);
 	load_registry(arena, snap, ro);	/* first: takes the namespace row lock */
 	args[0] = psprintf("cmodel.%s()", cm_trigger_function(CM_TRIG_WRITE));
-	cmodel_exec("SELECT pg_catalog.to_regprocedure($1) IS NULL", 1, args, ro);
+	cmodel_exec("SELECT pg_catalog.to_regprocedure($1) IS NULL,"
+				"       pg_catalog.to_regtype('cmodel.hub') IS NULL", 1, args, ro);
 	snap->no_triggers = cmodel_cell_bool(0, 1);
+	snap->no_hub_type = cmodel_cell_bool(0, 2);
 	load_cores(arena, snap, ro);
 	load_schema(arena, snap, ro);
 }

@@ -38,6 +38,7 @@
 #include "utils/timestamp.h"
 
 #include "cmodel.h"
+#include "hub.h"
 
 PG_FUNCTION_INFO_V1(cmodel_on_write);
 
@@ -234,6 +235,99 @@ check_value(Relation rel, AttrNumber att, bool jsonb, Datum d, TupleTableSlot *o
 }
 
 /* ------------------------------------------------------------------------
+ * Hub stores: keys of at most 100 characters, each value within the limit
+ * ------------------------------------------------------------------------
+ */
+
+/* Characters of one hub value as the limit counts them. */
+static int64
+hub_value_chars(const CmHubAttr *attr)
+{
+	const JsonbValue *v = &attr->value;
+	char	   *s;
+	int64		chars;
+
+	/* text on its characters; dates and timestamps are short */
+	if (v->type == jbvString && attr->type != CM_HUB_JSON)
+		return pg_mbstrlen_with_len(v->val.string.val, v->val.string.len);
+	if (v->type == jbvBinary)
+	{
+		if (container_text_bound((const char *) v->val.binary.data) <= CM_VALUE_LIMIT)
+			return 0;
+		s = JsonbToCString(NULL, v->val.binary.data, v->val.binary.len);
+	}
+	else
+		s = JsonbToCString(NULL, &cmodel_hub_value_jsonb(v)->root, 0);
+	chars = pg_mbstrlen(s);
+	pfree(s);
+	return chars;
+}
+
+static void
+hub_value_too_long(const CmRelInfo *info, TupleTableSlot *slot, const CmHubAttr *attr, int64 chars)
+{
+	bool		isnull;
+	char	   *type = TextDatumGetCString(slot_getattr(slot, info->hub_type_att, &isnull));
+	char	   *id = TextDatumGetCString(slot_getattr(slot, info->hub_id_att, &isnull));
+
+	ereport(ERROR,
+			(errcode(ERRCODE_STRING_DATA_RIGHT_TRUNCATION),
+			 errmsg("value of attribute \"%.*s\" of hub (\"%s\", \"%s\") in namespace \"%s\" is too long: " INT64_FORMAT " characters",
+					attr->len, attr->name, type, id, info->ns, chars),
+			 errdetail("Each hub value may have at most 1,048,576 characters (text on its characters, JSON on its text form); the limit is per value, not per hub."),
+			 errhint("Keep large content outside the hub, for example in a file store, and store a reference to it.")));
+}
+
+/*
+ * A hub store's row: its type and id within CM_HUB_MAX_KEY characters, each
+ * attribute's value within the limit.  A hub whose whole text form is
+ * within the limit needs no look at its values; an unchanged one was
+ * checked when it was written.
+ */
+static void
+check_hub_row(const CmRelInfo *info, TupleTableSlot *slot, TupleTableSlot *old)
+{
+	bool		isnull;
+	Datum		d;
+	Jsonb	   *hub;
+	CmHubAttrs	attrs;
+	int			i;
+
+	for (i = 0; i < 2; i++)
+	{
+		AttrNumber	att = i == 0 ? info->hub_type_att : info->hub_id_att;
+		text	   *t;
+
+		d = slot_getattr(slot, att, &isnull);
+		if (isnull)
+			continue;			/* NOT NULL says so */
+		t = DatumGetTextPP(d);
+		cmodel_hub_check_key(info->ns, i == 0 ? "type" : "id", VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+	}
+	d = slot_getattr(slot, info->hub_attrs_att, &isnull);
+	if (isnull)
+		return;
+	if (is_plain(d))
+	{
+		if (container_text_bound(VARDATA_ANY(DatumGetPointer(d))) <= CM_VALUE_LIMIT)
+			return;
+	}
+	else if (old && same_stored_value(d, old, info->hub_attrs_att))
+		return;
+	hub = DatumGetHubP(d);
+	if (container_text_bound((const char *) &hub->root) <= CM_VALUE_LIMIT)
+		return;
+	cmodel_hub_unpack(hub, false, &attrs);
+	for (i = 0; i < attrs.n; i++)
+	{
+		int64		chars = hub_value_chars(&attrs.attrs[i]);
+
+		if (chars > CM_VALUE_LIMIT)
+			hub_value_too_long(info, slot, &attrs.attrs[i], chars);
+	}
+}
+
+/* ------------------------------------------------------------------------
  * The trigger
  * ------------------------------------------------------------------------
  */
@@ -324,6 +418,8 @@ cmodel_on_write(PG_FUNCTION_ARGS)
 	slot = insert ? td->tg_trigslot : td->tg_newslot;
 	if (!insert)
 		old = td->tg_trigslot;
+	if (info->hub_store)
+		check_hub_row(info, slot, old);
 	for (i = 0; i < info->nlimited; i++)
 	{
 		bool		isnull;

@@ -93,8 +93,8 @@ is( $node->safe_psql(
 		  . " count(*) FILTER (WHERE action <> 'create trigger'),"
 		  . " count(*) FILTER (WHERE action = 'create trigger') FROM "
 		  . register_call(0)),
-	"$nmodels|" . ($nmodels + 1) . "|$nmodels",
-	"$nmodels models created (and the namespace), each with its write trigger");
+	"$nmodels|" . ($nmodels + 2) . "|" . ($nmodels + 1),
+	"$nmodels models created (and the namespace and its hub store), each with its write trigger");
 is($node->safe_psql('postgres', register_sql(0)),
 	'', 'the canonical set registered again plans nothing');
 
@@ -302,7 +302,7 @@ my $note_sql = sub {
 	  . "'$note' || repeat(' ', $pad)) ORDER BY 1;\n";
 };
 like($node->safe_psql('postgres', $note_sql->(0)),
-	qr/^create index\|.*\ncreate model\|race_core\.note\ncreate namespace\|race_core\n(create trigger\|.*\n?){3}$/,
+	qr/^create hub store\|race_core\.cmodel_hubs\ncreate index\|.*\ncreate model\|race_core\.note\ncreate namespace\|race_core\n(create trigger\|.*\n?){4}$/,
 	'core race: Note registered, with a ForeignKey to core model Staff');
 
 my $c = $node->background_psql('postgres');

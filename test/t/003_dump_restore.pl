@@ -116,6 +116,14 @@ VALUES ('Edsger', 'Dijkstra', false, 1972, '{}', '2020-02-29 12:00:00+00');
 -- is added after the data on restore, which the guard must let through
 CREATE TABLE $ns.extra (id integer PRIMARY KEY, note text);
 INSERT INTO $ns.extra VALUES (1, 'hand-made');
+-- hubs in the namespace's store, every value type
+SELECT cmodel_hub_set_many('$ns', 'staff_preferences', 'staff:' || dbid,
+    cmodel.hub_set(cmodel.hub_set(cmodel.hub_set(cmodel.hub_set(NULL,
+        'pager_number', '555-' || dbid), 'visits', dbid * 100),
+        'since', '2024-02-29'::date), 'rate', 1.50))
+  FROM public.staff;
+SELECT cmodel_hub_set('$ns', 'staff_preferences', 'staff:1', 'office_hours', '{"monday": "9-5"}'::jsonb);
+SELECT cmodel_hub_set('$ns', 'staff_preferences', 'staff:1', 'nothing', NULL::text);
 });
 
 # Queries whose output must be identical in the source and every restored
@@ -159,7 +167,8 @@ my @tables = split /\n/,
 	  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 	 WHERE n.nspname IN ('$ns', 'public') AND c.relkind = 'r'
 	 ORDER BY 1});
-is(scalar(@tables), 12, 'src has 12 tables (9 models, 1 made by hand, 2 core)');
+is(scalar(@tables), 13,
+	'src has 13 tables (9 models, the hub store, 1 made by hand, 2 core)');
 for my $t (@tables)
 {
 	$same{"rows of $t"} =
@@ -221,10 +230,35 @@ sub check_restored
 		'3|3',
 		"$db: identity keys continue after the restored rows");
 
+	# The hub store came along with its types, its index and its trigger.
+	is( $node->safe_psql(
+			$db, qq{
+			SELECT cmodel_hub_get('$ns', 'staff_preferences', 'staff:1', 'since', NULL::date)
+			    || '|' || cmodel_hub_get('$ns', 'staff_preferences', 'staff:1', 'rate', NULL::numeric)
+			    || '|' || cmodel_hub_get('$ns', 'staff_preferences', 'staff:1', 'nothing')::text
+			    || '|' || cmodel_hub_has('$ns', 'staff_preferences', 'staff:1', 'missing')}),
+		'2024-02-29|1.50|null|false',
+		"$db: hub values keep their types, None and missing");
+	is( $node->safe_psql(
+			$db, qq{
+			SET enable_seqscan = off;
+			SELECT string_agg(id, ',' ORDER BY id)
+			  FROM $ns.cmodel_hubs WHERE attrs @@ cmodel.hub_query('visits', '>=', 150.0);
+			EXPLAIN (COSTS OFF) SELECT id FROM $ns.cmodel_hubs
+			 WHERE attrs @@ cmodel.hub_query('visits', '>=', 150.0)}) =~
+		  /^staff:2\n(?s:.*)Bitmap Index Scan on cmodel_hubs_attrs_idx/ ? 1 : 0,
+		1,
+		"$db: a range find on the restored store uses its GIN index");
+	my ($hrc, $hout, $herr) = $node->psql($db,
+		"SELECT cmodel_hub_set('$ns', 'staff_preferences', 'staff:1', 'big', repeat('x', 1048577))");
+	like($herr, qr/ERROR:  value of attribute "big" .* is too long/,
+		"$db: the store's value limit holds after restore");
+
 	# The restored database is guarded again: destructive DDL is refused
 	# and changes nothing.
 	foreach my $ddl (
 		"DROP TABLE $ns.department",
+		"DROP TABLE $ns.cmodel_hubs",
 		"ALTER TABLE $ns.department DROP COLUMN code",
 		"ALTER TABLE $ns.department ALTER COLUMN code TYPE varchar(10)",
 		"DROP INDEX $ns.department_pkey",

@@ -386,8 +386,12 @@ test_defaults_and_triggers(void)
 		  count_actions(&plan, "create model", "\"u\" uuid DEFAULT pg_catalog.gen_random_uuid()") == 1 &&
 		  count_actions(&plan, "create model", "DEFAULT 'it''s'::text") == 1,
 		  "defaults are literals of the column type, created with the table", NULL);
-	check(count_actions(&plan, "create trigger", "cmodel.on_write()") == 2,
-		  "every model table gets the write trigger", NULL);
+	check(count_actions(&plan, "create trigger", "cmodel.on_write()") == 3 &&
+		  count_actions(&plan, "create trigger", "ON \"my_plugin\".\"cmodel_hubs\" ") == 1,
+		  "every model table and the new namespace's hub store get the write trigger", NULL);
+	check(count_actions(&plan, "create hub store", "CREATE TABLE \"my_plugin\".\"cmodel_hubs\" (") == 1 &&
+		  count_actions(&plan, "create hub store", "USING gin (attrs cmodel.hub_ops)") == 1,
+		  "a new namespace gets its hub store with its GIN index", NULL);
 	check(count_actions(&plan, "create trigger", "AFTER DELETE ON \"my_plugin\".\"p\"") == 1 &&
 		  count_actions(&plan, "create trigger", "BEFORE TRUNCATE ON \"my_plugin\".\"p\"") == 1 &&
 		  count_actions(&plan, "create trigger", "cmodel.on_delete()") == 1,
