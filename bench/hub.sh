@@ -150,6 +150,7 @@ $range
 SELECT count(*) FROM hb_ns.cmodel_hubs WHERE attrs @@ cmodel.hub_between('score', :lo::bigint, :hi::bigint);
 EOF
 cp "$W/find_index.sql" "$W/find_seq.sql"
+cp "$W/find_index.sql" "$W/find_plain.sql"
 cat >"$W/find_function.sql" <<EOF
 $range
 SELECT count(*) FROM cmodel_hub_find('hb_ns', cmodel.hub_between('score', :lo::bigint, :hi::bigint));
@@ -209,7 +210,7 @@ group "$TXNS" set_cmodel set_eav set_sdk
 q -c 'VACUUM ANALYZE'
 echo "==> find hubs by a 1% score range"
 group "$(((TXNS + 99) / 100))" find_index find_seq
-group "$(((TXNS + 9) / 10))" find_index find_function
+group "$(((TXNS + 9) / 10))" find_plain find_function
 echo "==> set one attribute in a hub of 100 attributes and in a hub of 1"
 group "$TXNS" width_wide width_narrow
 
@@ -218,7 +219,7 @@ r_get_sdk=$(ratio "${TPS[get_cmodel]}" "${TPS[get_sdk]}")
 r_set_eav=$(ratio "${TPS[set_cmodel]}" "${TPS[set_eav]}")
 r_set_sdk=$(ratio "${TPS[set_cmodel]}" "${TPS[set_sdk]}")
 r_find=$(ratio "${TPS[find_index]}" "${TPS[find_seq]}")
-r_fn=$(ratio "${TPS[find_function]}" "${TPS[find_index]}")
+r_fn=$(ratio "${TPS[find_function]}" "${TPS[find_plain]}")
 r_width=$(ratio "${TPS[width_narrow]}" "${TPS[width_wide]}")
 verdict() {
 	awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t) ? "met" : "MISSED" }'

@@ -179,35 +179,60 @@ INSERT INTO my_plugin.department (name) SELECT 'd' || g FROM generate_series(1, 
 \set ON_ERROR_STOP 1
 SELECT count(*) AS departments FROM my_plugin.department;
 
--- === 12. Attribute hub values ================================================
+-- === 12. Attribute hubs ======================================================
 --
--- The SDK's AttributeHub example, as a cmodel.hub value: each attribute keeps
--- its type, and the hub reads as plain jsonb.  (The per-namespace hub store,
--- keyed by type 'staff_preferences' and id 'staff:<id>', comes next; here
--- the hubs sit in a demo table.)
-CREATE TABLE public.demo_preferences (staff_id text PRIMARY KEY, attrs cmodel.hub);
-INSERT INTO public.demo_preferences
-SELECT s.id,
-       cmodel.hub_set(cmodel.hub_set(cmodel.hub_set(cmodel.hub_set(NULL,
-           'pager_number', '555-' || lpad(s.dbid::text, 4, '0')),
-           'preferred_contact', CASE WHEN s.dbid % 2 = 0 THEN 'email' ELSE 'pager' END),
-           'office_hours', '{"monday": "9-5", "tuesday": "9-5"}'::jsonb),
-           'on_call_since', date '2024-01-01' + s.dbid::int)
+-- Every namespace has a hub store, my_plugin.cmodel_hubs: hubs keyed by
+-- (type, id), each holding typed attributes in one cmodel.hub value.  The
+-- SDK's "Combining Approaches" example, as cmodel's functions (one statement
+-- each, run as the caller):
+--   hub, created = AttributeHub.objects.get_or_create(type="staff_preferences",
+--                                                     id=f"staff:{staff.id}")
+--   hub.set_attributes({"pager_number": ..., "preferred_contact": ...,
+--                       "office_hours": {...}})
+INSERT INTO public.staff (id, first_name, last_name)
+VALUES ('staff-3', 'Grace', 'Hopper'), ('staff-4', 'Alan', 'Kay');
+SELECT s.id, h.created
+  FROM public.staff s,
+       cmodel_hub_get_or_create('my_plugin', 'staff_preferences', 'staff:' || s.id) h
+ ORDER BY s.id;
+SELECT cmodel_hub_set_many('my_plugin', 'staff_preferences', 'staff:' || s.id,
+         jsonb_build_object(
+           'pager_number', '555-' || lpad(s.dbid::text, 4, '0'),
+           'preferred_contact', CASE WHEN s.dbid % 2 = 0 THEN 'email' ELSE 'pager' END,
+           'office_hours', jsonb_build_object('monday', '9-5', 'tuesday', '9-5'),
+           '$types', jsonb_build_object('office_hours', 'json')))
   FROM public.staff s;
-SELECT staff_id, attrs FROM public.demo_preferences ORDER BY staff_id;
--- typed reads: the exact SQL type back; plain jsonb reads work too
-SELECT staff_id,
-       cmodel.hub_get(attrs, 'on_call_since', NULL::date) AS on_call_since,
-       attrs->>'pager_number' AS pager_number,
-       attrs->'office_hours'->>'monday' AS monday
-  FROM public.demo_preferences ORDER BY staff_id;
--- a find through one GIN index on the hub column, for any attribute
-CREATE INDEX ON public.demo_preferences USING gin (attrs);
-SELECT staff_id FROM public.demo_preferences
- WHERE attrs @@ cmodel.hub_query('preferred_contact', '=', 'email') ORDER BY staff_id;
-SELECT staff_id FROM public.demo_preferences
- WHERE attrs @@ cmodel.hub_query('on_call_since', '>=', date '2024-01-03') ORDER BY staff_id;
--- Expected error: a value that is not what its type says names the attribute.
+-- set one attribute, with its SQL type: a date stays a date, 64-bit ints fit
+SELECT cmodel_hub_set('my_plugin', 'staff_preferences', 'staff:staff-2', 'on_call_since', date '2024-01-15');
+SELECT cmodel_hub_set('my_plugin', 'staff_preferences', 'staff:staff-2', 'badge', 9007199254740993);
+SELECT cmodel_hub_set('my_plugin', 'staff_preferences', 'staff:staff-2', 'nickname', NULL::text);
+SELECT * FROM cmodel_hub_attributes('my_plugin', 'staff_preferences', 'staff:staff-2');
+-- typed reads give the exact SQL type; None and missing are told apart
+SELECT cmodel_hub_get('my_plugin', 'staff_preferences', 'staff:staff-2', 'on_call_since', NULL::date) AS on_call_since,
+       cmodel_hub_get('my_plugin', 'staff_preferences', 'staff:staff-2', 'badge', NULL::bigint) AS badge,
+       cmodel_hub_get('my_plugin', 'staff_preferences', 'staff:staff-2', 'nickname') AS nickname_is_none,
+       cmodel_hub_has('my_plugin', 'staff_preferences', 'staff:staff-2', 'nickname') AS has_nickname,
+       cmodel_hub_has('my_plugin', 'staff_preferences', 'staff:staff-2', 'pronouns') AS has_pronouns;
+-- an analyst on a replica reads the store as plain jsonb, with search_path
+SET search_path = my_plugin, public;
+SELECT id, attrs->>'pager_number' AS pager_number, attrs->'office_hours'->>'monday' AS monday
+  FROM cmodel_hubs WHERE type = 'staff_preferences' ORDER BY id;
+RESET search_path;
+-- finds, through the store's one GIN index, for any attribute
+SELECT id FROM cmodel_hub_find('my_plugin', cmodel.hub_query('preferred_contact', '=', 'email'));
+SELECT id FROM cmodel_hub_find('my_plugin', cmodel.hub_query('on_call_since', '>=', date '2024-01-01'));
+-- Each value may have at most 1,048,576 characters, whoever writes it.
+-- Expected errors: value of attribute "notes" ... is too long: 1048577 characters;
+-- then a date that is not one, naming the attribute.
 \set ON_ERROR_STOP 0
-SELECT '{"on_call_since": "2024-02-30", "$types": {"on_call_since": "date"}}'::cmodel.hub;
+SELECT cmodel_hub_set('my_plugin', 'staff_preferences', 'staff:staff-2', 'notes', repeat('x', 1048577));
+UPDATE my_plugin.cmodel_hubs SET attrs = cmodel.hub_set(attrs, 'notes', repeat('x', 1048577))
+ WHERE type = 'staff_preferences' AND id = 'staff:staff-2';
+SELECT cmodel_hub_set_many('my_plugin', 'staff_preferences', 'staff:staff-2',
+         '{"on_call_since": "2024-02-30", "$types": {"on_call_since": "date"}}');
+-- and the store is guarded like every table of the namespace
+DROP TABLE my_plugin.cmodel_hubs;
 \set ON_ERROR_STOP 1
+-- deleting one attribute, then a hub: true only if it was there
+SELECT cmodel_hub_delete_attribute('my_plugin', 'staff_preferences', 'staff:staff-2', 'nickname') AS deleted,
+       cmodel_hub_delete('my_plugin', 'staff_preferences', 'staff:staff-4') AS hub_deleted;

@@ -216,6 +216,23 @@ SELECT count(*) AS hubs,
        count(*) FILTER (WHERE t::cmodel.hub @@ cmodel.hub_query('d', '=', '2024-01-01'::text)) AS off_type,
        max(('{"attr": "n", "eq": ' || (t::jsonb->>'n') || '}')::cmodel.hubquery::text) AS query_text
   FROM public.pl_hubs;
+-- the hub store functions, over a table scanned in workers: the readers
+-- (PARALLEL RESTRICTED) run in the leader above the Gather, the writers
+-- (UNSAFE) keep their query serial
+SELECT namespace, (cmodel_hub_get_or_create(namespace, 't', 'x')).created FROM public.pl_names ORDER BY 1;
+SELECT namespace, cmodel_hub_set(namespace, 't', 'x', 'a', 1), cmodel_hub_set(namespace, 't', 'x', 'b', 'v'),
+       cmodel_hub_set_many(namespace, 't', 'x', '{"c": 2}')
+  FROM public.pl_names ORDER BY 1;
+SELECT namespace, cmodel_hub_get(namespace, 't', 'x', 'a') AS a, cmodel_hub_get(namespace, 't', 'x', 'c', NULL::bigint) AS c,
+       cmodel_hub_has(namespace, 't', 'x', 'b') AS has_b, cmodel_hub_read(namespace, 't', 'x')::text AS hub,
+       (SELECT count(*) FROM cmodel_hub_attributes(namespace, 't', 'x')) AS attributes,
+       (SELECT count(*) FROM cmodel_hub_read_many(namespace, 't', ARRAY['x', 'y'])) AS read_many,
+       (SELECT count(*) FROM cmodel_hub_find(namespace, cmodel.hub_query('a', '=', 1))) AS found
+  FROM public.pl_names ORDER BY 1;
+SELECT namespace, cmodel_hub_delete_attribute(namespace, 't', 'x', 'b') AS attribute_deleted,
+       cmodel_hub_delete(namespace, 't', 'x') AS hub_deleted
+  FROM public.pl_names ORDER BY 1;
+
 -- the hub index's support functions run inside index builds and scans
 CREATE INDEX pl_hubs_idx ON public.pl_hubs USING gin ((t::cmodel.hub));
 SET enable_seqscan = off;

@@ -285,7 +285,9 @@ add_trigger(PlanCtx *c, CmModel *m, const char *qualname, int which)
 
 /*
  * The namespace's hub store, created with the namespace (or for one that
- * predates it), with the write trigger that keeps its limits.  Its one GIN
+ * predates it), with the write trigger that keeps its limits.  Its keys
+ * compare bytewise (COLLATE "C": ids are identifiers, and an operating
+ * system's collation update cannot reorder the key index); its one GIN
  * index answers finds on any attribute (cmodel.hub_ops).
  */
 static void
@@ -298,7 +300,7 @@ plan_hub_store(PlanCtx *c)
 		return;
 	store = qualified(c, CM_HUB_STORE);
 	cm_buf_init(&b, c->a);
-	cm_buf_printf(&b, "CREATE TABLE %s (type text NOT NULL, id text NOT NULL,"
+	cm_buf_printf(&b, "CREATE TABLE %s (type text COLLATE \"C\" NOT NULL, id text COLLATE \"C\" NOT NULL,"
 				  " attrs cmodel.hub NOT NULL DEFAULT '{}',"
 				  " CONSTRAINT " CM_HUB_STORE "_pkey PRIMARY KEY (type, id));"
 				  " CREATE INDEX " CM_HUB_STORE "_attrs_idx ON %s USING gin (attrs cmodel.hub_ops)",

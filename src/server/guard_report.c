@@ -53,7 +53,7 @@ static const struct
 {
 	[CM_GUARD_DROP_MODEL] = {
 		"Namespace \"%s\" is additive-only: its tables are never dropped, renamed or moved to another schema (lifecycle rule \"Drop Model\").",
-		"Remove the model from the plugin; its table is kept and ignored."
+		"Remove the model from the plugin; its table is kept and ignored. To empty a table or the hub store, delete its rows."
 	},
 	[CM_GUARD_DROP_FIELD] = {
 		"Namespace \"%s\" is additive-only: its columns are never dropped or renamed (lifecycle rule \"Drop Field\").",

@@ -25,6 +25,7 @@
 
 #include "fmgr.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/fmgrprotos.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -423,6 +424,104 @@ attr_arg(FunctionCallInfo fcinfo)
 }
 
 /*
+ * The constructors remember their last arguments and result per call site.
+ * A bitmap heap scan rechecks "attrs @@ cmodel.hub_between('score', $1, $2)"
+ * for every row it visits, evaluating the constructor again each time (its
+ * arguments are parameters, so nothing folds it); the same arguments give
+ * the same condition, so it is built once.  A representation the bytes do
+ * not match (a compressed text, say) only misses the cache.
+ */
+#define CTOR_MAX_ARGS 3
+
+typedef struct CtorCache
+{
+	bool		valid;
+	int			nargs;
+	bool		nulls[CTOR_MAX_ARGS];
+	Datum		args[CTOR_MAX_ARGS];
+	int16		typlen[CTOR_MAX_ARGS];
+	bool		typbyval[CTOR_MAX_ARGS];
+	Datum		result;
+} CtorCache;
+
+/* The call site's cache, or NULL when the argument types are not known. */
+static CtorCache *
+ctor_cache(FunctionCallInfo fcinfo)
+{
+	CtorCache  *c = (CtorCache *) fcinfo->flinfo->fn_extra;
+	int			i;
+
+	if (c)
+		return c;
+	if (PG_NARGS() > CTOR_MAX_ARGS)
+		return NULL;
+	c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CtorCache));
+	c->nargs = PG_NARGS();
+	for (i = 0; i < c->nargs; i++)
+	{
+		Oid			type = get_fn_expr_argtype(fcinfo->flinfo, i);
+
+		if (!OidIsValid(type))
+		{
+			pfree(c);
+			return NULL;
+		}
+		get_typlenbyval(type, &c->typlen[i], &c->typbyval[i]);
+	}
+	fcinfo->flinfo->fn_extra = c;
+	return c;
+}
+
+/* The condition the last call with these arguments built, if any. */
+static bool
+ctor_cached(FunctionCallInfo fcinfo, CtorCache *c, Datum *result)
+{
+	int			i;
+
+	if (c == NULL || !c->valid)
+		return false;
+	for (i = 0; i < c->nargs; i++)
+	{
+		if (PG_ARGISNULL(i) != c->nulls[i])
+			return false;
+		if (!c->nulls[i] &&
+			!datumIsEqual(PG_GETARG_DATUM(i), c->args[i], c->typbyval[i], c->typlen[i]))
+			return false;
+	}
+	*result = c->result;
+	return true;
+}
+
+/* Remember this call's arguments and the condition it built. */
+static Datum
+ctor_remember(FunctionCallInfo fcinfo, CtorCache *c, Jsonb *result)
+{
+	MemoryContext old;
+	int			i;
+
+	if (c == NULL)
+		return PointerGetDatum(result);
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	if (c->valid)
+	{
+		for (i = 0; i < c->nargs; i++)
+			if (!c->nulls[i] && !c->typbyval[i])
+				pfree(DatumGetPointer(c->args[i]));
+		pfree(DatumGetPointer(c->result));
+	}
+	for (i = 0; i < c->nargs; i++)
+	{
+		c->nulls[i] = PG_ARGISNULL(i);
+		c->args[i] = c->nulls[i] ? (Datum) 0 :
+			datumCopy(PG_GETARG_DATUM(i), c->typbyval[i], c->typlen[i]);
+	}
+	c->result = datumCopy(PointerGetDatum(result), false, -1);
+	c->valid = true;
+	MemoryContextSwitchTo(old);
+	return c->result;
+}
+
+/*
  * cmodel.hub_query(attr text, op text, value anyelement) → hubquery: attr
  * op value, op one of = < <= > >=; the value's SQL type gives the type
  * compared (NULL: the attribute is None).  Not STRICT for that NULL.
@@ -434,7 +533,11 @@ cmodel_hub_query(PG_FUNCTION_ARGS)
 	CmHubQuery	q;
 	char	   *op;
 	JsonbValue	v;
+	CtorCache  *cache = ctor_cache(fcinfo);
+	Datum		cached;
 
+	if (ctor_cached(fcinfo, cache, &cached))
+		return cached;
 	memset(&q, 0, sizeof(q));
 	q.attr = attr_arg(fcinfo);
 	q.attrlen = (int) strlen(q.attr);
@@ -473,7 +576,7 @@ cmodel_hub_query(PG_FUNCTION_ARGS)
 				 errmsg("unknown hub query comparison \"%s\"", op),
 				 errdetail("A hub query compares with =, <, <=, > or >=."),
 				 errhint("Use one of them, or cmodel.hub_between() for a range.")));
-	PG_RETURN_POINTER(query_pack(&q));
+	return ctor_remember(fcinfo, cache, query_pack(&q));
 }
 
 /*
@@ -486,7 +589,11 @@ cmodel_hub_between(PG_FUNCTION_ARGS)
 {
 	CmHubQuery	q;
 	CmHubClass	hi_cls;
+	CtorCache  *cache = ctor_cache(fcinfo);
+	Datum		cached;
 
+	if (ctor_cached(fcinfo, cache, &cached))
+		return cached;
 	memset(&q, 0, sizeof(q));
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		ereport(ERROR,
@@ -514,7 +621,7 @@ cmodel_hub_between(PG_FUNCTION_ARGS)
 				 errdetail("Ranges compare numbers, dates and timestamps; other values compare by equality."),
 				 errhint("Use cmodel.hub_query(attr, '=', value).")));
 	q.has_lo = q.lo_incl = q.has_hi = q.hi_incl = true;
-	PG_RETURN_POINTER(query_pack(&q));
+	return ctor_remember(fcinfo, cache, query_pack(&q));
 }
 
 /* A condition unpacked once for all the rows a statement compares with it. */

@@ -6,12 +6,13 @@
  *	  jsonb and typed), has, delete one, delete a hub, read one and many
  *	  hubs, find.
  *
- * Each function is one statement on the store, run through SPI as its
- * caller (the functions are SECURITY INVOKER), so PostgreSQL's privileges
- * on the namespace's schema and store decide who reads and who writes.  No
- * write reads the hub, changes it here and writes it back: setting is one
- * INSERT ... ON CONFLICT DO UPDATE that merges into the row's latest
- * version under its row lock, and deleting an attribute one UPDATE, so
+ * Each function is one call, atomic, whose statements on the store run
+ * through SPI as its caller (the functions are SECURITY INVOKER), so
+ * PostgreSQL's privileges on the namespace's schema and store decide who
+ * reads and who writes.  No write reads the hub, changes it here and writes
+ * it back: setting is an UPDATE that merges into the row's latest version
+ * under its row lock (for a hub not there yet, an INSERT ... ON CONFLICT DO
+ * UPDATE that does the same), deleting an attribute one UPDATE, so
  * concurrent writers of one hub under READ COMMITTED all keep their
  * attributes.  Under REPEATABLE READ the later of two writers of one hub
  * gets a serialization failure (40001), to be retried.
@@ -54,6 +55,7 @@ typedef enum StoreQuery
 {
 	SQ_GET,						/* the hub's attributes */
 	SQ_CREATE,					/* a new, empty hub unless there is one */
+	SQ_UPDATE,					/* set $3's attributes of an existing hub */
 	SQ_MERGE,					/* set $3's attributes, creating the hub */
 	SQ_DELETE_ATTR,				/* remove attribute $3, if it is there */
 	SQ_DELETE_HUB,
@@ -77,6 +79,8 @@ static const StoreQueryDef queries[SQ_COUNT] = {
 	[SQ_GET] = {"SELECT attrs FROM %1$s WHERE " KEYS, 2, {"text", "text"}, true},
 	[SQ_CREATE] = {"INSERT INTO %1$s (type, id) VALUES ($1, $2)"
 		" ON CONFLICT (type, id) DO NOTHING RETURNING attrs", 2, {"text", "text"}, false},
+	[SQ_UPDATE] = {"UPDATE %1$s AS h SET attrs = cmodel.hub_merge(h.attrs, $3) WHERE h." KEYS,
+	3, {"text", "text", "hub"}, false},
 	[SQ_MERGE] = {"INSERT INTO %1$s AS h (type, id, attrs) VALUES ($1, $2, $3)"
 		" ON CONFLICT (type, id) DO UPDATE SET attrs = cmodel.hub_merge(h.attrs, EXCLUDED.attrs)",
 	3, {"text", "text", "hub"}, false},
@@ -414,13 +418,20 @@ cmodel_hub_store_get_or_create(PG_FUNCTION_ARGS)
 	}
 }
 
-/* Merge a hub of new attributes into the stored one (creating it). */
+/*
+ * Merge a hub of new attributes into the stored one, creating it.  Most
+ * sets find their hub: a plain UPDATE is cheaper than the upsert's
+ * speculative insertion and extra row lock.  When it finds none, the
+ * upsert creates the hub or, if another session just did, merges into
+ * that one.
+ */
 static void
 merge(StoreCall *c, Jsonb *attrs)
 {
 	Datum		arg = PointerGetDatum(attrs);
 
-	run(c, SQ_MERGE, 1, &arg, NULL);
+	if (run(c, SQ_UPDATE, 1, &arg, NULL) == 0)
+		run(c, SQ_MERGE, 1, &arg, NULL);
 }
 
 /*
