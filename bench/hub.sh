@@ -26,7 +26,7 @@
 #      always stops the server and removes the temp dir.
 #
 # The benchmark reports; it never fails because a ratio missed its target.
-# Environment: BENCH_HUBS (100000), BENCH_ROUNDS (3), BENCH_TXNS (30000 per
+# Environment: BENCH_HUBS (100000), BENCH_ROUNDS (5), BENCH_TXNS (20000 per
 # side and case; finds use a tenth, sequential scans a hundredth),
 # BENCH_PORT (54345), BENCH_NO_INSTALL=1, PG_CONFIG.
 set -euo pipefail
@@ -38,8 +38,8 @@ PG_BIN=/usr/lib/postgresql/15/bin
 PG_CONFIG=${PG_CONFIG:-$PG_BIN/pg_config}
 PORT=${BENCH_PORT:-54345}
 HUBS=${BENCH_HUBS:-100000}
-ROUNDS=${BENCH_ROUNDS:-3}
-TXNS=${BENCH_TXNS:-30000}
+ROUNDS=${BENCH_ROUNDS:-5}
+TXNS=${BENCH_TXNS:-20000}
 
 for v in HUBS ROUNDS TXNS; do
 	if ! [[ ${!v} =~ ^[1-9][0-9]*$ ]]; then

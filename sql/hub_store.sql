@@ -177,6 +177,29 @@ SELECT cmodel_hub_get('hs_ns', 'staff_preferences', 'staff:2', 'pager_number');
 SELECT * FROM cmodel_hub_get_or_create('hs_ns', 'staff_preferences', 'staff:9');
 RESET ROLE;
 SELECT cmodel_hub_get('hs_ns', 'staff_preferences', 'staff:2', 'pager_number') AS unchanged;
+-- column privileges and row security decide as they would for plain SQL
+-- (the readers' fast path steps aside for them)
+CREATE ROLE regress_hub_columns;
+GRANT USAGE ON SCHEMA hs_ns TO regress_hub_columns;
+GRANT SELECT (type, id, attrs) ON hs_ns.cmodel_hubs TO regress_hub_columns;
+SET ROLE regress_hub_columns;
+SELECT cmodel_hub_get('hs_ns', 'staff_preferences', 'staff:2', 'pager_number') AS column_grant_reads,
+       cmodel_hub_has('hs_ns', 'staff_preferences', 'staff:2', 'visits') AS column_grant_has;
+RESET ROLE;
+REVOKE SELECT (attrs) ON hs_ns.cmodel_hubs FROM regress_hub_columns;
+SET ROLE regress_hub_columns;
+SELECT cmodel_hub_get('hs_ns', 'staff_preferences', 'staff:2', 'pager_number');
+RESET ROLE;
+ALTER TABLE hs_ns.cmodel_hubs ENABLE ROW LEVEL SECURITY;
+CREATE POLICY hs_only_staff_1 ON hs_ns.cmodel_hubs FOR SELECT TO regress_hub_reader
+    USING (id = 'staff:1');
+SET ROLE regress_hub_reader;
+SELECT cmodel_hub_get('hs_ns', 'staff_preferences', 'staff:1', 'pager_number') AS policy_shows,
+       cmodel_hub_get('hs_ns', 'staff_preferences', 'staff:2', 'pager_number') IS NULL AS policy_hides,
+       cmodel_hub_read('hs_ns', 'staff_preferences', 'staff:2') IS NULL AS policy_hides_hub;
+RESET ROLE;
+DROP POLICY hs_only_staff_1 ON hs_ns.cmodel_hubs;
+ALTER TABLE hs_ns.cmodel_hubs DISABLE ROW LEVEL SECURITY;
 
 -- while a store exists, removing the extension would take its hub column:
 -- PostgreSQL refuses, even with break-glass
@@ -189,4 +212,4 @@ SET client_min_messages = warning;
 DROP SCHEMA hs_ns CASCADE;
 DROP EXTENSION cmodel;
 RESET client_min_messages;
-DROP ROLE regress_hub_reader, regress_hub_stranger;
+DROP ROLE regress_hub_reader, regress_hub_stranger, regress_hub_columns;
