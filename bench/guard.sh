@@ -166,9 +166,6 @@ dml_rounds() {
 	awk -v a="$sum_on" -v b="$sum_off" -v r="$ROUNDS" -v m="$(median "${ratios[@]}")" \
 		'BEGIN { printf "%.4f|%.4f|%s", a / r, b / r, m }'
 }
-median() {
-	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'
 }

@@ -66,9 +66,6 @@ cluster_start -c fsync=off -c synchronous_commit=off -c autovacuum=off \
 q() {
 	cluster_psql -q -At -v ON_ERROR_STOP=1 -P pager=off -d hb "$@" </dev/null
 }
-median() {
-	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
 }

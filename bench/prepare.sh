@@ -4,6 +4,7 @@
 # install the extension, then start a throwaway server as the postgres
 # user), installs missing packages, and builds and installs the extension
 # unless BENCH_NO_INSTALL=1.  $1 names the make target for the message.
+# It also defines median (of its arguments) for the scripts.
 if [ "$(id -u)" -ne 0 ]; then
 	echo "bench: run as root (it installs the extension, then starts a" >&2
 	echo "throwaway server as the postgres user): sudo make $1" >&2
@@ -17,3 +18,8 @@ if [ "${BENCH_NO_INSTALL:-}" != 1 ]; then
 	make --no-print-directory "PG_CONFIG=$PG_CONFIG" with_llvm=no >/dev/null
 	make --no-print-directory "PG_CONFIG=$PG_CONFIG" with_llvm=no install >/dev/null
 fi
+
+# median X... — the median of the numbers given.
+median() {
+	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}

@@ -1119,7 +1119,7 @@ STABLE
 PARALLEL RESTRICTED
 AS 'MODULE_PATHNAME', 'cmodel_hub_store_find';
 COMMENT ON FUNCTION @extschema@.cmodel_hub_find(text, cmodel.hubquery, text) IS
-'The hubs (of one type, when given) whose attribute matches the condition, through the store''s index';
+'The hubs (of one type, when given) whose attribute matches the condition, through the store''s index, in no particular order';
 
 CREATE FUNCTION @extschema@.cmodel_hub_attributes(namespace text, type text, id text,
     OUT name text, OUT value_type text, OUT value jsonb)

@@ -115,6 +115,10 @@ SELECT * FROM cmodel_hub_get_or_create('hs_ns', repeat('t', 101), 'x');
 -- plain SQL meets the same rule
 INSERT INTO hs_ns.cmodel_hubs (type, id) VALUES ('t', repeat('y', 101));
 UPDATE hs_ns.cmodel_hubs SET type = repeat('z', 101) WHERE id = 'staff:1';
+COPY hs_ns.cmodel_hubs (type, id) FROM STDIN;
+copied	yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy
+\.
+SELECT count(*) AS copied FROM hs_ns.cmodel_hubs WHERE type = 'copied';
 -- attribute names: 1 to 100 characters, not starting with "$"
 SELECT cmodel_hub_set('hs_ns', 'staff_preferences', 'staff:1', '$types', 1);
 SELECT cmodel_hub_set('hs_ns', 'staff_preferences', 'staff:1', repeat('n', 101), 1);

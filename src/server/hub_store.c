@@ -102,10 +102,11 @@ static const StoreQueryDef queries[SQ_COUNT] = {
 	[SQ_DELETE_HUB] = {"DELETE FROM %1$s WHERE " KEYS, 2, {"text", "text"}, false},
 	[SQ_READ_MANY] = {"SELECT id, attrs FROM %1$s WHERE type OPERATOR(pg_catalog.=) $1"
 		" AND id OPERATOR(pg_catalog.=) ANY ($2) ORDER BY id", 2, {"text", "text[]"}, true},
-	[SQ_FIND] = {"SELECT type, id, attrs FROM %1$s WHERE attrs OPERATOR(%2$s.@@) $1"
-		" ORDER BY type, id", 1, {"hubquery"}, true},
+	/* in the index's order: a caller who wants another sorts (no sort is forced) */
+	[SQ_FIND] = {"SELECT type, id, attrs FROM %1$s WHERE attrs OPERATOR(%2$s.@@) $1",
+	1, {"hubquery"}, true},
 	[SQ_FIND_TYPE] = {"SELECT type, id, attrs FROM %1$s WHERE attrs OPERATOR(%2$s.@@) $1"
-		" AND type OPERATOR(pg_catalog.=) $2 ORDER BY id", 2, {"hubquery", "text"}, true},
+		" AND type OPERATOR(pg_catalog.=) $2", 2, {"hubquery", "text"}, true},
 };
 
 /* One namespace's store, as this backend knows it. */
@@ -291,7 +292,8 @@ store_plan(const StoreCall *c, StoreQuery q)
 
 /*
  * Start a call: the namespace (argument 0), then, when keyed, the hub's
- * type and id (arguments 1 and 2); connects to SPI.
+ * type and id (arguments 1 and 2).  SPI is connected by the first
+ * statement; a read that probes the store directly needs none.
  */
 static void
 begin_call(StoreCall *c, FunctionCallInfo fcinfo, bool keyed, bool writes)
