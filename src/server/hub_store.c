@@ -620,8 +620,8 @@ probe_hub(StoreCall *c, Jsonb **hub)
 		if (!isnull)
 			*hub = (Jsonb *) PG_DETOAST_DATUM_COPY(d);
 	}
-	index_endscan(scan);
 	ExecDropSingleTupleTableSlot(slot);
+	index_endscan(scan);
 	index_close(idx, NoLock);
 	table_close(rel, NoLock);
 	return true;
