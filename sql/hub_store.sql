@@ -205,6 +205,26 @@ RESET ROLE;
 DROP POLICY hs_only_staff_1 ON hs_ns.cmodel_hubs;
 ALTER TABLE hs_ns.cmodel_hubs DISABLE ROW LEVEL SECURITY;
 
+-- a NULL key is NOT NULL's to refuse, even with an oversize value
+INSERT INTO hs_ns.cmodel_hubs VALUES (NULL, 'x', cmodel.hub_set(NULL, 'a', repeat('x', 1048577)));
+INSERT INTO hs_ns.cmodel_hubs (type, id) VALUES ('t', NULL);
+-- a store dropped with break-glass and made again by registering the
+-- namespace: this session's reads find the new one
+SET cmodel.allow_destructive_ddl = on;
+DROP TABLE hs_ns.cmodel_hubs;
+RESET cmodel.allow_destructive_ddl;
+SELECT cmodel_hub_get('hs_ns', 'staff_preferences', 'staff:2', 'pager_number');
+SELECT cmodel_create_namespace('hs_ns');
+SELECT cmodel_hub_set('hs_ns', 'staff_preferences', 'staff:2', 'pager_number', '555-0000');
+SELECT cmodel_hub_get('hs_ns', 'staff_preferences', 'staff:2', 'pager_number') AS new_store,
+       cmodel_hub_has('hs_ns', 'staff_preferences', 'staff:2', 'visits') AS old_attribute;
+-- a schema whose cmodel_hubs is something else cannot become a namespace
+CREATE SCHEMA hs_bad;
+CREATE TABLE hs_bad.cmodel_hubs (type text, id text, attrs integer, PRIMARY KEY (type, id));
+SELECT cmodel_create_namespace('hs_bad');
+SELECT count(*) AS registered FROM cmodel.namespaces WHERE namespace = 'hs_bad';
+DROP SCHEMA hs_bad CASCADE;
+
 -- while a store exists, removing the extension would take its hub column:
 -- PostgreSQL refuses, even with break-glass
 SET cmodel.allow_destructive_ddl = on;

@@ -283,21 +283,52 @@ add_trigger(PlanCtx *c, CmModel *m, const char *qualname, int which)
 			   cm_trigger_sql(c->a, qualname, which), m);
 }
 
+/* Is the existing relation named CM_HUB_STORE a hub store? */
+static bool
+is_hub_store(PlanCtx *c)
+{
+	CmTableState *t = table_state(c, CM_HUB_STORE);
+	CmColumn   *type,
+			   *id,
+			   *attrs;
+
+	if (t == NULL)
+		return false;
+	type = column_state(t, "type");
+	id = column_state(t, "id");
+	attrs = column_state(t, "attrs");
+	/* the hub type is qualified unless cmodel's schema is on the search_path */
+	return type && id && attrs && strcmp(type->type, "text") == 0 && strcmp(id->type, "text") == 0 &&
+		(strcmp(attrs->type, "cmodel.hub") == 0 || strcmp(attrs->type, "hub") == 0);
+}
+
 /*
  * The namespace's hub store, created with the namespace (or for one that
  * predates it), with the write trigger that keeps its limits.  Its keys
  * compare bytewise (COLLATE "C": ids are identifiers, and an operating
  * system's collation update cannot reorder the key index); its one GIN
  * index answers finds on any attribute (cmodel.hub_ops).
+ * A relation of that name that is something else is an error: the hub
+ * functions would read it as a store.
  */
-static void
+static bool
 plan_hub_store(PlanCtx *c)
 {
 	CmBuf		b;
 	char	   *store;
 
-	if (c->snap->no_hub_type || relname_exists(c, CM_HUB_STORE))
-		return;
+	if (c->snap->no_hub_type)
+		return true;
+	if (relname_exists(c, CM_HUB_STORE))
+	{
+		if (is_hub_store(c))
+			return true;
+		return cm_set_error(c->err, c->a, CM_ERR_DUPLICATE,
+							cm_printf(c->a, "A namespace's hub store is its table %s (type text, id text, attrs cmodel.hub); the relation of that name in schema \"%s\" is something else.",
+									  CM_HUB_STORE, c->snap->namespace),
+							"Rename or move that relation (names starting with \"cmodel_\" are cmodel's), then register again.",
+							"relation \"%s.%s\" is not a hub store", c->snap->namespace, CM_HUB_STORE);
+	}
 	store = qualified(c, CM_HUB_STORE);
 	cm_buf_init(&b, c->a);
 	cm_buf_printf(&b, "CREATE TABLE %s (type text COLLATE \"C\" NOT NULL, id text COLLATE \"C\" NOT NULL,"
@@ -309,6 +340,7 @@ plan_hub_store(PlanCtx *c)
 			   b.data, NULL);
 	if (!c->snap->no_triggers)
 		add_trigger(c, NULL, store, CM_TRIG_WRITE);
+	return true;
 }
 
 static char *
@@ -683,7 +715,8 @@ cm_plan(CmArena *arena, const CmEnv *env, const CmSnapshot *snap,
 	else if (!snap->namespace_registered)
 		add_action(&c, CM_ACT_ADOPT_NAMESPACE, cm_strdup(arena, snap->namespace), NULL, NULL);
 	plan->register_namespace = !snap->namespace_registered;
-	plan_hub_store(&c);
+	if (!plan_hub_store(&c))
+		return false;
 
 	for (i = 0; i < nmodels; i++)
 		if (!plan_model(&c, models[i], i))

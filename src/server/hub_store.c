@@ -39,7 +39,9 @@
 #include "access/tableam.h"
 #include "access/xlog.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_am.h"
 #include "catalog/pg_namespace.h"
+#include "catalog/pg_opfamily.h"
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
@@ -227,17 +229,18 @@ store_of(const char *ns)
 					 errmsg("namespace \"%s\" does not exist", ns),
 					 errdetail("No namespace of that name is registered with cmodel."),
 					 errhint("Register a model into it, or create it with cmodel_create_namespace().")));
-		if (!OidIsValid(get_relname_relid(CM_HUB_STORE, nspid)))
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_TABLE),
-					 errmsg("namespace \"%s\" has no hub store", ns),
-					 errdetail("Namespaces made before cmodel 0.5.0 get their store when the extension is updated."),
-					 errhint("Run ALTER EXTENSION cmodel UPDATE.")));
 		e = hash_search(stores, ns, HASH_ENTER, &found);
 		memset(e->plans, 0, sizeof(e->plans));
 		e->nspid = nspid;
-		e->relid = get_relname_relid(CM_HUB_STORE, nspid);
 	}
+	/* one catalog cache probe: a store dropped (break-glass) or made anew */
+	e->relid = get_relname_relid(CM_HUB_STORE, e->nspid);
+	if (!OidIsValid(e->relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("namespace \"%s\" has no hub store", ns),
+				 errdetail("Namespaces made before cmodel 0.5.0 get their store when the extension is updated; registering into the namespace makes a missing one."),
+				 errhint("Run ALTER EXTENSION cmodel UPDATE, or cmodel_create_namespace('%s').", ns)));
 #if PG_VERSION_NUM >= 160000
 	acl = object_aclcheck(NamespaceRelationId, e->nspid, GetUserId(), ACL_USAGE);
 #else
@@ -561,9 +564,10 @@ cmodel_hub_store_delete(PG_FUNCTION_ARGS)
  * The stored hub read straight from the store's primary key, without SPI
  * and its executor: the reads are most of what plugins do, and a kept
  * statement costs about as much again as the index probe.  The store must
- * be the one this backend knows, readable by the caller as a whole table
- * and without row security; otherwise (column privileges, a policy, a
- * store made anew) the statement path decides, as plain SQL would.  The
+ * be the one this backend knows, of exactly the store's shape, readable by
+ * the caller as a whole table and without row security; otherwise (column
+ * privileges, a policy, a store made anew) the statement path decides, as
+ * plain SQL would.  The
  * probe uses the calling query's snapshot, as a STABLE function's SPI
  * statement would, and the access methods take the same predicate locks
  * as a statement under SERIALIZABLE.  Returns false to take that path.
@@ -571,36 +575,47 @@ cmodel_hub_store_delete(PG_FUNCTION_ARGS)
 static bool
 probe_hub(StoreCall *c, Jsonb **hub)
 {
+	StoreEntry *e = c->store;
 	Relation	rel;
 	Relation	idx;
 	IndexScanDesc scan;
 	ScanKeyData keys[2];
 	TupleTableSlot *slot;
-	AttrNumber	attrs_att;
+	AttrNumber	atts[3];
 	Oid			pkey;
 	int			i;
 
 	*hub = NULL;
-	if (!OidIsValid(c->store->relid) ||
-		pg_class_aclcheck(c->store->relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK ||
-		check_enable_rls(c->store->relid, InvalidOid, true) != RLS_NONE)
+	/* locked first, as a statement would, so that grants and policies are current */
+	rel = try_table_open(e->relid, AccessShareLock);
+	if (rel == NULL || rel->rd_rel->relkind != RELKIND_RELATION ||
+		RelationGetNamespace(rel) != e->nspid ||
+		strcmp(RelationGetRelationName(rel), CM_HUB_STORE) != 0)
+	{
+		if (rel)
+			table_close(rel, AccessShareLock);
 		return false;
-	rel = try_table_open(c->store->relid, AccessShareLock);
-	if (rel == NULL)
-		return false;
-	attrs_att = attnameAttNum(rel, "attrs", false);
-	pkey = RelationGetPrimaryKeyIndex(rel);
-	if (RelationGetNamespace(rel) != c->store->nspid ||
-		strcmp(RelationGetRelationName(rel), CM_HUB_STORE) != 0 ||
-		attrs_att <= 0 || !OidIsValid(pkey))
+	}
+	if (pg_class_aclcheck(e->relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK ||
+		check_enable_rls(e->relid, InvalidOid, true) != RLS_NONE ||
+		!OidIsValid(pkey = RelationGetPrimaryKeyIndex(rel)))
 	{
 		table_close(rel, AccessShareLock);
 		return false;
 	}
+	atts[0] = attnameAttNum(rel, "type", false);
+	atts[1] = attnameAttNum(rel, "id", false);
+	atts[2] = attnameAttNum(rel, "attrs", false);
 	idx = index_open(pkey, AccessShareLock);
-	if (IndexRelationGetNumberOfKeyAttributes(idx) != 2 ||
-		idx->rd_index->indkey.values[0] != attnameAttNum(rel, "type", false) ||
-		idx->rd_index->indkey.values[1] != attnameAttNum(rel, "id", false))
+	/* exactly the store's shape: text keys under btree text_ops, a hub */
+	if (atts[0] <= 0 || atts[1] <= 0 || atts[2] <= 0 ||
+		TupleDescAttr(RelationGetDescr(rel), atts[0] - 1)->atttypid != TEXTOID ||
+		TupleDescAttr(RelationGetDescr(rel), atts[1] - 1)->atttypid != TEXTOID ||
+		TupleDescAttr(RelationGetDescr(rel), atts[2] - 1)->atttypid != arg_type("hub") ||
+		idx->rd_rel->relam != BTREE_AM_OID ||
+		IndexRelationGetNumberOfKeyAttributes(idx) != 2 ||
+		idx->rd_index->indkey.values[0] != atts[0] || idx->rd_index->indkey.values[1] != atts[1] ||
+		idx->rd_opfamily[0] != TEXT_BTREE_FAM_OID || idx->rd_opfamily[1] != TEXT_BTREE_FAM_OID)
 	{
 		index_close(idx, AccessShareLock);
 		table_close(rel, AccessShareLock);
@@ -615,7 +630,7 @@ probe_hub(StoreCall *c, Jsonb **hub)
 	if (index_getnext_slot(scan, ForwardScanDirection, slot))
 	{
 		bool		isnull;
-		Datum		d = slot_getattr(slot, attrs_att, &isnull);
+		Datum		d = slot_getattr(slot, atts[2], &isnull);
 
 		if (!isnull)
 			*hub = (Jsonb *) PG_DETOAST_DATUM_COPY(d);

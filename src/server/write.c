@@ -300,7 +300,7 @@ check_hub_row(const CmRelInfo *info, TupleTableSlot *slot, TupleTableSlot *old)
 
 		d = slot_getattr(slot, att, &isnull);
 		if (isnull)
-			continue;			/* NOT NULL says so */
+			return;				/* NOT NULL refuses the row after this trigger */
 		t = DatumGetTextPP(d);
 		cmodel_hub_check_key(info->ns, i == 0 ? "type" : "id", VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 	}
