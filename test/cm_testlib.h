@@ -24,6 +24,10 @@ static CmColumn cm_test_core_columns[] = {
 	{"dbid", "bigint", true}, {"id", "text", true}, {"first_name", "text", false}
 };
 
+static CmColumn cm_test_store_columns[] = {
+	{"type", "text", false}, {"id", "text", false}, {"attrs", "cmodel.hub", false}
+};
+
 static CmCoreModel cm_test_cores[] = {
 	{"Staff", "public", "staff", "dbid", 3, cm_test_core_columns},
 	{"Patient", "public", "patient", "dbid", 3, cm_test_core_columns},
@@ -61,7 +65,7 @@ cm_test_applied_snapshot(CmArena *a, const CmSnapshot *before, const CmPlan *pla
 	s->models = cm_alloc(a, sizeof(CmRegModel) * (before->nmodels + plan->nmodels + 1));
 	s->fields = cm_alloc(a, sizeof(CmRegField) * (before->nfields + nfld + 1));
 	s->indexes = cm_alloc(a, sizeof(CmRegIndex) * (before->nindexes + nidx + 1));
-	s->tables = cm_alloc(a, sizeof(CmTableState) * (before->ntables + plan->nmodels + 1));
+	s->tables = cm_alloc(a, sizeof(CmTableState) * (before->ntables + plan->nmodels + 2));
 	s->pgindexes = cm_alloc(a, sizeof(CmIndexState) * (before->npgindexes + nidx + 1));
 	s->relnames = cm_alloc(a, sizeof(char *) * (before->nrelnames + plan->nmodels + nidx + 2));
 	s->nmodels = s->nfields = s->nindexes = s->ntables = s->npgindexes = s->nrelnames = 0;
@@ -97,7 +101,16 @@ cm_test_applied_snapshot(CmArena *a, const CmSnapshot *before, const CmPlan *pla
 	/* the hub store, when the plan made it */
 	for (i = 0; i < plan->nactions; i++)
 		if (plan->actions[i].kind == CM_ACT_CREATE_HUB_STORE)
+		{
+			CmTableState *t = &s->tables[s->ntables++];
+
 			s->relnames[s->nrelnames++] = CM_HUB_STORE;
+			memset(t, 0, sizeof(*t));
+			t->name = CM_HUB_STORE;
+			t->ncolumns = 3;
+			t->columns = cm_test_store_columns;
+			t->triggers = CM_TRIG_WRITE;
+		}
 
 	for (i = 0; i < plan->nmodels; i++)
 	{

@@ -644,6 +644,44 @@ test_isotime(void)
 		  "timestamps without a zone, out of range or malformed are refused", NULL);
 }
 
+/*
+ * The hub store: planned once, with the namespace; an existing store is
+ * left alone; a relation of its name that is something else is an error.
+ */
+static void
+test_hub_store(void)
+{
+	CmArena    *a = cm_arena_new();
+	CmPlan		plan;
+	CmSnapshot	snap;
+	CmError		err = {0};
+	char	   *names[1] = {CM_HUB_STORE};
+	CmColumn	wrong[3] = {{"type", "text", false}, {"id", "text", false}, {"attrs", "integer", false}};
+	CmTableState table = {CM_HUB_STORE, 3, cm_test_store_columns, NULL, CM_TRIG_WRITE};
+	bool		ok;
+
+	cm_test_base_snapshot(&snap, "my_plugin");
+	snap.schema_exists = snap.namespace_registered = true;
+	snap.nrelnames = 1;
+	snap.relnames = names;
+	snap.ntables = 1;
+	snap.tables = &table;
+	ok = cm_plan(a, &cm_default_env, &snap, 0, NULL, NULL, &plan, &err);
+	check(ok && plan.nactions == 0, "an existing hub store is left alone", err.message);
+
+	table.columns = wrong;
+	memset(&err, 0, sizeof(err));
+	ok = cm_plan(a, &cm_default_env, &snap, 0, NULL, NULL, &plan, &err);
+	check(!ok && err.kind == CM_ERR_DUPLICATE && strstr(err.message, "is not a hub store"),
+		  "a relation named like the store that is not one is an error", err.message);
+
+	snap.no_hub_type = true;
+	memset(&err, 0, sizeof(err));
+	ok = cm_plan(a, &cm_default_env, &snap, 0, NULL, NULL, &plan, &err);
+	check(ok && plan.nactions == 0, "no hub store before the SQL that defines the hub type", err.message);
+	cm_arena_free(a);
+}
+
 int
 main(void)
 {
@@ -653,6 +691,7 @@ main(void)
 	test_normalize_roundtrip();
 	test_lifecycle();
 	test_defaults_and_triggers();
+	test_hub_store();
 	test_out_of_memory();
 	test_isotime();
 	printf("%d passed, %d failed\n", npassed, nfailed);
