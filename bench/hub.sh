@@ -54,14 +54,7 @@ fi
 # shellcheck source=bench/prepare.sh
 . bench/prepare.sh bench-hub
 
-if [ -z "${CLUSTER_TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
-	export CLUSTER_TMPDIR=/dev/shm
-fi
-# shellcheck source=test/cluster.sh
-. test/cluster.sh
-cluster_init hub "$PORT"
-cluster_start -c fsync=off -c synchronous_commit=off -c autovacuum=off \
-	-c shared_buffers=512MB -c max_wal_size=4GB -c checkpoint_timeout=1h
+bench_cluster hub "$PORT"
 
 q() {
 	cluster_psql -q -At -v ON_ERROR_STOP=1 -P pager=off -d hb "$@" </dev/null

@@ -56,15 +56,7 @@ fi
 # shellcheck source=bench/prepare.sh
 . bench/prepare.sh bench-ondelete
 
-if [ -z "${CLUSTER_TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
-	export CLUSTER_TMPDIR=/dev/shm
-fi
-# shellcheck source=test/cluster.sh
-. test/cluster.sh
-cluster_init ondelete "$PORT"
-cluster_start -c fsync=off -c synchronous_commit=off -c autovacuum=off \
-	-c shared_buffers=512MB -c max_wal_size=4GB -c checkpoint_timeout=1h \
-	-c wal_level=minimal -c max_wal_senders=0
+bench_cluster ondelete "$PORT" -c wal_level=minimal -c max_wal_senders=0
 
 q() {
 	cluster_psql -q -At -v ON_ERROR_STOP=1 -P pager=off -d od "$@" </dev/null
