@@ -32,7 +32,6 @@
 
 #include "access/genam.h"
 #include "access/htup_details.h"
-#include "access/relation.h"
 #include "access/skey.h"
 #include "access/stratnum.h"
 #include "access/table.h"
@@ -47,7 +46,6 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
-#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "parser/parse_relation.h"
 #include "utils/acl.h"
@@ -94,13 +92,13 @@ static const StoreQueryDef queries[SQ_COUNT] = {
 	[SQ_GET] = {"SELECT attrs FROM %1$s WHERE " KEYS, 2, {"text", "text"}, true},
 	[SQ_CREATE] = {"INSERT INTO %1$s (type, id) VALUES ($1, $2)"
 		" ON CONFLICT (type, id) DO NOTHING RETURNING attrs", 2, {"text", "text"}, false},
-	[SQ_UPDATE] = {"UPDATE %1$s AS h SET attrs = cmodel.hub_merge(h.attrs, $3) WHERE h." KEYS,
+	[SQ_UPDATE] = {"UPDATE %1$s AS h SET attrs = cmodel.hub_merge(h.attrs, $3) WHERE " KEYS,
 	3, {"text", "text", "hub"}, false},
 	[SQ_MERGE] = {"INSERT INTO %1$s AS h (type, id, attrs) VALUES ($1, $2, $3)"
 		" ON CONFLICT (type, id) DO UPDATE SET attrs = cmodel.hub_merge(h.attrs, EXCLUDED.attrs)",
 	3, {"text", "text", "hub"}, false},
 	[SQ_DELETE_ATTR] = {"UPDATE %1$s AS h SET attrs = cmodel.hub_delete(h.attrs, $3)"
-		" WHERE h." KEYS " AND cmodel.hub_has(h.attrs, $3)", 3, {"text", "text", "text"}, false},
+		" WHERE " KEYS " AND cmodel.hub_has(h.attrs, $3)", 3, {"text", "text", "text"}, false},
 	[SQ_DELETE_HUB] = {"DELETE FROM %1$s WHERE " KEYS, 2, {"text", "text"}, false},
 	[SQ_READ_MANY] = {"SELECT id, attrs FROM %1$s WHERE type OPERATOR(pg_catalog.=) $1"
 		" AND id OPERATOR(pg_catalog.=) ANY ($2) ORDER BY id", 2, {"text", "text[]"}, true},
@@ -116,7 +114,8 @@ typedef struct StoreEntry
 {
 	char		ns[NAMEDATALEN];	/* hash key */
 	Oid			nspid;
-	Oid			relid;			/* the store, checked at each direct read */
+	Oid			relid;			/* the store, looked up at each call */
+	Oid			hub_type;		/* cmodel.hub, for the direct read's shape check */
 	SPIPlanPtr	plans[SQ_COUNT];	/* kept, prepared on first use */
 } StoreEntry;
 
@@ -176,6 +175,18 @@ check_writable(const char *ns)
  * ------------------------------------------------------------------------
  */
 
+/* The OID of one of cmodel's types, by its name in the SQL of the queries. */
+static Oid
+arg_type(const char *name)
+{
+	if (strcmp(name, "text") == 0)
+		return TEXTOID;
+	if (strcmp(name, "text[]") == 0)
+		return TEXTARRAYOID;
+	return GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum(name),
+						   ObjectIdGetDatum(get_namespace_oid("cmodel", false)));
+}
+
 static void
 forget_store(StoreEntry *e)
 {
@@ -232,6 +243,7 @@ store_of(const char *ns)
 		e = hash_search(stores, ns, HASH_ENTER, &found);
 		memset(e->plans, 0, sizeof(e->plans));
 		e->nspid = nspid;
+		e->hub_type = arg_type("hub");
 	}
 	/* one catalog cache probe: a store dropped (break-glass) or made anew */
 	e->relid = get_relname_relid(CM_HUB_STORE, e->nspid);
@@ -249,18 +261,6 @@ store_of(const char *ns)
 	if (acl != ACLCHECK_OK)
 		aclcheck_error(acl, OBJECT_SCHEMA, ns);
 	return e;
-}
-
-/* The OID of one of cmodel's types, by its name in the SQL of the queries. */
-static Oid
-arg_type(const char *name)
-{
-	if (strcmp(name, "text") == 0)
-		return TEXTOID;
-	if (strcmp(name, "text[]") == 0)
-		return TEXTARRAYOID;
-	return GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum(name),
-						   ObjectIdGetDatum(get_namespace_oid("cmodel", false)));
 }
 
 /* A store's kept statement, prepared on first use. */
@@ -323,10 +323,9 @@ begin_call(StoreCall *c, FunctionCallInfo fcinfo, bool keyed, bool writes)
 
 /* Run statement q with the keys and then args; back in the caller's memory. */
 static uint64
-run(StoreCall *c, StoreQuery q, int nargs, const Datum *args, const char *nulls)
+run(StoreCall *c, StoreQuery q, int nargs, const Datum *args)
 {
 	Datum		values[3];
-	char		n[3] = {' ', ' ', ' '};
 	int			nkeys = queries[q].nargs - nargs;
 	int			rc;
 	int			i;
@@ -340,12 +339,8 @@ run(StoreCall *c, StoreQuery q, int nargs, const Datum *args, const char *nulls)
 	for (i = 0; i < nkeys; i++)
 		values[i] = c->keys[i];
 	for (i = 0; i < nargs; i++)
-	{
 		values[nkeys + i] = args[i];
-		if (nulls)
-			n[nkeys + i] = nulls[i];
-	}
-	rc = SPI_execute_plan(store_plan(c, q), values, n, queries[q].read_only && !c->writes, 0);
+	rc = SPI_execute_plan(store_plan(c, q), values, NULL, queries[q].read_only && !c->writes, 0);
 	if (rc < 0)
 		elog(ERROR, "cmodel: hub store statement failed (%s)", SPI_result_code_string(rc));
 	MemoryContextSwitchTo(c->caller);
@@ -428,10 +423,10 @@ cmodel_hub_store_get_or_create(PG_FUNCTION_ARGS)
 					 errdetail("Other sessions keep creating and deleting this hub."),
 					 errhint("Retry the call.")));
 		/* a writing call: the read sees an insert that made ours conflict */
-		n = run(&c, SQ_GET, 0, NULL, NULL);
+		n = run(&c, SQ_GET, 0, NULL);
 		if ((hub = found_hub(n)) != NULL)
 			break;
-		n = run(&c, SQ_CREATE, 0, NULL, NULL);
+		n = run(&c, SQ_CREATE, 0, NULL);
 		if ((hub = found_hub(n)) != NULL)
 			created = true;
 	}
@@ -458,8 +453,8 @@ merge(StoreCall *c, Jsonb *attrs)
 {
 	Datum		arg = PointerGetDatum(attrs);
 
-	if (run(c, SQ_UPDATE, 1, &arg, NULL) == 0)
-		run(c, SQ_MERGE, 1, &arg, NULL);
+	if (run(c, SQ_UPDATE, 1, &arg) == 0)
+		run(c, SQ_MERGE, 1, &arg);
 }
 
 /*
@@ -536,7 +531,7 @@ cmodel_hub_store_delete_attribute(PG_FUNCTION_ARGS)
 
 	begin_call(&c, fcinfo, true, true);
 	name = PointerGetDatum(name_arg(fcinfo, 3));
-	n = run(&c, SQ_DELETE_ATTR, 1, &name, NULL);
+	n = run(&c, SQ_DELETE_ATTR, 1, &name);
 	end_call(&c);
 	PG_RETURN_BOOL(n > 0);
 }
@@ -550,7 +545,7 @@ cmodel_hub_store_delete(PG_FUNCTION_ARGS)
 	uint64		n;
 
 	begin_call(&c, fcinfo, true, true);
-	n = run(&c, SQ_DELETE_HUB, 0, NULL, NULL);
+	n = run(&c, SQ_DELETE_HUB, 0, NULL);
 	end_call(&c);
 	PG_RETURN_BOOL(n > 0);
 }
@@ -567,10 +562,10 @@ cmodel_hub_store_delete(PG_FUNCTION_ARGS)
  * be the one this backend knows, of exactly the store's shape, readable by
  * the caller as a whole table and without row security; otherwise (column
  * privileges, a policy, a store made anew) the statement path decides, as
- * plain SQL would.  The
- * probe uses the calling query's snapshot, as a STABLE function's SPI
- * statement would, and the access methods take the same predicate locks
- * as a statement under SERIALIZABLE.  Returns false to take that path.
+ * plain SQL would.  The probe uses the calling query's snapshot, as a
+ * STABLE function's SPI statement would, and the access methods take the
+ * same predicate locks as a statement under SERIALIZABLE.  Returns false
+ * to take that path.
  */
 static bool
 probe_hub(StoreCall *c, Jsonb **hub)
@@ -611,7 +606,7 @@ probe_hub(StoreCall *c, Jsonb **hub)
 	if (atts[0] <= 0 || atts[1] <= 0 || atts[2] <= 0 ||
 		TupleDescAttr(RelationGetDescr(rel), atts[0] - 1)->atttypid != TEXTOID ||
 		TupleDescAttr(RelationGetDescr(rel), atts[1] - 1)->atttypid != TEXTOID ||
-		TupleDescAttr(RelationGetDescr(rel), atts[2] - 1)->atttypid != arg_type("hub") ||
+		TupleDescAttr(RelationGetDescr(rel), atts[2] - 1)->atttypid != e->hub_type ||
 		idx->rd_rel->relam != BTREE_AM_OID ||
 		IndexRelationGetNumberOfKeyAttributes(idx) != 2 ||
 		idx->rd_index->indkey.values[0] != atts[0] || idx->rd_index->indkey.values[1] != atts[1] ||
@@ -642,7 +637,7 @@ probe_hub(StoreCall *c, Jsonb **hub)
 	return true;
 }
 
-/* The stored hub, or NULL: read in the caller's memory. */
+/* The stored hub, or NULL: a copy in the caller's memory. */
 static Jsonb *
 read_hub(StoreCall *c)
 {
@@ -650,7 +645,8 @@ read_hub(StoreCall *c)
 
 	if (probe_hub(c, &hub))
 		return hub;
-	return found_hub(run(c, SQ_GET, 0, NULL, NULL));
+	hub = found_hub(run(c, SQ_GET, 0, NULL));
+	return hub ? (Jsonb *) PG_DETOAST_DATUM_COPY(PointerGetDatum(hub)) : NULL;
 }
 
 /* cmodel_hub_read(namespace, type, id) → hub: the whole hub, NULL when there is none. */
@@ -663,8 +659,6 @@ cmodel_hub_store_read(PG_FUNCTION_ARGS)
 
 	begin_call(&c, fcinfo, true, false);
 	hub = read_hub(&c);
-	if (hub && c.connected)
-		hub = (Jsonb *) PG_DETOAST_DATUM_COPY(PointerGetDatum(hub));
 	end_call(&c);
 	if (hub == NULL)
 		PG_RETURN_NULL();
@@ -782,7 +776,7 @@ cmodel_hub_store_read_many(PG_FUNCTION_ARGS)
 	cmodel_hub_check_key(c.ns, "type", VARDATA_ANY(type), VARSIZE_ANY_EXHDR(type));
 	c.keys[0] = PointerGetDatum(type);
 	ids = PG_GETARG_DATUM(2);
-	run(&c, SQ_READ_MANY, 1, &ids, NULL);
+	run(&c, SQ_READ_MANY, 1, &ids);
 	return_rows(fcinfo, 2);
 	end_call(&c);
 	return (Datum) 0;
@@ -806,15 +800,14 @@ cmodel_hub_store_find(PG_FUNCTION_ARGS)
 	begin_call(&c, fcinfo, false, false);
 	query = PG_GETARG_DATUM(1);
 	if (PG_ARGISNULL(2))
-		run(&c, SQ_FIND, 1, &query, NULL);
+		run(&c, SQ_FIND, 1, &query);
 	else
 	{
 		text	   *type = PG_GETARG_TEXT_PP(2);
 		Datum		args[2] = {query, PointerGetDatum(type)};
 
 		cmodel_hub_check_key(c.ns, "type", VARDATA_ANY(type), VARSIZE_ANY_EXHDR(type));
-		c.keys[0] = (Datum) 0;
-		run(&c, SQ_FIND_TYPE, 2, args, NULL);
+		run(&c, SQ_FIND_TYPE, 2, args);
 	}
 	return_rows(fcinfo, 3);
 	end_call(&c);

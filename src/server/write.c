@@ -6,7 +6,8 @@
  *	  and the limit on rows per INSERT statement (cmodel.max_bulk_rows).
  *
  * One BEFORE INSERT OR UPDATE row trigger on each model table does all
- * three.  Field defaults need no trigger: they are column defaults, which
+ * three; on a namespace's hub store it also keeps the store's rules (keys
+ * of at most 100 characters, the value limit per attribute).  Field defaults need no trigger: they are column defaults, which
  * apply to new rows only.  The trigger runs for every written row, so its
  * common path is a few comparisons: the table's rules come from a cache
  * entry remembered across the rows of a statement, and a value whose
