@@ -136,6 +136,21 @@ load_registry(CmArena *arena, CmSnapshot *snap, bool ro)
 	}
 }
 
+/*
+ * The relations of schema $1 other than indexes, found through their
+ * dependency on the schema (pg_depend's index on what is referenced):
+ * pg_class has no index on relnamespace, so a join on it would read every
+ * relation of the database, and registration would slow down as the
+ * database grows.  Indexes are found from their tables (pg_index's index
+ * on indrelid).
+ */
+#define CM_SCHEMA_RELATIONS \
+	"rels AS (SELECT d.objid AS oid FROM pg_catalog.pg_depend d" \
+	"          WHERE d.refclassid = 'pg_catalog.pg_namespace'::pg_catalog.regclass" \
+	"            AND d.refobjid = (SELECT n.oid FROM pg_catalog.pg_namespace n WHERE n.nspname = $1)" \
+	"            AND d.refobjsubid = 0" \
+	"            AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0) "
+
 static void
 load_schema(CmArena *arena, CmSnapshot *snap, bool ro)
 {
@@ -149,9 +164,12 @@ load_schema(CmArena *arena, CmSnapshot *snap, bool ro)
 	if (!snap->schema_exists)
 		return;
 
-	cmodel_exec("SELECT c.relname FROM pg_catalog.pg_class c"
-				"  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-				" WHERE n.nspname = $1", 1, args, ro);
+	cmodel_exec("WITH " CM_SCHEMA_RELATIONS
+				"SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid IN (SELECT oid FROM rels)"
+				" UNION ALL"
+				" SELECT c.relname FROM pg_catalog.pg_index i"
+				"   JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid"
+				"  WHERE i.indrelid IN (SELECT oid FROM rels)", 1, args, ro);
 	snap->nrelnames = (int) SPI_processed;
 	snap->relnames = cm_alloc(arena, sizeof(char *) * (snap->nrelnames + 1));
 	for (r = 0; r < snap->nrelnames; r++)
@@ -159,14 +177,14 @@ load_schema(CmArena *arena, CmSnapshot *snap, bool ro)
 
 	/* cmodel's triggers are read as of the query's snapshot */
 	tsnap = cmodel_query_snapshot(ro);
-	cmodel_exec_snapshot("SELECT t.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), pa.attname,"
+	cmodel_exec_snapshot("WITH " CM_SCHEMA_RELATIONS
+						 "SELECT t.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), pa.attname,"
 						 "       t.oid"
 						 "  FROM pg_catalog.pg_class t"
-						 "  JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
 						 "  JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped"
 						 "  LEFT JOIN pg_catalog.pg_index i ON i.indrelid = t.oid AND i.indisprimary AND i.indnkeyatts = 1"
 						 "  LEFT JOIN pg_catalog.pg_attribute pa ON pa.attrelid = t.oid AND pa.attnum = i.indkey[0]"
-						 " WHERE n.nspname = $1 AND t.relkind IN ('r', 'p')"
+						 " WHERE t.oid IN (SELECT oid FROM rels) AND t.relkind IN ('r', 'p')"
 						 " ORDER BY t.relname, a.attnum", 1, args, tsnap, ro);
 	snap->tables = cm_alloc(arena, sizeof(CmTableState) * (SPI_processed + 1));
 	for (r = 0; r < (int) SPI_processed; r++)
@@ -196,7 +214,8 @@ load_schema(CmArena *arena, CmSnapshot *snap, bool ro)
 	 * method is set: a non-default operator class or collation, NULLS order,
 	 * INCLUDE columns, NULLS NOT DISTINCT or expressions.
 	 */
-	cmodel_exec("SELECT ic.relname, tc.relname, i.indisunique, am.amname,"
+	cmodel_exec("WITH " CM_SCHEMA_RELATIONS
+				"SELECT ic.relname, tc.relname, i.indisunique, am.amname,"
 				"       (SELECT pg_catalog.json_agg(a.attname ORDER BY k.ord)::pg_catalog.text"
 				"          FROM pg_catalog.unnest(i.indkey::pg_catalog.int2[]) WITH ORDINALITY k(attnum, ord)"
 				"          LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
@@ -219,8 +238,7 @@ load_schema(CmArena *arena, CmSnapshot *snap, bool ro)
 				"  JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid"
 				"  JOIN pg_catalog.pg_class tc ON tc.oid = i.indrelid"
 				"  JOIN pg_catalog.pg_am am ON am.oid = ic.relam"
-				"  JOIN pg_catalog.pg_namespace n ON n.oid = tc.relnamespace"
-				" WHERE n.nspname = $1", 1, args, ro);
+				" WHERE i.indrelid IN (SELECT oid FROM rels)", 1, args, ro);
 	snap->npgindexes = (int) SPI_processed;
 	snap->pgindexes = cm_alloc(arena, sizeof(CmIndexState) * (snap->npgindexes + 1));
 	for (r = 0; r < snap->npgindexes; r++)
