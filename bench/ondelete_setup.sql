@@ -50,7 +50,12 @@ BEGIN
         RETURN;
     END IF;
     SET LOCAL session_replication_role = replica;
-    IF c IN ('cascade', 'single') THEN
+    IF c LIKE 'update %' THEN
+        -- rows for the measured UPDATE, which runs in a later transaction
+        EXECUTE format('TRUNCATE %I.entry', side);
+        EXECUTE format('INSERT INTO %I.entry (title, body, data, n) SELECT ''title '' || g, repeat(''x'', 200),'
+                       ' jsonb_build_object(''k'', g), g FROM generate_series(1, %s) g', side, split_part(c, ' ', 2)::int);
+    ELSIF c IN ('cascade', 'single') THEN
         EXECUTE format('TRUNCATE %I.child, %I.parent', side, side);
         EXECUTE format('INSERT INTO %I.parent (dbid, v) SELECT g, ''p'' FROM generate_series(1, 100000) g', side);
         EXECUTE format('INSERT INTO %I.child (parent_id, v) SELECT (g - 1) / 10 + 1, ''c'' FROM generate_series(1, 1000000) g', side);

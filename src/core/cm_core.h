@@ -355,6 +355,13 @@ typedef struct CmColumn
 } CmColumn;
 
 /*
+ * The SDK's limit on one text or JSON value (JSON on its text form), in
+ * characters: the write trigger applies it to every value, registration to
+ * every default.
+ */
+#define CM_VALUE_LIMIT 1048576
+
+/*
  * cmodel's triggers on a table, as a bit mask: the row trigger that applies
  * defaults of time fields and the write-time limits, and the statement
  * triggers that apply on_delete to children on DELETE and TRUNCATE.

@@ -154,6 +154,33 @@ get_string_array(PCtx *c, const CmField *f, json_t *v, const char *path, int min
 	return true;
 }
 
+/* Characters of a UTF-8 string (bytes that do not continue a sequence). */
+static size_t
+utf8_chars(const char *s)
+{
+	size_t		n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char) *s & 0xC0) != 0x80;
+	return n;
+}
+
+/*
+ * A default longer than the write-time value limit would make every INSERT
+ * that uses it fail: refuse it at registration.
+ */
+static bool
+check_default_size(PCtx *c, CmField *f, size_t chars, const char *path)
+{
+	if (chars <= CM_VALUE_LIMIT)
+		return true;
+	return ferr(c, f, path, CM_ERR_INVALID,
+				cm_printf(c->a, "The default has %zu characters; values in namespace tables may have at most %d (the SDK's 1 MB limit), so every row that used it would be refused.",
+						  chars, CM_VALUE_LIMIT),
+				"Use a shorter default, or none, and set the value when the row is written.",
+				"default is longer than the value limit");
+}
+
 /*
  * Check a default value's JSON type against the field type.  Formats of
  * dates and the like are left to the server's input functions.
@@ -164,8 +191,17 @@ check_default(PCtx *c, CmField *f, json_t *v, const char *path)
 	bool		ok = true;
 	const char *want = NULL;
 
-	if (json_is_null(v) || f->type == CM_F_JSON)
+	if (json_is_null(v))
 		return true;
+	if (f->type == CM_F_JSON)
+	{
+		/* measured on its text form, spaced as the server prints JSON */
+		char	   *text = json_dumps(v, JSON_ENCODE_ANY);
+		size_t		chars = text ? utf8_chars(text) : 0;
+
+		cm_mem_release(text);	/* jansson allocated it through cm_mem_alloc */
+		return check_default_size(c, f, chars, path);
+	}
 	switch (f->type)
 	{
 		case CM_F_INTEGER:
@@ -199,7 +235,7 @@ check_default(PCtx *c, CmField *f, json_t *v, const char *path)
 							  cm_field_type_name(f->type), want),
 					"Change the default to a value of the field's type.",
 					"default does not match the field type");
-	return true;
+	return json_is_string(v) ? check_default_size(c, f, utf8_chars(json_string_value(v)), path) : true;
 }
 
 /* ------------------------------------------------------------------------

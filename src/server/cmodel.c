@@ -32,5 +32,6 @@ _PG_init(void)
 	cmodel_relinfo_init();
 	cmodel_cascade_init();
 	cmodel_write_init();
+	cmodel_write_stmt_init();
 	MarkGUCPrefixReserved("cmodel");
 }

@@ -18,7 +18,9 @@
  *	relinfo.c		per-table rules of the data triggers, cached
  *	cascade.c		on_delete for DELETE and TRUNCATE; keyset.c its keys;
  *					preview.c cmodel_delete_preview()
- *	write.c			the write trigger: auto_now, value and row limits
+ *	write.c			the write trigger: auto_now, value and row limits;
+ *					write_stmt.c the statements it counts rows in, and the
+ *					UPDATEs it is left out of
  *	hub_io.c		the attribute hub type cmodel.hub: its value format, input
  *					and output; hub_op.c reading and changing attributes;
  *					hub_query.c find conditions and @@; hub_gin.c the GIN
@@ -29,6 +31,7 @@
  *					guard_rules.c what a statement does to namespaces, with
  *					guard_alter.c (ALTER TABLE, new columns and constraints)
  *					and guard_rel.c (the relations and types it reaches);
+ *					guard_temp.c (nothing may depend on temporary objects);
  *					guard_report.c refusing, break-glass, generations
  *	probe.c			fast registry reads for the guard
  *
@@ -51,11 +54,10 @@
 #include "utils/snapshot.h"
 
 /*
- * The SDK's write-time limits: text and JSON values of at most this many
- * characters (JSON on its text form), and cmodel.max_bulk_rows rows per
- * INSERT statement.
+ * The SDK's write-time limits: text and JSON values of at most
+ * CM_VALUE_LIMIT characters (cm_core.h), and cmodel.max_bulk_rows rows per
+ * statement and table.
  */
-#define CM_VALUE_LIMIT 1048576
 extern int	cmodel_max_bulk_rows;
 
 /* core_host.c */
@@ -107,6 +109,9 @@ extern char *cmodel_models_hash(CmArena *arena, const char *json);
 /* triggers.c */
 extern int	cmodel_triggers_of(Oid relid, Snapshot snapshot);
 extern bool cmodel_is_cmodel_trigger(Oid relid, const char *name);
+extern bool cmodel_is_write_function(Oid fnoid);
+extern int	cmodel_trigger_type(Oid relid, const char *name);
+extern int	cmodel_trigger_by_oid(Oid trigoid, Oid *relid, char **name);
 extern void cmodel_add_triggers(Oid relid, int bits);
 extern void cmodel_drop_triggers(Oid relid);
 
@@ -197,7 +202,14 @@ extern bool cmodel_cascade_setting_null(Oid relid);
 /* write.c */
 extern void cmodel_write_init(void);
 
+/* write_stmt.c */
+extern void cmodel_write_stmt_init(void);
+extern int64 cmodel_statement_count_row(Oid relid);
+
 /* probe.c */
+extern void cmodel_probe_set_registry_going(bool going);
+extern void cmodel_probe_set_lenient(bool lenient);
+extern bool cmodel_probe_own_script(void);
 extern Oid	cmodel_probe_registry_owner(void);
 extern bool cmodel_probe_is_namespace(const char *name);
 extern char *cmodel_probe_schema_namespace(Oid nspid);
@@ -224,7 +236,11 @@ typedef enum CmGuardRule
 	CM_GUARD_TRIGGERS,			/* disable all triggers of a table */
 	CM_GUARD_NAMESPACE,			/* drop or rename a namespace's schema */
 	CM_GUARD_EXTENSION,			/* remove cmodel while namespaces exist */
-	CM_GUARD_DATA_TRIGGER		/* drop or disable one of cmodel's triggers */
+	CM_GUARD_DATA_TRIGGER,		/* drop or disable one of cmodel's triggers */
+	CM_GUARD_TRIGGER_ORDER,		/* a BEFORE row trigger that fires after cmodel_write */
+	CM_GUARD_REGISTRY,			/* change cmodel's registry from outside cmodel */
+	CM_GUARD_TEMP,				/* make namespace objects depend on temporary ones */
+	CM_GUARD_CORE_PARENT		/* bypass on_delete of a table relations point at */
 } CmGuardRule;
 
 /* What one DDL statement touches, and the first rule it breaks. */
@@ -282,6 +298,9 @@ extern const char *cmodel_guard_kind_word(char relkind);
 extern CmGuardRule cmodel_guard_drop_rule(char relkind);
 extern void cmodel_guard_trigger_violation(CmGuardScope *scope, CmGuardRel *r,
 										   const char *what, const char *name);
+extern void cmodel_guard_check_core_parent(CmGuardScope *scope, CmGuardRel *r,
+										   const char *what);
+extern bool cmodel_guard_type_in_namespace_column(Oid typid, CmGuardRel *r, AttrNumber *attnum);
 extern void cmodel_guard_check_type_change(CmGuardScope *scope, Oid typid,
 										   CmGuardRule rule, const char *what);
 
@@ -289,9 +308,23 @@ extern void cmodel_guard_check_type_change(CmGuardScope *scope, Oid typid,
 #define CM_GUARD_FK_HINT \
 	"Declare a ForeignKey in the descriptor: cmodel applies its on_delete without a REFERENCES constraint."
 extern void cmodel_guard_check_reference(CmGuardScope *scope, Constraint *c, const char *from);
+extern void cmodel_guard_check_like(CmGuardScope *scope, const char *ns, const char *qualname,
+									TableLikeClause *like);
 extern void cmodel_guard_check_new_constraint(CmGuardScope *scope, CmGuardRel *r, Constraint *c);
 extern void cmodel_guard_check_new_column(CmGuardScope *scope, CmGuardRel *r, ColumnDef *cd);
 extern void cmodel_guard_inspect_alter_table(CmGuardScope *scope, AlterTableStmt *stmt);
 extern void cmodel_guard_inspect_move_all(CmGuardScope *scope, AlterTableMoveAllStmt *stmt);
+
+/* guard_temp.c: nothing of a namespace depends on temporary objects */
+extern void cmodel_guard_check_temp_type(CmGuardScope *scope, const char *ns, const char *what,
+										 TypeName *tn);
+extern void cmodel_guard_check_temp_expr(CmGuardScope *scope, const char *ns, const char *what,
+										 Node *raw);
+extern void cmodel_guard_check_temp_column(CmGuardScope *scope, const char *ns,
+										   const char *qualname, ColumnDef *cd);
+extern void cmodel_guard_check_temp_like(CmGuardScope *scope, const char *ns,
+										 const char *qualname, TableLikeClause *like);
+extern void cmodel_guard_check_temp_index(CmGuardScope *scope, const char *ns, IndexStmt *stmt);
+extern void cmodel_guard_check_temp_attribute(CmGuardScope *scope, Oid typid, ColumnDef *cd);
 
 #endif							/* CMODEL_H */

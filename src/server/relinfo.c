@@ -326,10 +326,16 @@ build(CmRelInfo *e, Relation rel)
 		{
 			Form_pg_attribute a = TupleDescAttr(desc, i);
 
-			if (a->attisdropped || (a->atttypid != JSONBOID && !is_text_like(a->atttypid)))
+			Oid			base;
+
+			if (a->attisdropped)
+				continue;
+			/* a domain's values are its base type's */
+			base = getBaseType(a->atttypid);
+			if (base != JSONBOID && !is_text_like(base))
 				continue;
 			e->limited_atts[e->nlimited] = a->attnum;
-			e->limited_jsonb[e->nlimited++] = a->atttypid == JSONBOID;
+			e->limited_jsonb[e->nlimited++] = base == JSONBOID;
 		}
 		find_hub_store(e, rel, ns);
 		load_rules(e, rel);

@@ -140,6 +140,89 @@ cmodel_is_cmodel_trigger(Oid relid, const char *name)
 	return found;
 }
 
+/*
+ * See cmodel.h: which of cmodel's triggers (CM_TRIG_* bit, -1 for an
+ * unknown one of its functions) the trigger with OID trigoid is, with its
+ * table and name; 0 when it is not cmodel's or does not exist.
+ */
+int
+cmodel_trigger_by_oid(Oid trigoid, Oid *relid, char **name)
+{
+	Oid			schema = cmodel_schema();
+	Relation	tgrel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	int			bit = 0;
+
+	if (!OidIsValid(schema))
+		return 0;
+	tgrel = table_open(TriggerRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_trigger_oid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(trigoid));
+	scan = systable_beginscan(tgrel, TriggerOidIndexId, true, NULL, 1, &key);
+	if (HeapTupleIsValid(tup = systable_getnext(scan)))
+	{
+		Form_pg_trigger t = (Form_pg_trigger) GETSTRUCT(tup);
+
+		bit = trigger_bit(t, schema);
+		*relid = t->tgrelid;
+		*name = pstrdup(NameStr(t->tgname));
+	}
+	systable_endscan(scan);
+	table_close(tgrel, AccessShareLock);
+	return bit;
+}
+
+/*
+ * See cmodel.h: the tgtype of any trigger of relid named name, or -1 when
+ * there is none.
+ */
+int
+cmodel_trigger_type(Oid relid, const char *name)
+{
+	Relation	tgrel = table_open(TriggerRelationId, AccessShareLock);
+	ScanKeyData key[2];
+	SysScanDesc scan;
+	HeapTuple	tup;
+	int			type = -1;
+
+	ScanKeyInit(&key[0], Anum_pg_trigger_tgrelid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(relid));
+	ScanKeyInit(&key[1], Anum_pg_trigger_tgname, BTEqualStrategyNumber, F_NAMEEQ,
+				CStringGetDatum(name));
+	scan = systable_beginscan(tgrel, TriggerRelidNameIndexId, true, NULL, 2, key);
+	if (HeapTupleIsValid(tup = systable_getnext(scan)))
+		type = ((Form_pg_trigger) GETSTRUCT(tup))->tgtype;
+	systable_endscan(scan);
+	table_close(tgrel, AccessShareLock);
+	return type;
+}
+
+/*
+ * See cmodel.h: is fnoid cmodel's write trigger function?  Asked once per
+ * result relation of each statement that may update, so the last answer is
+ * kept (a function's OID names the same function until it is dropped, and
+ * the write function goes only with the extension).
+ */
+bool
+cmodel_is_write_function(Oid fnoid)
+{
+	static Oid	last_oid = InvalidOid;
+	static bool last_answer = false;
+	Oid			schema;
+	char	   *fname;
+
+	if (fnoid == last_oid && OidIsValid(fnoid))
+		return last_answer;
+	schema = cmodel_schema();
+	fname = OidIsValid(schema) && get_func_namespace(fnoid) == schema ?
+		get_func_name(fnoid) : NULL;
+	last_answer = fname && cm_trigger_by_function(fname) == CM_TRIG_WRITE;
+	last_oid = fnoid;
+	return last_answer;
+}
+
 static void
 add_target(Form_pg_trigger t, int bit, void *arg)
 {

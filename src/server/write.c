@@ -13,10 +13,10 @@
  * entry remembered across the rows of a statement, and a value whose
  * stored size is within the limit is never detoasted or counted.
  *
- * Rows are counted per statement and table: the count lives in the
- * trigger's FmgrInfo, which the executor makes afresh for every statement
- * it runs (and COPY for every COPY), so nested statements and writes made
- * per row neither reset nor share it.
+ * Rows are counted per statement and table (write_stmt.c keeps the
+ * count), so nested statements and writes made per row neither reset nor
+ * share it; an UPDATE that gives the trigger nothing to do does not fire
+ * it (write_stmt.c again).
  *
  * src/server/write.c
  *
@@ -337,19 +337,18 @@ check_hub_row(const CmRelInfo *info, TupleTableSlot *slot, TupleTableSlot *old)
 typedef struct WriteState
 {
 	CmRelInfo  *info;			/* the table's rules (checked for staleness per row) */
-	int64		count;			/* rows this statement has inserted */
 } WriteState;
 
 static void
-count_row(Relation rel, WriteState *ws)
+count_row(Relation rel)
 {
-	if (++ws->count > cmodel_max_bulk_rows)
+	if (cmodel_statement_count_row(RelationGetRelid(rel)) > cmodel_max_bulk_rows)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("insert into table \"%s.%s\" exceeds %d rows in one statement",
 						get_namespace_name(RelationGetNamespace(rel)), RelationGetRelationName(rel),
 						cmodel_max_bulk_rows),
-				 errdetail("One INSERT or COPY may write at most cmodel.max_bulk_rows rows into a namespace table (the SDK's bulk operation limit)."),
+				 errdetail("One statement (INSERT, COPY, or all of a statement's data-modifying WITH queries together) may write at most cmodel.max_bulk_rows rows into a namespace table (the SDK's bulk operation limit)."),
 				 errhint("Insert in batches of at most %d rows, or have a superuser raise cmodel.max_bulk_rows (0 means no limit).",
 						 cmodel_max_bulk_rows),
 				 errtable(rel)));
@@ -414,7 +413,7 @@ cmodel_on_write(PG_FUNCTION_ARGS)
 		return PointerGetDatum(tuple);
 
 	if (insert && cmodel_max_bulk_rows > 0)
-		count_row(rel, ws);
+		count_row(rel);
 
 	slot = insert ? td->tg_trigslot : td->tg_newslot;
 	if (!insert)
