@@ -87,6 +87,22 @@ static bool drop_watch_hit = false;
  */
 static List *drop_exempt = NIL;
 
+/*
+ * cmodel's triggers this transaction is dropping, as the hook saw them
+ * (the sql_drop trigger only learns that a trigger went, not whose it was):
+ * one may go only with its table, and the on_delete triggers of a table
+ * outside namespaces not even then.
+ */
+typedef struct DroppedTrigger
+{
+	Oid			trigoid;
+	int			bit;
+	char	   *name;
+	CmGuardRel	table;
+} DroppedTrigger;
+
+static List *dropped_triggers = NIL;
+
 /* ------------------------------------------------------------------------
  * Event triggers
  * ------------------------------------------------------------------------
@@ -177,9 +193,35 @@ slot_text(TupleTableSlot *slot, int attno)
 #define DROPPED_OBJECT_NAME 9
 #define DROPPED_OBJECT_IDENTITY 10
 
-/* Judge one dropped object. */
+/*
+ * cmodel's triggers the statement dropped: one whose table stays would
+ * leave it without on_delete or the write rules; one whose table went
+ * with it is fine, unless the table was outside namespaces and relations
+ * point at it (their children would be orphaned).
+ */
 static void
-judge_dropped(CmGuardScope *scope, TupleTableSlot *slot)
+judge_dropped_triggers(CmGuardScope *scope, List *rels, List *triggers)
+{
+	ListCell   *lc;
+
+	foreach(lc, dropped_triggers)
+	{
+		DroppedTrigger *d = lfirst(lc);
+
+		if (!list_member_oid(triggers, d->trigoid) || d->table.relname == NULL)
+			continue;
+		if (!list_member_oid(rels, d->table.relid))
+			cmodel_guard_trigger_violation(scope, &d->table, "drop", d->name);
+		else if (d->table.ns == NULL && (d->bit & CM_TRIG_DELETE))
+			cmodel_guard_violation(scope, CM_GUARD_CORE_PARENT, d->table.qualname, NULL,
+								   "cannot drop table \"%s\": CASCADE or SET_NULL relations point at it",
+								   d->table.qualname);
+	}
+}
+
+/* Judge one dropped object; note the relations and triggers that went. */
+static void
+judge_dropped(CmGuardScope *scope, TupleTableSlot *slot, List **rels, List **triggers)
 {
 	bool		isnull;
 	Oid			classid = DatumGetObjectId(slot_getattr(slot, DROPPED_CLASSID, &isnull));
@@ -188,6 +230,11 @@ judge_dropped(CmGuardScope *scope, TupleTableSlot *slot)
 	char	   *type = slot_text(slot, DROPPED_OBJECT_TYPE);
 	char	   *schema = slot_text(slot, DROPPED_SCHEMA_NAME);
 	char	   *identity = slot_text(slot, DROPPED_OBJECT_IDENTITY);
+
+	if (classid == RelationRelationId && subid == 0)
+		*rels = lappend_oid(*rels, objid);
+	else if (classid == TriggerRelationId)
+		*triggers = lappend_oid(*triggers, objid);
 
 	if (DatumGetBool(slot_getattr(slot, DROPPED_IS_TEMPORARY, &isnull)) || type == NULL)
 		return;
@@ -243,15 +290,18 @@ cmodel_guard_sql_drop(PG_FUNCTION_ARGS)
 	TupleDesc	desc;
 	Tuplestorestate *dropped;
 	TupleTableSlot *slot;
+	List	   *rels = NIL;
+	List	   *triggers = NIL;
 
 	if (drop_watch_armed && !drop_watch_hit)
 		PG_RETURN_VOID();
 	dropped = dropped_objects(&desc);
 	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
 	while (tuplestore_gettupleslot(dropped, true, false, slot))
-		judge_dropped(&scope, slot);
+		judge_dropped(&scope, slot, &rels, &triggers);
 	ExecDropSingleTupleTableSlot(slot);
 	tuplestore_end(dropped);
+	judge_dropped_triggers(&scope, rels, triggers);
 	cmodel_guard_conclude(&scope, trigdata->parsetree, false);
 	PG_RETURN_VOID();
 }
@@ -365,6 +415,27 @@ drop_concerns_guard(Oid classId, Oid objectId, int subId)
 		case AttrDefaultRelationId:
 			nspid = get_rel_namespace(GetAttrDefaultColumnAddress(objectId).objectId);
 			break;
+		case TriggerRelationId:
+			{
+				Oid			relid = InvalidOid;
+				char	   *name = NULL;
+				int			bit = cmodel_trigger_by_oid(objectId, &relid, &name);
+				MemoryContext old;
+				DroppedTrigger *d;
+
+				if (bit == 0)
+					return false;
+				old = MemoryContextSwitchTo(TopTransactionContext);
+				d = palloc0(sizeof(DroppedTrigger));
+				d->trigoid = objectId;
+				d->bit = bit;
+				d->name = pstrdup(name);
+				if (!cmodel_guard_describe_rel(relid, &d->table))
+					d->table.relid = relid;
+				dropped_triggers = lappend(dropped_triggers, d);
+				MemoryContextSwitchTo(old);
+				return true;
+			}
 		default:
 			return false;
 	}
@@ -405,6 +476,9 @@ guard_object_access(ObjectAccessType access, Oid classId, Oid objectId,
 	if (access != OAT_DROP ||
 		(((ObjectAccessDrop *) arg)->dropflags & PERFORM_DELETION_INTERNAL))
 		return;
+	if (classId == RelationRelationId && subId == 0 &&
+		get_rel_namespace(objectId) == get_namespace_oid("cmodel", true))
+		cmodel_probe_set_registry_going(true);
 	if (drop_concerns_guard(classId, objectId, subId))
 		drop_watch_hit = true;
 	if (is_registry(classId, objectId, subId))
@@ -427,6 +501,8 @@ guard_xact_callback(XactEvent event, void *arg)
 	{
 		drop_watch_hit = false;
 		drop_exempt = NIL;		/* freed with TopTransactionContext */
+		dropped_triggers = NIL;
+		cmodel_probe_set_registry_going(false);
 	}
 }
 

@@ -29,6 +29,7 @@
 #include "catalog/index.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_constraint.h"
 #include "catalog/pg_depend.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_index.h"
@@ -73,6 +74,49 @@ check_using_index(CmGuardScope *scope, CmGuardRel *r, Constraint *c)
 		cmodel_guard_violation(scope, CM_GUARD_DROP_INDEX, r->ns, NULL,
 							   "cannot rename index \"%s.%s\" to \"%s\" by adding a constraint over it",
 							   r->ns, c->indexname, c->conname);
+}
+
+/*
+ * CREATE TABLE ... (LIKE source INCLUDING CONSTRAINTS | INDEXES | ALL) in a
+ * namespace: the source's CHECK constraints (INCLUDING CONSTRAINTS) and
+ * exclusion constraints (INCLUDING INDEXES) would come along, which the
+ * guard refuses when they are written out (and a dump could not restore).
+ */
+void
+cmodel_guard_check_like(CmGuardScope *scope, const char *ns, const char *qualname,
+						TableLikeClause *like)
+{
+	Oid			source = RangeVarGetRelidExtended(like->relation, NoLock, RVR_MISSING_OK,
+												  NULL, NULL);
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+
+	if (!OidIsValid(source) ||
+		!(like->options & (CREATE_TABLE_LIKE_CONSTRAINTS | CREATE_TABLE_LIKE_INDEXES)))
+		return;
+	rel = table_open(ConstraintRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_constraint_conrelid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(source));
+	scan = systable_beginscan(rel, ConstraintRelidTypidNameIndexId, true, NULL, 1, &key);
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+	{
+		Form_pg_constraint con = (Form_pg_constraint) GETSTRUCT(tuple);
+
+		if ((con->contype == CONSTRAINT_CHECK && (like->options & CREATE_TABLE_LIKE_CONSTRAINTS)) ||
+			(con->contype == CONSTRAINT_EXCLUSION && (like->options & CREATE_TABLE_LIKE_INDEXES)))
+		{
+			cmodel_guard_violation(scope, CM_GUARD_CONSTRAINT, ns,
+								   "Leave the constraints out: CREATE TABLE ... (LIKE ... INCLUDING ALL EXCLUDING CONSTRAINTS EXCLUDING INDEXES), then add UNIQUE indexes by name.",
+								   "cannot create table \"%s\" with %s constraint \"%s\" copied from table \"%s\"",
+								   qualname, con->contype == CONSTRAINT_CHECK ? "CHECK" : "exclusion",
+								   NameStr(con->conname), get_rel_name(source));
+			break;
+		}
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
 }
 
 /* A constraint added to a guarded table (ALTER TABLE ADD, or on a column). */
@@ -155,6 +199,7 @@ cmodel_guard_check_new_column(CmGuardScope *scope, CmGuardRel *r, ColumnDef *cd)
 		cmodel_guard_violation(scope, CM_GUARD_ADD_FIELD, r->ns, NULL,
 							   "cannot add column \"%s.%s\" as NOT NULL, identity, serial or generated",
 							   r->qualname, cd->colname);
+	cmodel_guard_check_temp_column(scope, r->ns, r->qualname, cd);
 }
 
 /* One subcommand applied to a guarded relation. */
@@ -283,12 +328,13 @@ check_alter_cmd(CmGuardScope *scope, CmGuardRel *r, AlterTableCmd *cmd)
 
 /*
  * Subcommands of an ALTER on any table that reach a guarded one: inherit
- * from it, attach or detach it as a partition, or reference it.
+ * from it, attach or detach it as a partition, or reference it; and those
+ * that would bypass the on_delete of a table relations point at.
  */
 static void
 check_alter_reach(CmGuardScope *scope, CmGuardRel *r, AlterTableCmd *cmd)
 {
-	CmGuardRel	other;
+	CmGuardRel	other = {0};
 
 	switch (cmd->subtype)
 	{
@@ -298,8 +344,15 @@ check_alter_reach(CmGuardScope *scope, CmGuardRel *r, AlterTableCmd *cmd)
 				cmodel_guard_violation(scope, CM_GUARD_STANDALONE, other.ns, NULL,
 									   "cannot change whether table \"%s\" inherits from table \"%s\"",
 									   r->qualname, other.qualname);
+			else if (cmd->subtype == AT_AddInherit && other.relid != InvalidOid)
+				cmodel_guard_check_core_parent(scope, &other, "add an inheritance child to");
+			break;
+		case AT_SetUnLogged:
+			cmodel_guard_check_core_parent(scope, r, "make unlogged");
 			break;
 		case AT_AttachPartition:
+			cmodel_guard_check_core_parent(scope, r, "attach a partition to");
+			/* FALLTHROUGH */
 		case AT_DetachPartition:
 		case AT_DetachPartitionFinalize:
 			if (cmodel_guard_lookup_rv(castNode(PartitionCmd, cmd->def)->name, &other) && other.guarded)
@@ -355,10 +408,18 @@ cmodel_guard_inspect_alter_table(CmGuardScope *scope, AlterTableStmt *stmt)
 	if (!cmodel_guard_lookup_rv(stmt->relation, &top))
 		return;
 	if (top.registry)
-		cmodel_guard_extension_violation(scope, psprintf("alter cmodel's registry relation \"%s\"",
-														  top.qualname));
+		cmodel_guard_violation(scope, CM_GUARD_REGISTRY, "cmodel", NULL,
+							   "cannot alter cmodel's registry relation \"%s\"", top.qualname);
 	foreach(cc, stmt->cmds)
-		check_alter_reach(scope, &top, lfirst_node(AlterTableCmd, cc));
+	{
+		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, cc);
+
+		check_alter_reach(scope, &top, cmd);
+		/* ALTER TYPE ... ADD ATTRIBUTE of a type namespace columns use */
+		if (stmt->objtype == OBJECT_TYPE && cmd->subtype == AT_AddColumn)
+			cmodel_guard_check_temp_attribute(scope, get_rel_type_id(top.relid),
+											  castNode(ColumnDef, cmd->def));
+	}
 	rels = list_make1_oid(top.relid);
 	if (stmt->relation->inh && has_subclass(top.relid))
 		rels = find_all_inheritors(top.relid, NoLock, NULL);

@@ -101,8 +101,8 @@ cmodel_guard_describe_rel(Oid relid, CmGuardRel *r)
 	r->qualname = psprintf("%s.%s", r->ns ? r->ns : get_namespace_name(r->nspid), r->relname);
 	r->guarded = r->ns != NULL && guarded_relkind(r->relkind) &&
 		(!cmodel_guard_is_index(r->relkind) || index_guarded(relid));
-	/* An extension script may change the registry; nothing else may. */
-	r->registry = !creating_extension && r->nspid == get_namespace_oid("cmodel", true);
+	/* cmodel's own scripts may change the registry; nothing else may */
+	r->registry = !cmodel_probe_own_script() && r->nspid == get_namespace_oid("cmodel", true);
 	return true;
 }
 
@@ -194,9 +194,27 @@ cmodel_guard_trigger_violation(CmGuardScope *scope, CmGuardRel *r, const char *w
 }
 
 /*
- * Is the type used by a column of a guarded table, directly or through
- * domains over it and arrays of it?  Fills *r and *attnum with the first
- * such column.
+ * A table outside namespaces that CASCADE or SET_NULL relations point at
+ * (it has cmodel's on_delete triggers): dropping it, giving it inheritance
+ * children or partitions, or making it unlogged would lose or bypass their
+ * on_delete.  what is the verb of the message ("drop", "make unlogged").
+ */
+void
+cmodel_guard_check_core_parent(CmGuardScope *scope, CmGuardRel *r, const char *what)
+{
+	if (r->ns || (r->relkind != RELKIND_RELATION && r->relkind != RELKIND_PARTITIONED_TABLE) ||
+		!(cmodel_triggers_of(r->relid, NULL) & CM_TRIG_DELETE))
+		return;
+	cmodel_guard_violation(scope, CM_GUARD_CORE_PARENT, r->qualname, NULL,
+						   "cannot %s table \"%s\": CASCADE or SET_NULL relations point at it",
+						   what, r->qualname);
+}
+
+/*
+ * Is the type used by a column of a guarded table, directly or nested:
+ * through domains over it, arrays and ranges of it, and composite types
+ * (or tables' row types) with an attribute of it, at any depth?  Fills *r
+ * and *attnum with the first such column.
  */
 static bool
 type_in_namespace_column(Oid typid, CmGuardRel *r, AttrNumber *attnum, int depth)
@@ -221,8 +239,13 @@ type_in_namespace_column(Oid typid, CmGuardRel *r, AttrNumber *attnum, int depth
 
 		if (dep->classid == RelationRelationId && dep->objsubid > 0)
 		{
+			Oid			rowtype;
+
 			found = cmodel_guard_describe_rel(dep->objid, r) && r->guarded;
 			*attnum = dep->objsubid;
+			/* an attribute of a composite type (or row type) a column may use */
+			if (!found && OidIsValid(rowtype = get_rel_type_id(dep->objid)) && rowtype != typid)
+				found = type_in_namespace_column(rowtype, r, attnum, depth + 1);
 		}
 		else if (dep->classid == TypeRelationId && dep->objid != typid)
 			found = type_in_namespace_column(dep->objid, r, attnum, depth + 1);
@@ -230,6 +253,13 @@ type_in_namespace_column(Oid typid, CmGuardRel *r, AttrNumber *attnum, int depth
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
 	return found;
+}
+
+/* See cmodel.h: type_in_namespace_column from the top. */
+bool
+cmodel_guard_type_in_namespace_column(Oid typid, CmGuardRel *r, AttrNumber *attnum)
+{
+	return OidIsValid(typid) && type_in_namespace_column(typid, r, attnum, 0);
 }
 
 /*

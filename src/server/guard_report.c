@@ -103,6 +103,22 @@ static const struct
 		"cmodel's triggers on table %s apply on_delete and the SDK's write-time rules for every client; without them deletes would leave orphans.",
 		"Leave cmodel's triggers in place; change a relation's on_delete by registering the model again."
 	},
+	[CM_GUARD_TRIGGER_ORDER] = {
+		"BEFORE row triggers of one kind fire in name order; cmodel's write trigger on table %s must fire last, or a later one could store values over the size limit or overwrite auto_now fields after cmodel checked and set them.",
+		"Name the trigger so that it sorts before \"cmodel_write\"."
+	},
+	[CM_GUARD_REGISTRY] = {
+		"cmodel's registry (schema \"%s\") records every namespace's models and is what the lifecycle guard judges by; only cmodel's own functions and scripts change it, so a registration always records what it did.",
+		"Read the registry through cmodel's views; change it only through cmodel's functions."
+	},
+	[CM_GUARD_TEMP] = {
+		"Temporary objects are dropped when their session ends, without any event trigger; whatever of namespace \"%s\" depended on one would be dropped with it, and its data lost.",
+		"Create the type, function, operator or collation in a permanent schema and use that one."
+	},
+	[CM_GUARD_CORE_PARENT] = {
+		"CASCADE or SET_NULL relations of namespace models point at table %s: cmodel applies their on_delete through its triggers on this table, which an inheritance child, unlogged storage or the table's drop would bypass or lose, leaving the children orphaned.",
+		"Keep the table as it is; register the models without relations to it first if it must go."
+	},
 };
 
 /* Remember a namespace the statement touches (once). */
@@ -128,7 +144,8 @@ cmodel_guard_violation(CmGuardScope *scope, CmGuardRule rule, const char *ns,
 	va_list		args;
 	StringInfoData buf;
 
-	if (rule != CM_GUARD_EXTENSION)
+	if (rule != CM_GUARD_EXTENSION && rule != CM_GUARD_REGISTRY && rule != CM_GUARD_CORE_PARENT &&
+		rule != CM_GUARD_TRIGGER_ORDER)
 		cmodel_guard_touch(scope, ns);
 	if (scope->violated)
 		return;
@@ -255,6 +272,8 @@ void
 cmodel_guard_statement_start(void)
 {
 	logged_statement = NULL;
+	/* break-glass also lets a superuser through a missing registry, to put it back */
+	cmodel_probe_set_lenient(guard_open());
 }
 
 /* See cmodel.h: the break-glass setting; called from _PG_init. */

@@ -102,10 +102,14 @@ inspect_create(CmGuardScope *scope, CreateStmt *stmt)
 	{
 		CmGuardRel	parent;
 
-		if (cmodel_guard_lookup_rv(lfirst_node(RangeVar, lc), &parent) && parent.guarded)
+		if (!cmodel_guard_lookup_rv(lfirst_node(RangeVar, lc), &parent))
+			continue;
+		if (parent.guarded)
 			cmodel_guard_violation(scope, CM_GUARD_STANDALONE, parent.ns, NULL,
 								   "cannot create table \"%s\" as a child or partition of table \"%s\"",
 								   qualname, parent.qualname);
+		else
+			cmodel_guard_check_core_parent(scope, &parent, "add an inheritance child or partition to");
 	}
 	foreach(lc, stmt->tableElts)
 	{
@@ -114,9 +118,18 @@ inspect_create(CmGuardScope *scope, CreateStmt *stmt)
 		ListCell   *cc;
 
 		if (IsA(elt, ColumnDef))
+		{
 			constraints = ((ColumnDef *) elt)->constraints;
+			if (ns)
+				cmodel_guard_check_temp_column(scope, ns, qualname, (ColumnDef *) elt);
+		}
 		else if (IsA(elt, Constraint))
 			constraints = list_make1(elt);
+		else if (IsA(elt, TableLikeClause) && ns)
+		{
+			cmodel_guard_check_like(scope, ns, qualname, (TableLikeClause *) elt);
+			cmodel_guard_check_temp_like(scope, ns, qualname, (TableLikeClause *) elt);
+		}
 		foreach(cc, constraints)
 		{
 			Constraint *c = lfirst_node(Constraint, cc);
@@ -193,6 +206,8 @@ inspect_drop(CmGuardScope *scope, DropStmt *stmt)
 											   cmodel_guard_kind_word(r.relkind), r.qualname);
 					else if (r.ns == NULL && cmodel_guard_is_index(r.relkind))
 						cmodel_guard_note_rel(scope, &r);	/* perhaps a core table's key */
+					else if (r.ns == NULL)
+						cmodel_guard_check_core_parent(scope, &r, "drop");
 				}
 				break;
 			case OBJECT_SCHEMA:
@@ -227,6 +242,26 @@ inspect_drop(CmGuardScope *scope, DropStmt *stmt)
 	}
 }
 
+/*
+ * A BEFORE row trigger on INSERT or UPDATE named name, on a table with
+ * cmodel's write trigger, must sort before it: triggers of one kind fire in
+ * name order, and one after cmodel_write could change a row after cmodel
+ * checked it.
+ */
+static void
+check_write_order(CmGuardScope *scope, CmGuardRel *r, const char *name, const char *what)
+{
+	const char *write_name = cm_trigger_name(CM_TRIG_WRITE);
+
+	if (strcmp(name, write_name) <= 0 || !(cmodel_triggers_of(r->relid, NULL) & CM_TRIG_WRITE))
+		return;
+	cmodel_guard_violation(scope, CM_GUARD_TRIGGER_ORDER, r->qualname,
+						   psprintf("Name the trigger so that it sorts before \"%s\", for example \"a_%s\".",
+									write_name, name),
+						   "cannot %s BEFORE row trigger \"%s\" of table \"%s\" to fire after \"%s\"",
+						   what, name, r->qualname, write_name);
+}
+
 static void
 inspect_rename(CmGuardScope *scope, RenameStmt *stmt)
 {
@@ -242,8 +277,8 @@ inspect_rename(CmGuardScope *scope, RenameStmt *stmt)
 				cmodel_guard_violation(scope, cmodel_guard_drop_rule(r.relkind), r.ns, NULL,
 									   "cannot rename %s \"%s\"", cmodel_guard_kind_word(r.relkind), r.qualname);
 			if (r.registry)
-				cmodel_guard_extension_violation(scope, psprintf("rename cmodel's registry relation \"%s\"",
-																  r.qualname));
+				cmodel_guard_violation(scope, CM_GUARD_REGISTRY, "cmodel", NULL,
+									   "cannot rename cmodel's registry relation \"%s\"", r.qualname);
 			break;
 		case OBJECT_COLUMN:
 		case OBJECT_ATTRIBUTE:
@@ -268,9 +303,9 @@ inspect_rename(CmGuardScope *scope, RenameStmt *stmt)
 											   "cannot rename column \"%s.%s\"",
 											   child.qualname, stmt->subname);
 					else if (child.registry)
-						cmodel_guard_extension_violation(scope,
-														 psprintf("rename a column of cmodel's registry relation \"%s\"",
-																  child.qualname));
+						cmodel_guard_violation(scope, CM_GUARD_REGISTRY, "cmodel", NULL,
+											   "cannot rename a column of cmodel's registry relation \"%s\"",
+											   child.qualname);
 					else
 						cmodel_guard_check_type_change(scope, get_rel_type_id(child.relid),
 										  CM_GUARD_ALTER_FIELD, "rename an attribute of");
@@ -290,8 +325,9 @@ inspect_rename(CmGuardScope *scope, RenameStmt *stmt)
 			if (cmodel_probe_is_namespace(stmt->subname))
 				cmodel_guard_violation(scope, CM_GUARD_NAMESPACE, stmt->subname, NULL,
 									   "cannot rename namespace schema \"%s\"", stmt->subname);
-			else if (strcmp(stmt->subname, "cmodel") == 0 && !creating_extension)
-				cmodel_guard_extension_violation(scope, "rename cmodel's registry schema");
+			else if (strcmp(stmt->subname, "cmodel") == 0 && !cmodel_probe_own_script())
+				cmodel_guard_violation(scope, CM_GUARD_REGISTRY, "cmodel", NULL,
+									   "cannot rename cmodel's registry schema \"cmodel\"");
 			break;
 		case OBJECT_TRIGGER:
 			if (cmodel_guard_lookup_rv(stmt->relation, &r))
@@ -300,6 +336,14 @@ inspect_rename(CmGuardScope *scope, RenameStmt *stmt)
 				/* a renamed trigger's name could be taken by another one */
 				if (cmodel_is_cmodel_trigger(r.relid, stmt->subname))
 					cmodel_guard_trigger_violation(scope, &r, "rename", stmt->subname);
+				else
+				{
+					int			type = cmodel_trigger_type(r.relid, stmt->subname);
+
+					if (type >= 0 && TRIGGER_FOR_ROW(type) && TRIGGER_FOR_BEFORE(type) &&
+						(TRIGGER_FOR_INSERT(type) || TRIGGER_FOR_UPDATE(type)))
+						check_write_order(scope, &r, stmt->newname, "rename to");
+				}
 			}
 			break;
 		case OBJECT_RULE:
@@ -357,8 +401,8 @@ inspect_set_schema(CmGuardScope *scope, AlterObjectSchemaStmt *stmt)
 							   "cannot move %s \"%s\" to schema \"%s\"",
 							   cmodel_guard_kind_word(r.relkind), r.qualname, stmt->newschema);
 	if (r.registry)
-		cmodel_guard_extension_violation(scope, psprintf("move cmodel's registry relation \"%s\"",
-														  r.qualname));
+		cmodel_guard_violation(scope, CM_GUARD_REGISTRY, "cmodel", NULL,
+							   "cannot move cmodel's registry relation \"%s\"", r.qualname);
 }
 
 /* ------------------------------------------------------------------------
@@ -395,18 +439,48 @@ inspect_domain(CmGuardScope *scope, AlterDomainStmt *stmt)
 						  "change the default or nullability of");
 }
 
-/* Relations a statement names directly: sequences, rules, dependencies. */
+/*
+ * Relations a statement names directly: sequences, rules, triggers,
+ * policies, indexes, dependencies.  what (NULL: allowed) is refused on a
+ * guarded relation; on the registry every such statement is refused, as
+ * one that would "create a trigger on" (and so on) it.
+ */
+static bool
+inspect_named_rel(CmGuardScope *scope, RangeVar *rv, CmGuardRule rule, const char *what,
+				  const char *on_registry, CmGuardRel *r)
+{
+	if (!cmodel_guard_lookup_rv(rv, r))
+		return false;
+	cmodel_guard_note_rel(scope, r);
+	if (r->guarded && what)
+		cmodel_guard_violation(scope, rule, r->ns, NULL, "cannot %s %s \"%s\"",
+							   what, cmodel_guard_kind_word(r->relkind), r->qualname);
+	if (r->registry)
+		cmodel_guard_violation(scope, CM_GUARD_REGISTRY, "cmodel", NULL,
+							   "cannot %s cmodel's registry relation \"%s\"",
+							   on_registry, r->qualname);
+	return true;
+}
+
+
+/*
+ * CREATE TRIGGER: CREATE OR REPLACE of one of cmodel's triggers would swap
+ * its function; a BEFORE row trigger on INSERT or UPDATE of a table with
+ * cmodel's write trigger must fire before it (triggers of one kind fire in
+ * name order), or it could change a row after cmodel checked it.
+ */
 static void
-inspect_named_rel(CmGuardScope *scope, RangeVar *rv, CmGuardRule rule, const char *what)
+inspect_create_trigger(CmGuardScope *scope, CreateTrigStmt *ct)
 {
 	CmGuardRel	r;
 
-	if (!cmodel_guard_lookup_rv(rv, &r))
+	if (!inspect_named_rel(scope, ct->relation, 0, NULL, "create a trigger on", &r))
 		return;
-	cmodel_guard_note_rel(scope, &r);
-	if (r.guarded && what)
-		cmodel_guard_violation(scope, rule, r.ns, NULL, "cannot %s %s \"%s\"",
-							   what, cmodel_guard_kind_word(r.relkind), r.qualname);
+	if (ct->replace && cmodel_is_cmodel_trigger(r.relid, ct->trigname))
+		cmodel_guard_trigger_violation(scope, &r, "replace", ct->trigname);
+	else if (ct->row && ct->timing == TRIGGER_TYPE_BEFORE &&
+			 (ct->events & (TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE)))
+		check_write_order(scope, &r, ct->trigname, "create");
 }
 
 /*
@@ -457,10 +531,37 @@ inspect_drop_owned(CmGuardScope *scope, DropOwnedStmt *stmt)
  * ------------------------------------------------------------------------
  */
 
+/*
+ * ALTER ... DEPENDS ON EXTENSION: what depends on an extension is dropped
+ * with it, silently.  A namespace index or one of cmodel's triggers must
+ * not; NO DEPENDS is always allowed.
+ */
+static void
+inspect_depends(CmGuardScope *scope, AlterObjectDependsStmt *stmt)
+{
+	CmGuardRel	r;
+
+	if (stmt->remove)
+		return;
+	if (stmt->objectType == OBJECT_INDEX)
+		inspect_named_rel(scope, stmt->relation, CM_GUARD_DROP_INDEX, "make an extension own",
+						  "make an extension own an index of", &r);
+	else if (stmt->objectType == OBJECT_TRIGGER &&
+			 inspect_named_rel(scope, stmt->relation, 0, NULL, "make an extension own a trigger of", &r))
+	{
+		const char *name = strVal(llast(castNode(List, stmt->object)));
+
+		if (cmodel_is_cmodel_trigger(r.relid, name))
+			cmodel_guard_trigger_violation(scope, &r, "make an extension own", name);
+	}
+}
+
 /* Judge one DDL statement before it runs. */
 void
 cmodel_guard_inspect(Node *stmt, CmGuardScope *scope)
 {
+	CmGuardRel	r;
+
 	if (stmt == NULL)
 		return;
 	switch (nodeTag(stmt))
@@ -486,9 +587,11 @@ cmodel_guard_inspect(Node *stmt, CmGuardScope *scope)
 			{
 				CreateFunctionStmt *f = (CreateFunctionStmt *) stmt;
 
-				if (f->replace && !creating_extension && list_length(f->funcname) > 1 &&
+				if (f->replace && !cmodel_probe_own_script() && list_length(f->funcname) > 1 &&
 					strcmp(strVal(linitial(f->funcname)), "cmodel") == 0)
-					cmodel_guard_extension_violation(scope, "replace a function of cmodel's registry schema");
+					cmodel_guard_violation(scope, CM_GUARD_REGISTRY, "cmodel", NULL,
+										   "cannot replace function \"%s\" of cmodel's registry schema",
+										   NameListToString(f->funcname));
 			}
 			break;
 		case T_CreateTableAsStmt:
@@ -508,32 +611,30 @@ cmodel_guard_inspect(Node *stmt, CmGuardScope *scope)
 			break;
 		case T_AlterSeqStmt:
 			inspect_named_rel(scope, ((AlterSeqStmt *) stmt)->sequence,
-							  CM_GUARD_SEQUENCE, "alter");
+							  CM_GUARD_SEQUENCE, "alter", "alter", &r);
 			break;
 		case T_RuleStmt:
 			inspect_named_rel(scope, ((RuleStmt *) stmt)->relation,
-							  CM_GUARD_STANDALONE, "create a rule on");
+							  CM_GUARD_STANDALONE, "create a rule on", "create a rule on", &r);
 			break;
 		case T_CreateTrigStmt:
-			{
-				CreateTrigStmt *ct = (CreateTrigStmt *) stmt;
-				CmGuardRel	r;
-
-				inspect_named_rel(scope, ct->relation, 0, NULL);
-				/* CREATE OR REPLACE TRIGGER would swap the function */
-				if (ct->replace && cmodel_guard_lookup_rv(ct->relation, &r) &&
-					cmodel_is_cmodel_trigger(r.relid, ct->trigname))
-					cmodel_guard_trigger_violation(scope, &r, "replace", ct->trigname);
-			}
+			inspect_create_trigger(scope, (CreateTrigStmt *) stmt);
+			break;
+		case T_CreatePolicyStmt:
+			inspect_named_rel(scope, ((CreatePolicyStmt *) stmt)->table, 0, NULL,
+							  "create a policy on", &r);
+			break;
+		case T_AlterPolicyStmt:
+			inspect_named_rel(scope, ((AlterPolicyStmt *) stmt)->table, 0, NULL,
+							  "alter a policy on", &r);
 			break;
 		case T_AlterObjectDependsStmt:
-			/* An index that depends on an extension is dropped with it. */
-			if (((AlterObjectDependsStmt *) stmt)->objectType == OBJECT_INDEX)
-				inspect_named_rel(scope, ((AlterObjectDependsStmt *) stmt)->relation,
-								  CM_GUARD_DROP_INDEX, "make an extension own");
+			inspect_depends(scope, (AlterObjectDependsStmt *) stmt);
 			break;
 		case T_IndexStmt:
-			inspect_named_rel(scope, ((IndexStmt *) stmt)->relation, 0, NULL);
+			if (inspect_named_rel(scope, ((IndexStmt *) stmt)->relation, 0, NULL,
+								  "create an index on", &r) && r.ns)
+				cmodel_guard_check_temp_index(scope, r.ns, (IndexStmt *) stmt);
 			break;
 		case T_CreateSeqStmt:
 			{

@@ -10,8 +10,9 @@
  * registry is metadata every role may read anyway.  Scans use the latest
  * snapshot, as catalog lookups do, so a namespace another session
  * registered and committed counts at once, even for a REPEATABLE READ
- * transaction that started before.  When the extension's registry is not there (during CREATE or
- * DROP EXTENSION), every answer is "no".
+ * transaction that started before.  When the extension is not installed,
+ * or its own script or DROP EXTENSION runs, a missing registry means every
+ * answer is "no"; otherwise it is an error (registry_relid).
  *
  * The only write, moving namespace generations, goes through SPI as the
  * registry's owner with every operator schema-qualified, because it runs
@@ -31,6 +32,7 @@
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_type.h"
+#include "commands/extension.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/array.h"
@@ -47,13 +49,64 @@
 #define Anum_reg_namespace_namespace 1
 #define Anum_reg_core_model_tbl 2
 
-/* A registry relation of the installed extension, or InvalidOid. */
+/*
+ * Set while a transaction drops a relation of schema cmodel: the extension
+ * is going (its members can go no other way).
+ */
+static bool registry_going = false;
+
+/* Set for a statement that break-glass lets through (guard_report.c). */
+static bool registry_lenient = false;
+
+/* See cmodel.h. */
+void
+cmodel_probe_set_registry_going(bool going)
+{
+	registry_going = going;
+}
+
+/* See cmodel.h. */
+void
+cmodel_probe_set_lenient(bool lenient)
+{
+	registry_lenient = lenient;
+}
+
+/*
+ * See cmodel.h: is cmodel's own install or update script running?  Another
+ * extension's script is an ordinary client as far as the registry goes.
+ */
+bool
+cmodel_probe_own_script(void)
+{
+	return creating_extension && OidIsValid(CurrentExtensionObject) &&
+		CurrentExtensionObject == get_extension_oid("cmodel", true);
+}
+
+/*
+ * A registry relation of the installed extension, or InvalidOid when the
+ * extension is not installed, is being created or updated by its own
+ * script, or is being dropped.  Otherwise a missing registry relation is
+ * an error: the guard fails closed, since without the registry it cannot
+ * tell a namespace from any other schema.  Break-glass lets a superuser
+ * through to put the registry back.
+ */
 static Oid
 registry_relid(const char *relname)
 {
 	Oid			nsp = get_namespace_oid("cmodel", true);
+	Oid			relid = OidIsValid(nsp) ? get_relname_relid(relname, nsp) : InvalidOid;
 
-	return OidIsValid(nsp) ? get_relname_relid(relname, nsp) : InvalidOid;
+	if (OidIsValid(relid) || registry_going || registry_lenient || cmodel_probe_own_script() ||
+		!OidIsValid(get_extension_oid("cmodel", true)))
+		return relid;
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("cmodel's registry relation \"cmodel.%s\" is missing", relname),
+			 errdetail("Extension \"cmodel\" is installed, but its registry was renamed, moved or dropped; without it the lifecycle guard cannot tell which schemas are namespaces, so it refuses DDL."),
+			 errhint("Put the registry back: a superuser can SET cmodel.allow_destructive_ddl = on and rename or move the relation back to \"cmodel.%s\".",
+					 relname)));
+	return InvalidOid;			/* not reached */
 }
 
 /*
