@@ -228,7 +228,14 @@ stmt_executor_start(QueryDesc *qd, int eflags)
 	if (!may_write(qd) || qd->operation == CMD_DELETE || qd->estate == NULL)
 		return;
 	foreach(lc, qd->estate->es_opened_result_relations)
-		leave_out_write_trigger((ResultRelInfo *) lfirst(lc), qd->estate);
+	{
+		ResultRelInfo *rri = (ResultRelInfo *) lfirst(lc);
+
+		/* a plain INSERT updates nothing: no need to look */
+		if (qd->operation == CMD_INSERT && rri->ri_onConflict == NULL)
+			continue;
+		leave_out_write_trigger(rri, qd->estate);
+	}
 }
 
 /* Frame 0 holds only what statements begun before loading inserted. */
