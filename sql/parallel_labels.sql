@@ -232,6 +232,12 @@ SELECT namespace, cmodel_hub_get(namespace, 't', 'x', 'a') AS a, cmodel_hub_get(
 SELECT namespace, cmodel_hub_delete_attribute(namespace, 't', 'x', 'b') AS attribute_deleted,
        cmodel_hub_delete(namespace, 't', 'x') AS hub_deleted
   FROM public.pl_names ORDER BY 1;
+-- a new session's first hub read, in a query with a Gather, finds its
+-- namespace in the registry without a new snapshot
+\c
+SET force_parallel_mode = on;
+SELECT namespace, cmodel_hub_get(namespace, 't', 'x', 'a') AS a FROM public.pl_names ORDER BY 1;
+RESET force_parallel_mode;
 
 -- the hub index's support functions run inside index builds and scans
 CREATE INDEX pl_hubs_idx ON public.pl_hubs USING gin ((t::cmodel.hub));

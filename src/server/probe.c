@@ -25,6 +25,7 @@
 #include "postgres.h"
 
 #include "access/genam.h"
+#include "access/xact.h"
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/namespace.h"
@@ -138,7 +139,8 @@ registry_scan_begin(RegistryScan *rs, const char *relname, const char *indexname
 							   InvalidOid,
 							   TupleDescAttr(RelationGetDescr(rs->rel), attnos[i] - 1)->attcollation,
 							   F_TEXTEQ, CStringGetTextDatum(values[i]));
-	rs->snapshot = RegisterSnapshot(GetLatestSnapshot());
+	/* a reader run by a parallel query (hub getters) cannot take a new one */
+	rs->snapshot = RegisterSnapshot(IsInParallelMode() ? GetActiveSnapshot() : GetLatestSnapshot());
 	rs->scan = systable_beginscan(rs->rel, indexid, OidIsValid(indexid), rs->snapshot,
 								  nkeys, keys);
 	return true;
