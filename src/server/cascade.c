@@ -214,7 +214,7 @@ rule_plan(CmRelInfo *info, CmDeleteRule *rule)
 static void
 apply_rule(CmRelInfo *info, CmDeleteRule *rule, ArrayType *keys)
 {
-	SPIPlanPtr	plan = rule_plan(info, rule);
+	SPIPlanPtr	plan;
 	Datum		values[1] = {PointerGetDatum(keys)};
 	Snapshot	test = InvalidSnapshot;
 	Snapshot	crosscheck = InvalidSnapshot;
@@ -234,9 +234,14 @@ apply_rule(CmRelInfo *info, CmDeleteRule *rule, ArrayType *keys)
 		test = GetLatestSnapshot();
 		crosscheck = GetTransactionSnapshot();
 	}
+	/*
+	 * As the child's owner from the statement's preparation on: its schema
+	 * may be one the deleting role cannot even look into.
+	 */
 	GetUserIdAndSecContext(&save_user, &save_sec);
 	SetUserIdAndSecContext(rule->child_owner,
 						   save_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
+	plan = rule_plan(info, rule);
 	if (rule->set_null)
 		setting_null = rule->child;
 	rc = SPI_execute_snapshot(plan, values, NULL, test, crosscheck, false, true, 0);
