@@ -98,9 +98,33 @@ CREATE TABLE cmodel.reg_plugin (
     plugin text NOT NULL,
     models_hash text NOT NULL,
     updated_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    deployer text,
     PRIMARY KEY (namespace, plugin)
 );
-COMMENT ON TABLE cmodel.reg_plugin IS 'Hash of the model set each plugin last registered';
+COMMENT ON TABLE cmodel.reg_plugin IS 'Hash of the model set each plugin last registered, and the role that deploys it (NULL: superusers only)';
+
+/*
+ * Access levels, by role name (names survive pg_dump and pg_restore; OIDs
+ * do not): read < read_write < register.  The privileges themselves are
+ * ordinary GRANTs on the namespace's schema and relations, which cmodel
+ * gives at grant time and to every relation created later (grants.c).
+ */
+CREATE TABLE cmodel.reg_access (
+    namespace text NOT NULL,
+    role text NOT NULL,
+    level text NOT NULL CHECK (level IN ('read', 'read_write', 'register')),
+    granted_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    PRIMARY KEY (namespace, role)
+);
+COMMENT ON TABLE cmodel.reg_access IS 'Access levels of roles on namespaces (read, read_write, register)';
+
+/* The reporting role: read on every namespace.  At most one row. */
+CREATE TABLE cmodel.reg_reporting (
+    singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    role text NOT NULL,
+    set_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE cmodel.reg_reporting IS 'The reporting role, which reads every namespace';
 
 /*
  * A cache, not registry data (so not dumped): descriptor sets known to be
@@ -122,6 +146,8 @@ SELECT pg_catalog.pg_extension_config_dump('cmodel.reg_field', '');
 SELECT pg_catalog.pg_extension_config_dump('cmodel.reg_relation', '');
 SELECT pg_catalog.pg_extension_config_dump('cmodel.reg_index', '');
 SELECT pg_catalog.pg_extension_config_dump('cmodel.reg_plugin', '');
+SELECT pg_catalog.pg_extension_config_dump('cmodel.reg_access', '');
+SELECT pg_catalog.pg_extension_config_dump('cmodel.reg_reporting', '');
 
 /* ------------------------------------------------------------------------
  * Views
@@ -200,9 +226,9 @@ SELECT c.name, c.tbl, c.key_column, c.registered_at
 COMMENT ON VIEW cmodel.core_models IS 'Core (platform) models that plugin relations may target';
 
 CREATE VIEW cmodel.plugins AS
-SELECT p.namespace, p.plugin, p.models_hash, p.updated_at
+SELECT p.namespace, p.plugin, p.models_hash, p.updated_at, p.deployer
   FROM cmodel.reg_plugin p;
-COMMENT ON VIEW cmodel.plugins IS 'Model-set hash each plugin last registered, for readiness checks';
+COMMENT ON VIEW cmodel.plugins IS 'Model-set hash each plugin last registered, for readiness checks, and the role that deploys it';
 
 /* ------------------------------------------------------------------------
  * Functions
@@ -215,7 +241,6 @@ LANGUAGE C
 VOLATILE
 CALLED ON NULL INPUT
 PARALLEL UNSAFE
-SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'cmodel_create_namespace';
 COMMENT ON FUNCTION @extschema@.cmodel_create_namespace(text) IS
@@ -238,6 +263,13 @@ DECLARE
     old_tbl oid;
     rel record;
 BEGIN
+    IF pg_catalog.pg_is_in_recovery() OR pg_catalog.current_setting('transaction_read_only')::boolean THEN
+        RAISE EXCEPTION 'cannot register core model "%" %', $1,
+                        CASE WHEN pg_catalog.pg_is_in_recovery() THEN 'on a hot standby' ELSE 'in a read-only transaction' END
+            USING ERRCODE = 'read_only_sql_transaction',
+                  DETAIL = 'It writes cmodel''s registry and the table''s triggers; a standby accepts no changes of its own.',
+                  HINT = 'Run it on the primary server, in a read-write transaction.';
+    END IF;
     IF $1 IS NULL OR $2 IS NULL OR $3 IS NULL THEN
         RAISE EXCEPTION 'core model name, table and key column must not be null'
             USING ERRCODE = 'null_value_not_allowed',
@@ -341,7 +373,6 @@ LANGUAGE C
 VOLATILE
 CALLED ON NULL INPUT
 PARALLEL UNSAFE
-SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'cmodel_register_model';
 COMMENT ON FUNCTION @extschema@.cmodel_register_model(text, json) IS
@@ -354,7 +385,6 @@ LANGUAGE C
 VOLATILE
 CALLED ON NULL INPUT
 PARALLEL UNSAFE
-SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'cmodel_register_model';
 COMMENT ON FUNCTION @extschema@.cmodel_register_model(text, text) IS
@@ -367,7 +397,6 @@ LANGUAGE C
 VOLATILE
 CALLED ON NULL INPUT
 PARALLEL UNSAFE
-SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'cmodel_register_models';
 COMMENT ON FUNCTION @extschema@.cmodel_register_models(text, json, text) IS
@@ -379,7 +408,6 @@ LANGUAGE C
 VOLATILE
 CALLED ON NULL INPUT
 PARALLEL UNSAFE
-SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'cmodel_register_models';
 COMMENT ON FUNCTION @extschema@.cmodel_register_models(text, text, text) IS
@@ -443,7 +471,6 @@ LANGUAGE sql
 VOLATILE
 CALLED ON NULL INPUT
 PARALLEL UNSAFE
-SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$ SELECT * FROM @extschema@.cmodel_register_model($1, ($2)::pg_catalog.text) $$;
 COMMENT ON FUNCTION @extschema@.cmodel_register_model(text, jsonb) IS
@@ -455,7 +482,6 @@ LANGUAGE sql
 VOLATILE
 CALLED ON NULL INPUT
 PARALLEL UNSAFE
-SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$ SELECT * FROM @extschema@.cmodel_register_models($1, ($2)::pg_catalog.text, $3) $$;
 COMMENT ON FUNCTION @extschema@.cmodel_register_models(text, jsonb, text) IS
@@ -1131,27 +1157,112 @@ AS $$ SELECT e.name, e.type, e.value FROM cmodel.hub_each(@extschema@.cmodel_hub
 COMMENT ON FUNCTION @extschema@.cmodel_hub_attributes(text, text, text) IS
 'Every attribute of a hub with its type and value (none when there is no hub)';
 
-/*
- * Registration changes schemas and tables, and runs as the extension's owner
- * (SECURITY DEFINER, search_path pinned): only roles granted EXECUTE may
- * call it.
+/* ------------------------------------------------------------------------
+ * Access: levels per namespace, the reporting role, plugin deployers
+ *
+ * Each runs as its caller and checks who that is (access.c): a superuser,
+ * or for a namespace's levels and deployers a role with the privileges of
+ * the namespace schema's owner.  Not STRICT: NULL arguments are an error.
+ * ------------------------------------------------------------------------
  */
-REVOKE ALL ON FUNCTION @extschema@.cmodel_create_namespace(text) FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@.cmodel_register_core_model(text, pg_catalog.regclass, name) FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@.cmodel_register_model(text, json) FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@.cmodel_register_model(text, text) FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@.cmodel_register_models(text, json, text) FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@.cmodel_register_models(text, text, text) FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@.cmodel_register_model(text, jsonb) FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@.cmodel_register_models(text, jsonb, text) FROM PUBLIC;
+CREATE FUNCTION @extschema@.cmodel_grant_access(namespace text, role text, level text)
+RETURNS void
+LANGUAGE C
+VOLATILE
+CALLED ON NULL INPUT
+PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'cmodel_grant_access';
+COMMENT ON FUNCTION @extschema@.cmodel_grant_access(text, text, text) IS
+'Give a role exactly this level on a namespace (read, read_write or register), now and on every relation created later';
+
+CREATE FUNCTION @extschema@.cmodel_revoke_access(namespace text, role text)
+RETURNS boolean
+LANGUAGE C
+VOLATILE
+CALLED ON NULL INPUT
+PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'cmodel_revoke_access';
+COMMENT ON FUNCTION @extschema@.cmodel_revoke_access(text, text) IS
+'Take a role''s level on a namespace away (and its privileges there); false when it had none';
+
+/* NULL clears the reporting role. */
+CREATE FUNCTION @extschema@.cmodel_set_reporting_role(role text)
+RETURNS void
+LANGUAGE C
+VOLATILE
+CALLED ON NULL INPUT
+PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'cmodel_set_reporting_role';
+COMMENT ON FUNCTION @extschema@.cmodel_set_reporting_role(text) IS
+'Name the role that reads every namespace, including tables and hub stores created later (NULL: none)';
+
+CREATE FUNCTION @extschema@.cmodel_reporting_role()
+RETURNS text
+LANGUAGE sql
+STABLE
+PARALLEL SAFE
+AS $$ SELECT r.role FROM cmodel.reg_reporting r $$;
+COMMENT ON FUNCTION @extschema@.cmodel_reporting_role() IS
+'The reporting role, or NULL';
+
+CREATE FUNCTION @extschema@.cmodel_set_plugin_deployer(namespace text, plugin text, role text)
+RETURNS void
+LANGUAGE C
+VOLATILE
+CALLED ON NULL INPUT
+PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'cmodel_set_plugin_deployer';
+COMMENT ON FUNCTION @extschema@.cmodel_set_plugin_deployer(text, text, text) IS
+'Hand a plugin of a namespace to the role that may register it from now on (NULL: superusers only)';
+
+CREATE VIEW cmodel.access AS
+SELECT a.namespace, a.role, a.level, 'grant'::text AS source, a.granted_at,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = a.role) AS role_exists
+  FROM cmodel.reg_access a
+UNION ALL
+SELECT n.namespace, r.role, 'read'::text, 'reporting'::text, r.set_at,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_roles o WHERE o.rolname = r.role)
+  FROM cmodel.reg_namespace n CROSS JOIN cmodel.reg_reporting r;
+COMMENT ON VIEW cmodel.access IS 'Who may do what on each namespace: granted levels and the reporting role''s read';
 
 /*
- * The registry is metadata every role may read (the plan, describe and
- * readiness functions run as their caller); only the SECURITY DEFINER
- * registration functions write it.
+ * Every relation and schema created in a namespace gets the namespace's
+ * grants when it is created, whoever creates it (and PUBLIC nothing).
  */
+CREATE FUNCTION cmodel.grant_new_objects()
+RETURNS event_trigger
+LANGUAGE c
+VOLATILE
+PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'cmodel_grant_new_objects';
+COMMENT ON FUNCTION cmodel.grant_new_objects() IS
+'Event trigger (ddl_command_end): give new namespace relations the namespace''s grants, and PUBLIC nothing';
+CREATE EVENT TRIGGER cmodel_grant_new_objects ON ddl_command_end
+    WHEN TAG IN ('CREATE SCHEMA', 'CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO', 'CREATE VIEW',
+                 'CREATE MATERIALIZED VIEW', 'CREATE SEQUENCE', 'CREATE FOREIGN TABLE',
+                 'IMPORT FOREIGN SCHEMA')
+    EXECUTE FUNCTION cmodel.grant_new_objects();
+ALTER EVENT TRIGGER cmodel_grant_new_objects ENABLE ALWAYS;
+COMMENT ON EVENT TRIGGER cmodel_grant_new_objects IS
+'cmodel access: new namespace relations get the namespace''s grants at creation';
+REVOKE ALL ON FUNCTION cmodel.grant_new_objects() FROM PUBLIC;
+
+/*
+ * Registration runs as its caller, who needs the register level on the
+ * namespace (CREATE on the database for a new one); the DDL itself runs as
+ * the extension's owner (register.c).  Core models are the platform's:
+ * cmodel_register_core_model runs as the owner and only roles granted
+ * EXECUTE may call it.
+ */
+REVOKE ALL ON FUNCTION @extschema@.cmodel_register_core_model(text, pg_catalog.regclass, name) FROM PUBLIC;
+
 GRANT USAGE ON SCHEMA cmodel TO PUBLIC;
 GRANT SELECT ON cmodel.reg_namespace, cmodel.reg_core_model, cmodel.reg_model, cmodel.reg_field,
-    cmodel.reg_relation, cmodel.reg_index, cmodel.reg_plugin, cmodel.reg_applied TO PUBLIC;
+    cmodel.reg_relation, cmodel.reg_index, cmodel.reg_plugin, cmodel.reg_applied,
+    cmodel.reg_access, cmodel.reg_reporting TO PUBLIC;
 GRANT SELECT ON cmodel.namespaces, cmodel.models, cmodel.fields, cmodel.relations,
-    cmodel.indexes, cmodel.core_models, cmodel.plugins TO PUBLIC;
+    cmodel.indexes, cmodel.core_models, cmodel.plugins, cmodel.access TO PUBLIC;

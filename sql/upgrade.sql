@@ -81,6 +81,24 @@ SELECT cmodel_hub_get('upg_ns', 'settings', 'global', 'since', NULL::date) AS si
 SELECT action, object FROM cmodel_plan_model('upg_ns',
     '{"name": "Item", "fields": [{"name": "label", "type": "TextField"}, {"name": "size", "type": "IntegerField", "default": 8}, {"name": "touched", "type": "DateTimeField", "auto_now": true}]}');
 
+-- 0.6.0 gives namespaces access levels: the namespace made at 0.1.0 takes
+-- grants on its tables and hub store, registration runs as its caller, and
+-- a table made later gets the grants at creation
+ALTER EXTENSION cmodel UPDATE TO '0.6.0';
+SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'cmodel';
+CREATE ROLE regress_upg_reader;
+SELECT cmodel_grant_access('upg_ns', 'regress_upg_reader', 'read');
+SELECT action, object FROM cmodel_register_model('upg_ns', '{"name": "Later", "fields": []}');
+SELECT c.relname, pg_catalog.has_table_privilege('regress_upg_reader', c.oid, 'SELECT') AS reads,
+       pg_catalog.has_table_privilege('regress_upg_reader', c.oid, 'INSERT') AS writes
+  FROM pg_catalog.pg_class c
+ WHERE c.relnamespace = 'upg_ns'::pg_catalog.regnamespace AND c.relkind = 'r'
+ ORDER BY c.relname COLLATE "C";
+SELECT p.oid::pg_catalog.regprocedure AS function, p.prosecdef, p.proacl IS NULL AS default_acl
+  FROM pg_catalog.pg_proc p
+ WHERE p.proname IN ('cmodel_register_model', 'cmodel_register_models', 'cmodel_create_namespace')
+ ORDER BY p.oid::pg_catalog.regprocedure::text COLLATE "C";
+
 -- an upgraded install has the same objects as a fresh one, with the same
 -- properties.  cmodel_objects lists every member of the extension as rows
 -- (kind, identity, property=value): types, casts and operators; functions
@@ -275,3 +293,4 @@ SELECT kind, identity, property AS only_fresh
   FROM (SELECT * FROM fresh EXCEPT ALL SELECT * FROM upgraded) d
  ORDER BY kind COLLATE "C", identity COLLATE "C", property COLLATE "C";
 DROP EXTENSION cmodel;
+DROP ROLE regress_upg_reader;

@@ -14,6 +14,10 @@
  *					adoption), noop_cache.c, snapshot.c (what the planner
  *					reads), value_check.c, apply.c (the plan's DDL),
  *					registry.c (what it writes), upgrade.c
+ *	access.c		access levels, the reporting role, plugin deployers and
+ *					who may register; grants.c the privileges behind the
+ *					levels, given to every new namespace relation
+ *	standby.c		writing functions need the primary (25006)
  *	triggers.c		cmodel's own triggers on a table
  *	relinfo.c		per-table rules of the data triggers, cached
  *	cascade.c		on_delete for DELETE and TRUNCATE; keyset.c its keys;
@@ -32,6 +36,7 @@
  *					guard_alter.c (ALTER TABLE, new columns and constraints)
  *					and guard_rel.c (the relations and types it reaches);
  *					guard_temp.c (nothing may depend on temporary objects);
+ *					guard_grant.c (PUBLIC gets nothing in a namespace);
  *					guard_report.c refusing, break-glass, generations
  *	probe.c			fast registry reads for the guard
  *
@@ -77,6 +82,39 @@ extern bool cmodel_cell_bool(int row, int col);
 extern Oid	cmodel_cell_oid(int row, int col);
 extern ErrorData *cmodel_run_caught(void (*fn) (void *), void *arg);
 
+/* exec.c: running as the extension's owner */
+typedef struct CmUserSave
+{
+	Oid			userid;
+	int			sec_context;
+} CmUserSave;
+extern void cmodel_owner_enter(CmUserSave *save);
+extern void cmodel_owner_leave(const CmUserSave *save);
+
+/* standby.c */
+extern void cmodel_require_primary(const char *what);
+
+/* grants.c: the privileges of the access levels */
+typedef enum CmLevel
+{
+	CM_LEVEL_NONE,
+	CM_LEVEL_READ,
+	CM_LEVEL_READ_WRITE,
+	CM_LEVEL_REGISTER
+} CmLevel;
+extern CmLevel cmodel_level_parse(const char *name);
+extern const char *cmodel_level_name(CmLevel level);
+extern CmLevel cmodel_effective_level(const char *ns, const char *role);
+extern void cmodel_grants_set(const char *ns, const char *role, CmLevel level);
+extern void cmodel_lock_reporting_role(void);
+
+/* access.c: who may register */
+extern void cmodel_access_check_register(const char *ns, Oid caller, const char *plugin);
+extern void cmodel_access_check_models(Oid caller, const CmSnapshot *snap, const CmPlan *plan,
+									   const char *plugin);
+extern void cmodel_access_record_creator(const char *ns, Oid caller);
+extern char *cmodel_access_deployer(Oid caller);
+
 /* namespace.c */
 extern void cmodel_check_namespace_name(CmArena *arena, const char *ns);
 extern void cmodel_lock_namespace(const char *ns);
@@ -102,7 +140,7 @@ extern void cmodel_apply_plan(const CmPlan *plan);
 /* registry.c */
 extern bool cmodel_write_registry(CmArena *arena, const CmSnapshot *snap,
 								  const CmPlan *plan, const char *plugin,
-								  const char *hash);
+								  const char *hash, const char *deployer);
 extern void cmodel_notify_ready(const char *ns, const char *plugin, const char *hash);
 extern char *cmodel_models_hash(CmArena *arena, const char *json);
 
@@ -240,7 +278,8 @@ typedef enum CmGuardRule
 	CM_GUARD_TRIGGER_ORDER,		/* a BEFORE row trigger that fires after cmodel_write */
 	CM_GUARD_REGISTRY,			/* change cmodel's registry from outside cmodel */
 	CM_GUARD_TEMP,				/* make namespace objects depend on temporary ones */
-	CM_GUARD_CORE_PARENT		/* bypass on_delete of a table relations point at */
+	CM_GUARD_CORE_PARENT,		/* bypass on_delete of a table relations point at */
+	CM_GUARD_PUBLIC				/* grant PUBLIC privileges in a namespace */
 } CmGuardRule;
 
 /* What one DDL statement touches, and the first rule it breaks. */
@@ -251,6 +290,7 @@ typedef struct CmGuardScope
 	bool		violated;
 	CmGuardRule rule;
 	char	   *ns;				/* the namespace (or names) for the detail */
+	char	   *denied;			/* a namespace object the role may not change */
 	char	   *message;
 	char	   *extra;			/* a sentence before the rule's detail */
 	const char *hint;			/* NULL: the rule's hint */
@@ -314,6 +354,11 @@ extern void cmodel_guard_check_new_constraint(CmGuardScope *scope, CmGuardRel *r
 extern void cmodel_guard_check_new_column(CmGuardScope *scope, CmGuardRel *r, ColumnDef *cd);
 extern void cmodel_guard_inspect_alter_table(CmGuardScope *scope, AlterTableStmt *stmt);
 extern void cmodel_guard_inspect_move_all(CmGuardScope *scope, AlterTableMoveAllStmt *stmt);
+
+/* guard_grant.c: PUBLIC gets nothing in a namespace */
+extern void cmodel_guard_inspect_grant(CmGuardScope *scope, GrantStmt *stmt);
+extern void cmodel_guard_inspect_default_privileges(CmGuardScope *scope,
+													AlterDefaultPrivilegesStmt *stmt);
 
 /* guard_temp.c: nothing of a namespace depends on temporary objects */
 extern void cmodel_guard_check_temp_type(CmGuardScope *scope, const char *ns, const char *what,

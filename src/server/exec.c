@@ -23,6 +23,7 @@
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
@@ -204,4 +205,36 @@ cmodel_run_caught(void (*fn) (void *), void *arg)
 	MemoryContextSwitchTo(oldcontext);
 	CurrentResourceOwner = oldowner;
 	return edata;
+}
+
+/* ------------------------------------------------------------------------
+ * Running as the extension's owner
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * See cmodel.h: run what follows as the registry's owner (the extension's
+ * owner), who owns the namespaces' schemas and tables and writes the
+ * registry; cmodel_owner_leave() goes back.  An error on the way restores
+ * the caller's identity with the (sub)transaction's abort.
+ */
+void
+cmodel_owner_enter(CmUserSave *save)
+{
+	Oid			owner = cmodel_probe_registry_owner();
+
+	if (!OidIsValid(owner))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("cmodel's registry table \"cmodel.reg_namespace\" is missing"),
+				 errdetail("cmodel cannot tell who owns the namespaces without its registry."),
+				 errhint("Restore the registry (or reinstall the extension) before registering or granting.")));
+	GetUserIdAndSecContext(&save->userid, &save->sec_context);
+	SetUserIdAndSecContext(owner, save->sec_context | SECURITY_LOCAL_USERID_CHANGE);
+}
+
+void
+cmodel_owner_leave(const CmUserSave *save)
+{
+	SetUserIdAndSecContext(save->userid, save->sec_context);
 }

@@ -153,6 +153,10 @@ cmodel_guard_note_rel(CmGuardScope *scope, CmGuardRel *r)
 	if (r->ns)
 	{
 		cmodel_guard_touch(scope, r->ns);
+		if (scope->denied == NULL && r->guarded &&
+			!pg_class_ownercheck(r->relid, GetUserId()) &&
+			!pg_namespace_ownercheck(r->nspid, GetUserId()))
+			scope->denied = psprintf("%s %s", cmodel_guard_kind_word(r->relkind), r->qualname);
 		return;
 	}
 	if (scope->core)

@@ -24,7 +24,10 @@
  */
 #include "postgres.h"
 
+#include "catalog/namespace.h"
 #include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
 #include "nodes/pg_list.h"
 #include "tcop/tcopprot.h"
 #include "utils/guc.h"
@@ -115,6 +118,10 @@ static const struct
 		"Temporary objects are dropped when their session ends, without any event trigger; whatever of namespace \"%s\" depended on one would be dropped with it, and its data lost.",
 		"Create the type, function, operator or collation in a permanent schema and use that one."
 	},
+	[CM_GUARD_PUBLIC] = {
+		"PUBLIC has no privileges in namespace \"%s\": each role's access to a plugin's data is a level recorded in cmodel's registry.",
+		"Give the roles that need it a level with cmodel_grant_access(namespace, role, level)."
+	},
 	[CM_GUARD_CORE_PARENT] = {
 		"CASCADE or SET_NULL relations of namespace models point at table %s: cmodel applies their on_delete through its triggers on this table, which an inheritance child, unlogged storage or the table's drop would bypass or lose, leaving the children orphaned.",
 		"Keep the table as it is; register the models without relations to it first if it must go."
@@ -196,6 +203,22 @@ cmodel_guard_extension_violation(CmGuardScope *scope, const char *what)
 						   "cannot %s while namespaces exist", what);
 }
 
+/* The first namespace schema of the list the role does not own, for 42501. */
+static char *
+denied_schemas(List *namespaces)
+{
+	ListCell   *lc;
+
+	foreach(lc, namespaces)
+	{
+		Oid			nspid = get_namespace_oid((char *) lfirst(lc), true);
+
+		if (OidIsValid(nspid) && !pg_namespace_ownercheck(nspid, GetUserId()))
+			return psprintf("schema %s", quote_identifier((char *) lfirst(lc)));
+	}
+	return NULL;
+}
+
 /* Is break-glass open for the statement's role? */
 static bool
 guard_open(void)
@@ -221,6 +244,16 @@ cmodel_guard_conclude(CmGuardScope *scope, Node *statement, bool at_start)
 			if (scope->extra)
 				appendStringInfo(&detail, "%s ", scope->extra);
 			appendStringInfo(&detail, guard_rules[scope->rule].detail, scope->ns);
+			if (scope->rule == CM_GUARD_NAMESPACE && scope->denied == NULL)
+				scope->denied = denied_schemas(scope->namespaces);
+			/* what PostgreSQL would refuse the role anyway is refused as its privileges */
+			if (scope->denied)
+				ereport(ERROR,
+						(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+						 errmsg("must be owner of %s", scope->denied),
+						 errdetail("Role \"%s\" does not own it; cmodel's guard would refuse its owner too (%s).",
+								   GetUserNameFromId(GetUserId(), false), scope->message),
+						 errhint("%s", scope->hint ? scope->hint : guard_rules[scope->rule].hint)));
 			ereport(ERROR,
 					(errcode(scope->rule == CM_GUARD_EXTENSION ?
 							 ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST :

@@ -201,6 +201,8 @@ inspect_drop(CmGuardScope *scope, DropStmt *stmt)
 					if (!cmodel_guard_lookup_rv(makeRangeVarFromNameList(lfirst(lc)), &r))
 						break;
 					if (r.guarded)
+						cmodel_guard_note_rel(scope, &r);
+					if (r.guarded)
 						cmodel_guard_violation(scope, cmodel_guard_drop_rule(r.relkind), r.ns, NULL,
 											   "cannot drop %s \"%s\"",
 											   cmodel_guard_kind_word(r.relkind), r.qualname);
@@ -659,6 +661,12 @@ cmodel_guard_inspect(Node *stmt, CmGuardScope *scope)
 			break;
 		case T_DropOwnedStmt:
 			inspect_drop_owned(scope, (DropOwnedStmt *) stmt);
+			break;
+		case T_GrantStmt:
+			cmodel_guard_inspect_grant(scope, (GrantStmt *) stmt);
+			break;
+		case T_AlterDefaultPrivilegesStmt:
+			cmodel_guard_inspect_default_privileges(scope, (AlterDefaultPrivilegesStmt *) stmt);
 			break;
 		case T_AlterExtensionContentsStmt:
 			{

@@ -158,18 +158,6 @@ required_text(FunctionCallInfo fcinfo, int argno, const char *what)
 	return PG_GETARG_TEXT_PP(argno);
 }
 
-/* A write needs the primary; say so before PostgreSQL's own error would. */
-static void
-check_writable(const char *ns)
-{
-	if (RecoveryInProgress())
-		ereport(ERROR,
-				(errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
-				 errmsg("cannot write hubs of namespace \"%s\" on a hot standby", ns),
-				 errdetail("A standby replays the primary's changes and accepts none of its own."),
-				 errhint("Write hubs on the primary; a standby can read them.")));
-}
-
 /* ------------------------------------------------------------------------
  * Stores and their kept statements
  * ------------------------------------------------------------------------
@@ -305,7 +293,7 @@ begin_call(StoreCall *c, FunctionCallInfo fcinfo, bool keyed, bool writes)
 	c->fn = fcinfo->flinfo->fn_oid;
 	c->writes = writes;
 	if (writes)
-		check_writable(c->ns);
+		cmodel_require_primary(psprintf("write hubs of namespace \"%s\"", c->ns));
 	if (keyed)
 	{
 		text	   *type = required_text(fcinfo, 1, "hub type");

@@ -59,7 +59,7 @@ emit_actions(FunctionCallInfo fcinfo, const CmPlan *plan)
 static void
 plan_and_apply(FunctionCallInfo fcinfo, CmArena *arena, const char *ns,
 			   const char *json, bool is_array, const char *plugin,
-			   const char *call_hash, bool apply)
+			   const char *call_hash, bool apply, Oid caller)
 {
 	CmSnapshot	snap;
 	CmPlan		plan;
@@ -70,22 +70,27 @@ plan_and_apply(FunctionCallInfo fcinfo, CmArena *arena, const char *ns,
 		cmodel_lock_namespace(ns);
 	cmodel_load_snapshot(arena, ns, &snap, apply);
 	if (snap.schema_exists && !snap.namespace_registered)
-		cmodel_check_adoptable(ns, GetOuterUserId());
+		cmodel_check_adoptable(ns, caller);
 	if (json == NULL)
 		ok = cm_plan(arena, &cmodel_core_env, &snap, 0, NULL, NULL, &plan, &err);
 	else
 		ok = cm_plan_text(arena, &cmodel_core_env, &snap, json, is_array, plugin, &plan, &err);
 	if (!ok)
 		cmodel_report_core_error(&err);
+	if (apply)
+		cmodel_access_check_models(caller, &snap, &plan, plugin);
 	cmodel_check_values(arena, &plan);
 	if (apply)
 	{
 		char	   *hash = plugin ? cmodel_models_hash(arena, json) : NULL;
 		bool		changed;
 
+		if (!snap.namespace_registered)
+			cmodel_access_record_creator(ns, caller);
 		cmodel_guard_registration(ns);
 		cmodel_apply_plan(&plan);
-		changed = cmodel_write_registry(arena, &snap, &plan, plugin, hash);
+		changed = cmodel_write_registry(arena, &snap, &plan, plugin, hash,
+										cmodel_access_deployer(caller));
 		if (changed)
 			cmodel_relinfo_invalidate_namespace(ns);
 		if (call_hash)
@@ -96,29 +101,45 @@ plan_and_apply(FunctionCallInfo fcinfo, CmArena *arena, const char *ns,
 
 /*
  * The shared body of the register and plan functions.  All core memory
- * lives in one arena, freed however the call ends.
+ * lives in one arena, freed however the call ends.  The plan functions run
+ * as their caller; registration checks the caller's rights (access.c) and
+ * then runs as the extension's owner, who owns the namespaces' schemas and
+ * tables and writes the registry.
  */
 static void
 run_registration(FunctionCallInfo fcinfo, const char *ns, const char *json,
 				 bool is_array, const char *plugin, bool apply)
 {
 	CmArena    *arena = cmodel_core_begin();
+	Oid			caller = GetUserId();
+	CmUserSave	save;
+	volatile bool as_owner = false;
 
 	PG_TRY();
 	{
 		char	   *call_hash = NULL;
 
 		cmodel_check_namespace_name(arena, ns);
+		if (apply)
+			cmodel_require_primary(psprintf("register models into namespace \"%s\"", ns));
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "cmodel: SPI_connect failed");
+		if (apply)
+		{
+			cmodel_access_check_register(ns, caller, plugin);
+			cmodel_owner_enter(&save);
+			as_owner = true;
+		}
 		if (json)
 			call_hash = cmodel_call_hash(ns, is_array, plugin, json);
 		if (call_hash == NULL || !cmodel_noop_answer(ns, call_hash, plugin, apply))
-			plan_and_apply(fcinfo, arena, ns, json, is_array, plugin, call_hash, apply);
+			plan_and_apply(fcinfo, arena, ns, json, is_array, plugin, call_hash, apply, caller);
 		SPI_finish();
 	}
 	PG_FINALLY();
 	{
+		if (as_owner)
+			cmodel_owner_leave(&save);
 		cmodel_guard_registration(NULL);
 		cmodel_core_end(arena);
 	}

@@ -118,7 +118,7 @@ record_model_parts(CmArena *arena, const char *ns, CmModel *m)
  */
 bool
 cmodel_write_registry(CmArena *arena, const CmSnapshot *snap, const CmPlan *plan,
-					  const char *plugin, const char *hash)
+					  const char *plugin, const char *hash, const char *deployer)
 {
 	const char *args[8];
 	int			i;
@@ -166,11 +166,13 @@ cmodel_write_registry(CmArena *arena, const CmSnapshot *snap, const CmPlan *plan
 	{
 		args[1] = plugin;
 		args[2] = hash;
-		cmodel_exec("INSERT INTO cmodel.reg_plugin AS p (namespace, plugin, models_hash)"
-					" VALUES ($1, $2, $3)"
+		args[3] = deployer;
+		/* the deployer is the role that first registered the plugin */
+		cmodel_exec("INSERT INTO cmodel.reg_plugin AS p (namespace, plugin, models_hash, deployer)"
+					" VALUES ($1, $2, $3, $4)"
 					" ON CONFLICT ON CONSTRAINT reg_plugin_pkey DO UPDATE SET"
 					" models_hash = excluded.models_hash, updated_at = pg_catalog.now()"
-					" WHERE p.models_hash IS DISTINCT FROM excluded.models_hash", 3, args, false);
+					" WHERE p.models_hash IS DISTINCT FROM excluded.models_hash", 4, args, false);
 		changed |= SPI_processed > 0;
 		cmodel_notify_ready(snap->namespace, plugin, hash);
 	}

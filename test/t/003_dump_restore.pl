@@ -14,8 +14,8 @@
 #             sessions firing the event triggers at once)
 #   plain     pg_dump -Fp, psql
 #
-# Each restored database must have the same registry rows, tables, indexes
-# and data; re-registering the same set must do nothing; the plugin's set
+# Each restored database must have the same registry rows, access levels
+# and grants, tables, indexes and data; re-registering the same set must do nothing; the plugin's set
 # must be ready; the event triggers must still invalidate the cache; and
 # adding a field must then work.
 
@@ -85,6 +85,17 @@ is( $node->safe_psql(
 		  . "cmodel_register_models('$ns', $models, '$plugin')"),
 	"retire field|$ns.department.legacy_code",
 	'the seed set retires the extra field');
+
+# Access levels and the reporting role, before anything is made by hand.
+$node->safe_psql(
+	'src', qq{
+CREATE ROLE dump_reader;
+CREATE ROLE dump_deployer;
+CREATE ROLE dump_reporter;
+SELECT cmodel_grant_access('$ns', 'dump_reader', 'read');
+SELECT cmodel_grant_access('$ns', 'dump_deployer', 'register');
+SELECT cmodel_set_reporting_role('dump_reporter');
+});
 
 $node->safe_psql(
 	'src', qq{
@@ -157,7 +168,18 @@ my %same = (
 		SELECT schemaname, tablename, indexname, indexdef FROM pg_indexes
 		 WHERE schemaname IN ('$ns', 'public') ORDER BY 1, 2, 3},
 	'event triggers' =>
-	  'SELECT evtname, evtevent, evtenabled FROM pg_event_trigger ORDER BY 1',);
+	  'SELECT evtname, evtevent, evtenabled FROM pg_event_trigger ORDER BY 1',
+	'cmodel.access' =>
+	  'SELECT namespace, role, level, source, role_exists FROM cmodel.access ORDER BY 1, 2',
+	'grants' => qq{
+		SELECT c.relname, a.grantee::regrole, a.privilege_type
+		  FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a
+		 WHERE c.relnamespace = '$ns'::regnamespace
+		UNION ALL
+		SELECT n.nspname, a.grantee::regrole, a.privilege_type
+		  FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a
+		 WHERE n.nspname = '$ns'
+		 ORDER BY 1, 2, 3},);
 
 # One query per table of the namespace and the core tables: all its rows.
 my @tables = split /\n/,
@@ -327,6 +349,21 @@ sub check_restored
 		),
 		't',
 		"$db: the grown set is ready");
+
+	# The restored levels work: what is made now gets the grants at its
+	# creation, and the deployer registers.
+	is( $node->safe_psql(
+			$db, qq{
+			CREATE TABLE $ns.after_restore (x int);
+			SET ROLE dump_deployer;
+			SELECT count(*) FROM cmodel_register_model('$ns', '{"name": "AfterRestore", "fields": []}');
+			RESET ROLE;
+			SELECT has_table_privilege('dump_reader', '$ns.after_restore', 'SELECT')
+			    || '|' || has_table_privilege('dump_reporter', '$ns.afterrestore', 'SELECT')
+			    || '|' || has_table_privilege('dump_reader', '$ns.afterrestore', 'INSERT')
+			    || '|' || has_table_privilege('dump_deployer', '$ns.afterrestore', 'INSERT')}),
+		"2\ntrue|true|false|true",
+		"$db: levels hold for tables made after restore");
 	return;
 }
 
@@ -358,7 +395,7 @@ my $list = `pg_restore -l $custom`;
 is($?, 0, 'pg_restore -l');
 my @toc = split /\n/, $list;
 my @reg = grep { /^\d+;.* TABLE DATA cmodel reg_/ } @toc;
-is(scalar(@reg), 7, 'the dump has data for the 7 registry tables');
+is(scalar(@reg), 9, 'the dump has data for the 9 registry tables');
 PostgreSQL::Test::Utils::append_to_file("$dir/registry.list",
 	join("\n", @reg) . "\n");
 PostgreSQL::Test::Utils::append_to_file("$dir/rest.list",
