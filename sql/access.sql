@@ -232,6 +232,32 @@ SELECT count(*) AS public_grants
  WHERE c.relnamespace IN ('acc_a'::regnamespace, 'acc_b'::regnamespace, 'acc_later'::regnamespace)
    AND a.grantee = 0;
 
+-- a table moved into a namespace gets its grants (and its sequence too),
+-- and loses what PUBLIC had on it
+CREATE TABLE public.acc_mover (id serial PRIMARY KEY, note text);
+GRANT SELECT ON public.acc_mover TO PUBLIC;
+ALTER TABLE public.acc_mover SET SCHEMA acc_a;
+SELECT has_table_privilege('regress_acc_read', 'acc_a.acc_mover', 'SELECT') AS reader_reads,
+       has_table_privilege('regress_acc_reg', 'acc_a.acc_mover', 'INSERT') AS deployer_writes,
+       has_sequence_privilege('regress_acc_reg', 'acc_a.acc_mover_id_seq', 'USAGE') AS deployer_numbers,
+       EXISTS (SELECT 1 FROM aclexplode((SELECT relacl FROM pg_class WHERE oid = 'acc_a.acc_mover'::regclass)) a
+                WHERE a.grantee = 0) AS public_has_some;
+
+-- the delete preview reads as its caller: a child it cannot read is refused
+-- (the DELETE itself cascades there, as the child's owner)
+GRANT USAGE ON SCHEMA acc_core TO regress_acc_read;
+GRANT SELECT ON acc_core.patient TO regress_acc_read;
+INSERT INTO acc_core.patient VALUES (2, 'q');
+INSERT INTO acc_b.visit (patient_id) VALUES (2);
+SET ROLE regress_acc_read;
+SELECT * FROM cmodel_delete_preview('acc_core.patient', ARRAY[2::bigint]);
+RESET ROLE;
+SET ROLE regress_acc_report;
+SELECT * FROM cmodel_delete_preview('acc_b.item', ARRAY[1::bigint]);
+RESET ROLE;
+REVOKE ALL ON acc_core.patient FROM regress_acc_read;
+REVOKE ALL ON SCHEMA acc_core FROM regress_acc_read;
+
 -- bad arguments
 -- error: 22023
 SELECT cmodel_grant_access('acc_a', 'regress_acc_none', 'write');

@@ -124,7 +124,8 @@ COMMENT ON FUNCTION cmodel.grant_new_objects() IS
 CREATE EVENT TRIGGER cmodel_grant_new_objects ON ddl_command_end
     WHEN TAG IN ('CREATE SCHEMA', 'CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO', 'CREATE VIEW',
                  'CREATE MATERIALIZED VIEW', 'CREATE SEQUENCE', 'CREATE FOREIGN TABLE',
-                 'IMPORT FOREIGN SCHEMA')
+                 'IMPORT FOREIGN SCHEMA', 'ALTER TABLE', 'ALTER SEQUENCE', 'ALTER VIEW',
+                 'ALTER MATERIALIZED VIEW', 'ALTER FOREIGN TABLE')
     EXECUTE FUNCTION cmodel.grant_new_objects();
 ALTER EVENT TRIGGER cmodel_grant_new_objects ENABLE ALWAYS;
 COMMENT ON EVENT TRIGGER cmodel_grant_new_objects IS

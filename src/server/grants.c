@@ -16,7 +16,8 @@
  *				(access.c)
  *
  * The reporting role has read on every namespace.  A relation created
- * later, by registration or by hand and by any role, gets the grants from
+ * later (or moved into the namespace), by registration or by hand and by
+ * any role, gets the grants from
  * the event trigger cmodel_grant_new_objects at ddl_command_end, run as
  * the extension's owner, never from ALTER DEFAULT PRIVILEGES (which only
  * covers objects of the roles it names).  PUBLIC gets nothing: a new
@@ -251,7 +252,18 @@ new_namespace_objects(void)
 					"  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
 					" WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
 					"   AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')"
-					"   AND (d.command_tag LIKE 'CREATE %' OR d.command_tag IN ('SELECT INTO', 'IMPORT FOREIGN SCHEMA'))"
+					"   AND (d.command_tag LIKE 'CREATE %' OR d.command_tag LIKE 'ALTER %'"
+					"        OR d.command_tag IN ('SELECT INTO', 'IMPORT FOREIGN SCHEMA'))"
+					" UNION ALL "	/* the sequences a table moved in took along */
+					"SELECT n.nspname, s.relname, 'S',"
+					"       EXISTS (SELECT 1 FROM pg_catalog.aclexplode(s.relacl) a WHERE a.grantee = 0)"
+					"  FROM pg_catalog.pg_event_trigger_ddl_commands() d"
+					"  JOIN pg_catalog.pg_depend p ON p.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+					"   AND p.refobjid = d.objid AND p.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+					"   AND p.deptype IN ('a', 'i')"
+					"  JOIN pg_catalog.pg_class s ON s.oid = p.objid AND s.relkind = 'S'"
+					"  JOIN pg_catalog.pg_namespace n ON n.oid = s.relnamespace"
+					" WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.command_tag LIKE 'ALTER %'"
 					" UNION ALL "
 					"SELECT n.nspname, NULL, 'n',"
 					"       EXISTS (SELECT 1 FROM pg_catalog.aclexplode(n.nspacl) a WHERE a.grantee = 0)"
@@ -300,6 +312,10 @@ cmodel_grant_new_objects(PG_FUNCTION_ARGS)
 				 errmsg("cmodel.grant_new_objects() is an event trigger function"),
 				 errdetail("It runs at ddl_command_end."),
 				 errhint("Do not call it directly.")));
+	/* of the ALTER statements, only a move into another schema brings relations in */
+	if (strncmp(GetCommandTagName(((EventTriggerData *) fcinfo->context)->tag), "ALTER ", 6) == 0 &&
+		!IsA(((EventTriggerData *) fcinfo->context)->parsetree, AlterObjectSchemaStmt))
+		PG_RETURN_VOID();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "cmodel: SPI_connect failed");
 	objects = new_namespace_objects();

@@ -72,6 +72,27 @@ preview_step(Oid relid, const char *qualname, const char *column,
 }
 
 /*
+ * The preview reads what a DELETE would reach, as its caller: a child in a
+ * namespace the caller cannot read is refused with cmodel's message (the
+ * DELETE itself would cascade there, as its owner).
+ */
+static void
+check_readable(const PreviewStep *step)
+{
+	Oid			nspid = get_rel_namespace(step->relid);
+
+	if (pg_namespace_aclcheck(nspid, GetUserId(), ACL_USAGE) == ACLCHECK_OK &&
+		pg_class_aclcheck(step->relid, GetUserId(), ACL_SELECT) == ACLCHECK_OK)
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+			 errmsg("permission denied to preview deletes reaching table %s", step->qualname),
+			 errdetail("The preview counts the rows a DELETE would reach through CASCADE; role \"%s\" cannot read table %s.",
+					   GetUserNameFromId(GetUserId(), false), step->qualname),
+			 errhint("Preview as a role that reads every namespace the children are in, such as the reporting role.")));
+}
+
+/*
  * Count the rows a step finds that were not counted yet, and return the
  * steps for their CASCADE children.  The seen set ends cycles.
  */
@@ -90,6 +111,7 @@ preview_rows(HTAB *seen, HTAB *counts, PreviewStep *step, MemoryContext keep)
 	bool		found;
 
 	cmodel_relinfo_check_keys(info);
+	check_readable(step);
 	initStringInfo(&sql);
 	appendStringInfoString(&sql, "SELECT ctid");
 	for (k = 0; k < info->nkeys; k++)
