@@ -344,6 +344,30 @@ SELECT cmodel_set_reporting_role(NULL);
 SELECT cmodel_revoke_access('order', 'Regress Acc "Quoted" Role') AS revoked;
 SELECT has_table_privilege('Regress Acc "Quoted" Role', '"order".line', 'SELECT') AS still_reads;
 
+-- a level follows its role through a rename; a new role of the old name
+-- gets nothing, and a dropped role's level is forgotten
+CREATE ROLE regress_acc_old;
+SELECT cmodel_grant_access('acc_a', 'regress_acc_old', 'read');
+ALTER ROLE regress_acc_old RENAME TO regress_acc_renamed;
+CREATE ROLE regress_acc_old;
+SELECT count(*) > 0 AS registered FROM cmodel_register_model('acc_a', '{"name": "AfterRename", "fields": []}');
+SELECT r.role, has_table_privilege(r.role, 'acc_a.afterrename', 'SELECT') AS reads_new,
+       has_table_privilege(r.role, 'acc_a.item', 'SELECT') AS reads_old
+  FROM (VALUES ('regress_acc_renamed'), ('regress_acc_old')) r (role) ORDER BY r.role COLLATE "C";
+SELECT role, level FROM cmodel.access WHERE role LIKE 'regress_acc_old%' OR role = 'regress_acc_renamed';
+-- the new role of the old name holds no level: false
+SELECT cmodel_revoke_access('acc_a', 'regress_acc_old') AS revoked;
+SELECT cmodel_revoke_access('acc_a', 'regress_acc_renamed') AS revoked;
+SELECT has_table_privilege('regress_acc_renamed', 'acc_a.item', 'SELECT') AS still_reads;
+SELECT cmodel_grant_access('acc_a', 'regress_acc_old', 'read');
+DROP OWNED BY regress_acc_old;
+DROP ROLE regress_acc_old;
+SELECT count(*) AS dropped_rows FROM cmodel.access WHERE NOT role_exists;
+SELECT cmodel_grant_access('acc_a', 'regress_acc_renamed', 'read');
+SELECT count(*) AS dropped_rows FROM cmodel.access WHERE NOT role_exists;
+SELECT cmodel_revoke_access('acc_a', 'regress_acc_renamed') AS revoked;
+DROP ROLE regress_acc_renamed;
+
 -- cleanup
 SET cmodel.allow_destructive_ddl = on;
 DROP SCHEMA acc_a, acc_b, acc_later, acc_shared, "order", acc_core CASCADE;

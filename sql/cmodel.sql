@@ -98,20 +98,22 @@ CREATE TABLE cmodel.reg_plugin (
     plugin text NOT NULL,
     models_hash text NOT NULL,
     updated_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    deployer text,
+    deployer pg_catalog.regrole,
     PRIMARY KEY (namespace, plugin)
 );
 COMMENT ON TABLE cmodel.reg_plugin IS 'Hash of the model set each plugin last registered, and the role that deploys it (NULL: superusers only)';
 
 /*
- * Access levels, by role name (names survive pg_dump and pg_restore; OIDs
- * do not): read < read_write < register.  The privileges themselves are
- * ordinary GRANTs on the namespace's schema and relations, which cmodel
- * gives at grant time and to every relation created later (grants.c).
+ * Access levels: read < read_write < register.  Roles are regrole, so a
+ * level follows its role through ALTER ROLE ... RENAME, and pg_dump writes
+ * the name, which pg_restore reads back as the role of that name.  The
+ * privileges themselves are ordinary GRANTs on the namespace's schema and
+ * relations, which cmodel gives at grant time and to every relation
+ * created later (grants.c).
  */
 CREATE TABLE cmodel.reg_access (
     namespace text NOT NULL,
-    role text NOT NULL,
+    role pg_catalog.regrole NOT NULL,
     level text NOT NULL CHECK (level IN ('read', 'read_write', 'register')),
     granted_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
     PRIMARY KEY (namespace, role)
@@ -121,7 +123,7 @@ COMMENT ON TABLE cmodel.reg_access IS 'Access levels of roles on namespaces (rea
 /* The reporting role: read on every namespace.  At most one row. */
 CREATE TABLE cmodel.reg_reporting (
     singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-    role text NOT NULL,
+    role pg_catalog.regrole NOT NULL,
     set_at timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
 COMMENT ON TABLE cmodel.reg_reporting IS 'The reporting role, which reads every namespace';
@@ -226,7 +228,8 @@ SELECT c.name, c.tbl, c.key_column, c.registered_at
 COMMENT ON VIEW cmodel.core_models IS 'Core (platform) models that plugin relations may target';
 
 CREATE VIEW cmodel.plugins AS
-SELECT p.namespace, p.plugin, p.models_hash, p.updated_at, p.deployer
+SELECT p.namespace, p.plugin, p.models_hash, p.updated_at,
+       pg_catalog.pg_get_userbyid(p.deployer) AS deployer
   FROM cmodel.reg_plugin p;
 COMMENT ON VIEW cmodel.plugins IS 'Model-set hash each plugin last registered, for readiness checks, and the role that deploys it';
 
@@ -1204,7 +1207,7 @@ RETURNS text
 LANGUAGE sql
 STABLE
 PARALLEL SAFE
-AS $$ SELECT r.role FROM cmodel.reg_reporting r $$;
+AS $$ SELECT pg_catalog.pg_get_userbyid(r.role) FROM cmodel.reg_reporting r $$;
 COMMENT ON FUNCTION @extschema@.cmodel_reporting_role() IS
 'The reporting role, or NULL';
 
@@ -1220,12 +1223,12 @@ COMMENT ON FUNCTION @extschema@.cmodel_set_plugin_deployer(text, text, text) IS
 'Hand a plugin of a namespace to the role that may register it from now on (NULL: superusers only)';
 
 CREATE VIEW cmodel.access AS
-SELECT a.namespace, a.role, a.level, 'grant'::text AS source, a.granted_at,
-       EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = a.role) AS role_exists
+SELECT a.namespace, pg_catalog.pg_get_userbyid(a.role) AS role, a.level, 'grant'::text AS source,
+       a.granted_at, EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.oid = a.role) AS role_exists
   FROM cmodel.reg_access a
 UNION ALL
-SELECT n.namespace, r.role, 'read'::text, 'reporting'::text, r.set_at,
-       EXISTS (SELECT 1 FROM pg_catalog.pg_roles o WHERE o.rolname = r.role)
+SELECT n.namespace, pg_catalog.pg_get_userbyid(r.role), 'read'::text, 'reporting'::text, r.set_at,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_roles o WHERE o.oid = r.role)
   FROM cmodel.reg_namespace n CROSS JOIN cmodel.reg_reporting r;
 COMMENT ON VIEW cmodel.access IS 'Who may do what on each namespace: granted levels and the reporting role''s read';
 

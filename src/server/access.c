@@ -136,6 +136,18 @@ require_admin(const char *ns, const char *what)
  */
 
 /*
+ * Rows of roles dropped since (DROP OWNED, then DROP ROLE) name nobody; they
+ * go, so that a later role cannot meet an old OID's level.
+ */
+static void
+forget_dropped_roles(void)
+{
+	cmodel_exec("DELETE FROM cmodel.reg_access a WHERE NOT EXISTS"
+				" (SELECT 1 FROM pg_catalog.pg_roles o WHERE o.oid OPERATOR(pg_catalog.=) a.role::pg_catalog.oid)",
+				0, NULL, false);
+}
+
+/*
  * cmodel_grant_access(namespace, role, level): give the role exactly this
  * level on the namespace, now and on relations created later.
  */
@@ -147,7 +159,8 @@ cmodel_grant_access(PG_FUNCTION_ARGS)
 	char	   *role = required_arg(fcinfo, 1, "role");
 	char	   *level_text = required_arg(fcinfo, 2, "level");
 	CmLevel		level = cmodel_level_parse(level_text);
-	const char *args[3] = {ns, role, level_text};
+	const char *args[3] = {ns, NULL, level_text};
+	Oid			roleid;
 	CmUserSave	save;
 
 	cmodel_require_primary(psprintf("grant access to namespace \"%s\"", ns));
@@ -157,16 +170,19 @@ cmodel_grant_access(PG_FUNCTION_ARGS)
 				 errmsg("unknown access level \"%s\" for namespace \"%s\"", level_text, ns),
 				 errdetail("The levels are read, read_write and register (each includes the one before)."),
 				 errhint("Pass one of them; cmodel_revoke_access() takes a level away.")));
-	role_arg(role);
+	roleid = role_arg(role);
+	args[1] = psprintf("%u", roleid);
 	require_admin(ns, "grant access");
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "cmodel: SPI_connect failed");
 	cmodel_owner_enter(&save);
 	cmodel_lock_namespace(ns);
-	cmodel_exec("INSERT INTO cmodel.reg_access AS a (namespace, role, level) VALUES ($1, $2, $3)"
+	forget_dropped_roles();
+	cmodel_exec("INSERT INTO cmodel.reg_access AS a (namespace, role, level)"
+				" VALUES ($1, $2::pg_catalog.oid::pg_catalog.regrole, $3)"
 				" ON CONFLICT ON CONSTRAINT reg_access_pkey DO UPDATE SET"
 				" level = excluded.level, granted_at = pg_catalog.now()", 3, args, false);
-	cmodel_grants_set(ns, role, cmodel_effective_level(ns, role));
+	cmodel_grants_set(ns, role, cmodel_effective_level(ns, roleid));
 	cmodel_owner_leave(&save);
 	SPI_finish();
 	PG_RETURN_VOID();
@@ -183,22 +199,25 @@ cmodel_revoke_access(PG_FUNCTION_ARGS)
 {
 	char	   *ns = namespace_arg(fcinfo, 0);
 	char	   *role = required_arg(fcinfo, 1, "role");
-	const char *args[2] = {ns, role};
+	const char *args[2] = {ns, NULL};
+	Oid			roleid;
 	bool		had;
 	CmUserSave	save;
 
 	cmodel_require_primary(psprintf("revoke access to namespace \"%s\"", ns));
+	roleid = role_arg(role);
+	args[1] = psprintf("%u", roleid);
 	require_admin(ns, "revoke access");
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "cmodel: SPI_connect failed");
 	cmodel_owner_enter(&save);
 	cmodel_lock_namespace(ns);
-	cmodel_exec("DELETE FROM cmodel.reg_access WHERE namespace = $1 AND role = $2", 2, args, false);
+	forget_dropped_roles();
+	cmodel_exec("DELETE FROM cmodel.reg_access"
+				" WHERE namespace = $1 AND role OPERATOR(pg_catalog.=) $2::pg_catalog.oid",
+				2, args, false);
 	had = SPI_processed > 0;
-	if (OidIsValid(get_role_oid(role, true)))
-		cmodel_grants_set(ns, role, cmodel_effective_level(ns, role));
-	else if (!had)
-		role_arg(role);
+	cmodel_grants_set(ns, role, cmodel_effective_level(ns, roleid));
 	cmodel_owner_leave(&save);
 	SPI_finish();
 	PG_RETURN_BOOL(had);
@@ -211,19 +230,20 @@ cmodel_revoke_access(PG_FUNCTION_ARGS)
 
 /* Set every namespace's privileges of the role to its level there. */
 static void
-regrant_everywhere(const char *role)
+regrant_everywhere(Oid roleid)
 {
 	List	   *names = cmodel_probe_namespaces();
+	char	   *role = OidIsValid(roleid) ? GetUserNameFromId(roleid, true) : NULL;
 	ListCell   *lc;
 
-	if (role == NULL || !OidIsValid(get_role_oid(role, true)))
-		return;
+	if (role == NULL)
+		return;					/* none, or dropped since */
 	foreach(lc, names)
 	{
 		const char *ns = (const char *) lfirst(lc);
 
 		cmodel_lock_namespace(ns);
-		cmodel_grants_set(ns, role, cmodel_effective_level(ns, role));
+		cmodel_grants_set(ns, role, cmodel_effective_level(ns, roleid));
 	}
 }
 
@@ -236,8 +256,9 @@ Datum
 cmodel_set_reporting_role(PG_FUNCTION_ARGS)
 {
 	char	   *role = PG_ARGISNULL(0) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(0));
-	char	   *old = NULL;
-	const char *args[1] = {role};
+	Oid			roleid = InvalidOid;
+	Oid			old = InvalidOid;
+	const char *args[1] = {NULL};
 	CmUserSave	save;
 
 	cmodel_require_primary("set the reporting role");
@@ -248,19 +269,21 @@ cmodel_set_reporting_role(PG_FUNCTION_ARGS)
 				 errdetail("The reporting role reads every namespace; only a superuser may name it."),
 				 errhint("Ask a superuser to run cmodel_set_reporting_role().")));
 	if (role)
-		role_arg(role);
+		roleid = role_arg(role);
+	args[0] = psprintf("%u", roleid);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "cmodel: SPI_connect failed");
 	cmodel_owner_enter(&save);
 	cmodel_lock_reporting_role();
-	cmodel_exec("DELETE FROM cmodel.reg_reporting RETURNING role", 0, NULL, false);
+	cmodel_exec("DELETE FROM cmodel.reg_reporting RETURNING role::pg_catalog.oid", 0, NULL, false);
 	if (SPI_processed > 0)
-		old = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+		old = cmodel_cell_oid(0, 1);
 	if (role)
-		cmodel_exec("INSERT INTO cmodel.reg_reporting (role) VALUES ($1)", 1, args, false);
-	if (old && (role == NULL || strcmp(old, role) != 0))
+		cmodel_exec("INSERT INTO cmodel.reg_reporting (role) VALUES ($1::pg_catalog.oid::pg_catalog.regrole)",
+					1, args, false);
+	if (OidIsValid(old) && old != roleid)
 		regrant_everywhere(old);
-	regrant_everywhere(role);
+	regrant_everywhere(roleid);
 	cmodel_owner_leave(&save);
 	SPI_finish();
 	PG_RETURN_VOID();
@@ -282,19 +305,19 @@ cmodel_set_plugin_deployer(PG_FUNCTION_ARGS)
 	char	   *ns = namespace_arg(fcinfo, 0);
 	char	   *plugin = required_arg(fcinfo, 1, "plugin");
 	char	   *role = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
-	const char *args[3] = {ns, plugin, role};
+	const char *args[3] = {ns, plugin, NULL};
 	CmUserSave	save;
 
 	cmodel_require_primary(psprintf("hand over plugin \"%s\" of namespace \"%s\"", plugin, ns));
 	if (role)
-		role_arg(role);
+		args[2] = psprintf("%u", role_arg(role));
 	require_admin(ns, "hand over plugins");
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "cmodel: SPI_connect failed");
 	cmodel_owner_enter(&save);
 	cmodel_lock_namespace(ns);
-	cmodel_exec("UPDATE cmodel.reg_plugin SET deployer = $3 WHERE namespace = $1 AND plugin = $2",
-				3, args, false);
+	cmodel_exec("UPDATE cmodel.reg_plugin SET deployer = $3::pg_catalog.oid::pg_catalog.regrole"
+				" WHERE namespace = $1 AND plugin = $2", 3, args, false);
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
@@ -318,13 +341,13 @@ has_register_level(Oid caller, const char *ns)
 	const char *args[1] = {ns};
 	uint64		i;
 
-	cmodel_exec("SELECT a.role FROM cmodel.reg_access a WHERE a.namespace = $1 AND a.level = 'register'",
-				1, args, true);
+	cmodel_exec("SELECT a.role::pg_catalog.oid FROM cmodel.reg_access a"
+				" WHERE a.namespace = $1 AND a.level = 'register'", 1, args, true);
 	for (i = 0; i < SPI_processed; i++)
 	{
-		Oid			holder = get_role_oid(SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1), true);
+		Oid			holder = cmodel_cell_oid((int) i, 1);
 
-		if (OidIsValid(holder) && has_privs_of_role(caller, holder))
+		if (GetUserNameFromId(holder, true) != NULL && has_privs_of_role(caller, holder))
 			return true;
 	}
 	return false;
@@ -366,12 +389,15 @@ cmodel_access_check_register(const char *ns, Oid caller, const char *plugin)
 						 ns)));
 	if (plugin == NULL)
 		return;
-	cmodel_exec("SELECT p.deployer FROM cmodel.reg_plugin p WHERE p.namespace = $1 AND p.plugin = $2",
-				2, args, true);
+	cmodel_exec("SELECT p.deployer::pg_catalog.oid FROM cmodel.reg_plugin p"
+				" WHERE p.namespace = $1 AND p.plugin = $2", 2, args, true);
 	if (SPI_processed > 0)
 	{
-		char	   *deployer = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-		Oid			deployer_id = deployer ? get_role_oid(deployer, true) : InvalidOid;
+		Oid			deployer_id = cmodel_cell_oid(0, 1);
+		char	   *deployer = OidIsValid(deployer_id) ? GetUserNameFromId(deployer_id, true) : NULL;
+
+		if (deployer == NULL)
+			deployer_id = InvalidOid;
 
 		if (!OidIsValid(deployer_id) || !has_privs_of_role(caller, deployer_id))
 			ereport(ERROR,
@@ -434,14 +460,15 @@ cmodel_access_record_creator(const char *ns, Oid caller)
 
 	if (superuser_arg(caller))
 		return;
-	args[1] = role_name(caller);
-	cmodel_exec("INSERT INTO cmodel.reg_access (namespace, role, level) VALUES ($1, $2, 'register')"
+	args[1] = psprintf("%u", caller);
+	cmodel_exec("INSERT INTO cmodel.reg_access (namespace, role, level)"
+				" VALUES ($1, $2::pg_catalog.oid::pg_catalog.regrole, 'register')"
 				" ON CONFLICT DO NOTHING", 2, args, false);
 }
 
-/* See cmodel.h: the deployer a registration records for a new plugin. */
+/* See cmodel.h: the deployer a registration records for a new plugin (its OID as text). */
 char *
 cmodel_access_deployer(Oid caller)
 {
-	return superuser_arg(caller) ? NULL : role_name(caller);
+	return superuser_arg(caller) ? NULL : psprintf("%u", caller);
 }

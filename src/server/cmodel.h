@@ -104,7 +104,7 @@ typedef enum CmLevel
 } CmLevel;
 extern CmLevel cmodel_level_parse(const char *name);
 extern const char *cmodel_level_name(CmLevel level);
-extern CmLevel cmodel_effective_level(const char *ns, const char *role);
+extern CmLevel cmodel_effective_level(const char *ns, Oid roleid);
 extern void cmodel_grants_set(const char *ns, const char *role, CmLevel level);
 extern void cmodel_lock_reporting_role(void);
 

@@ -93,14 +93,16 @@ run_acl(StringInfo sql)
  * higher).  A role's membership in other roles is PostgreSQL's business.
  */
 CmLevel
-cmodel_effective_level(const char *ns, const char *role)
+cmodel_effective_level(const char *ns, Oid roleid)
 {
-	const char *args[2] = {ns, role};
+	const char *args[2] = {ns, psprintf("%u", roleid)};
 	CmLevel		level = CM_LEVEL_NONE;
 	uint64		i;
 
-	cmodel_exec("SELECT a.level FROM cmodel.reg_access a WHERE a.namespace = $1 AND a.role = $2"
-				" UNION ALL SELECT 'read' FROM cmodel.reg_reporting r WHERE r.role = $2",
+	cmodel_exec("SELECT a.level FROM cmodel.reg_access a"
+				" WHERE a.namespace = $1 AND a.role OPERATOR(pg_catalog.=) $2::pg_catalog.oid"
+				" UNION ALL SELECT 'read' FROM cmodel.reg_reporting r"
+				" WHERE r.role OPERATOR(pg_catalog.=) $2::pg_catalog.oid",
 				2, args, false);
 	for (i = 0; i < SPI_processed; i++)
 	{
@@ -196,12 +198,12 @@ grant_new_object(const NewObject *o)
 	int			i;
 
 	lock_for_grants(o->ns);
-	cmodel_exec("SELECT x.role, pg_catalog.max(CASE x.level WHEN 'read' THEN 1 WHEN 'read_write' THEN 2"
-				"                                           WHEN 'register' THEN 3 END)"
+	cmodel_exec("SELECT o.rolname, pg_catalog.max(CASE x.level WHEN 'read' THEN 1 WHEN 'read_write' THEN 2"
+				"                                              WHEN 'register' THEN 3 END)"
 				"  FROM (SELECT a.role, a.level FROM cmodel.reg_access a WHERE a.namespace = $1"
 				"        UNION ALL SELECT r.role, 'read' FROM cmodel.reg_reporting r) x"
-				" WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_roles o WHERE o.rolname = x.role)"
-				" GROUP BY x.role ORDER BY x.role", 1, args, false);
+				"  JOIN pg_catalog.pg_roles o ON o.oid OPERATOR(pg_catalog.=) x.role::pg_catalog.oid"
+				" GROUP BY o.rolname ORDER BY o.rolname", 1, args, false);
 	nroles = (int) SPI_processed;
 	roles = palloc(sizeof(char *) * (nroles + 1));
 	levels = palloc(sizeof(CmLevel) * (nroles + 1));

@@ -169,7 +169,7 @@ cmodel_write_registry(CmArena *arena, const CmSnapshot *snap, const CmPlan *plan
 		args[3] = deployer;
 		/* the deployer is the role that first registered the plugin */
 		cmodel_exec("INSERT INTO cmodel.reg_plugin AS p (namespace, plugin, models_hash, deployer)"
-					" VALUES ($1, $2, $3, $4)"
+					" VALUES ($1, $2, $3, $4::pg_catalog.oid::pg_catalog.regrole)"
 					" ON CONFLICT ON CONSTRAINT reg_plugin_pkey DO UPDATE SET"
 					" models_hash = excluded.models_hash, updated_at = pg_catalog.now()"
 					" WHERE p.models_hash IS DISTINCT FROM excluded.models_hash", 4, args, false);
