@@ -17,6 +17,7 @@
  *	access.c		access levels, the reporting role, plugin deployers and
  *					who may register; grants.c the privileges behind the
  *					levels, given to every new namespace relation
+ *	adopt.c			what an existing table must be for cmodel to adopt it
  *	standby.c		writing functions need the primary (25006)
  *	triggers.c		cmodel's own triggers on a table
  *	relinfo.c		per-table rules of the data triggers, cached
@@ -107,6 +108,9 @@ extern const char *cmodel_level_name(CmLevel level);
 extern CmLevel cmodel_effective_level(const char *ns, Oid roleid);
 extern void cmodel_grants_set(const char *ns, const char *role, CmLevel level);
 extern void cmodel_lock_reporting_role(void);
+
+/* adopt.c: what an existing table must be to be adopted */
+extern void cmodel_check_adoptions(const CmSnapshot *snap, const CmPlan *plan, Oid caller);
 
 /* access.c: who may register */
 extern void cmodel_access_check_register(const char *ns, Oid caller, const char *plugin);

@@ -77,6 +77,7 @@ plan_and_apply(FunctionCallInfo fcinfo, CmArena *arena, const char *ns,
 		ok = cm_plan_text(arena, &cmodel_core_env, &snap, json, is_array, plugin, &plan, &err);
 	if (!ok)
 		cmodel_report_core_error(&err);
+	cmodel_check_adoptions(&snap, &plan, caller);
 	if (apply)
 		cmodel_access_check_models(caller, &snap, &plan, plugin);
 	cmodel_check_values(arena, &plan);
