@@ -299,6 +299,12 @@ BEGIN
                   DETAIL = 'A temporary table disappears with the session that made it.',
                   HINT = 'Register a permanent table.';
     END IF;
+    IF persistence = 'u' THEN
+        RAISE EXCEPTION 'unlogged table "%" cannot be a core model', $2
+            USING ERRCODE = 'wrong_object_type',
+                  DETAIL = 'An unlogged table is emptied after a crash, and the children relations point at would be left orphaned.',
+                  HINT = 'Make it logged (ALTER TABLE ... SET LOGGED), then register it.';
+    END IF;
     IF kind = 'p' OR EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = $2 OR i.inhparent = $2) THEN
         RAISE EXCEPTION 'table "%" has partitions or inheritance children or parents and cannot be a core model', $2
             USING ERRCODE = 'feature_not_supported',

@@ -79,6 +79,17 @@ CREATE TABLE public.sl_staff_child () INHERITS (public.sl_staff);
 CREATE TABLE public.sl_other (dbid bigint, name text);
 ALTER TABLE public.sl_other INHERIT public.sl_staff;
 ALTER TABLE public.sl_staff SET UNLOGGED;
+-- nor may it become a child or a partition: a DELETE through the parent
+-- would skip its on_delete
+CREATE TABLE public.sl_staff_base (dbid bigint, name text);
+ALTER TABLE public.sl_staff INHERIT public.sl_staff_base;
+CREATE TABLE public.sl_staff_parts (dbid bigint NOT NULL, name text) PARTITION BY RANGE (dbid);
+ALTER TABLE public.sl_staff_parts ATTACH PARTITION public.sl_staff FOR VALUES FROM (0) TO (1000);
+DROP TABLE public.sl_staff_base, public.sl_staff_parts;
+-- and an unlogged table cannot become a core model
+CREATE UNLOGGED TABLE public.sl_unlogged (dbid bigint PRIMARY KEY);
+SELECT cmodel_register_core_model('SlUnlogged', 'public.sl_unlogged', 'dbid');
+DROP TABLE public.sl_unlogged;
 DROP TABLE public.sl_staff;
 DROP TABLE public.sl_staff CASCADE;
 CREATE SCHEMA sl_core;
@@ -98,6 +109,13 @@ SELECT count(*) FROM cmodel_register_models('sl_ns2', '[
   {"name": "Loose", "fields": [{"name": "free", "type": "ForeignKey", "to": "SlFree", "on_delete": "DO_NOTHING", "related_name": "sl_ns2_loose"}]}]');
 ALTER TABLE public.sl_free SET UNLOGGED;
 ALTER TABLE public.sl_free SET LOGGED;
+
+-- cmodel's own functions keep their settings, names, schema and owner
+ALTER FUNCTION cmodel.on_write() SET cmodel.max_bulk_rows = 0;
+ALTER FUNCTION cmodel.on_delete() RENAME TO on_delete2;
+ALTER FUNCTION cmodel.on_truncate() SET SCHEMA public;
+ALTER FUNCTION cmodel.hub_get(cmodel.hub, text) OWNER TO CURRENT_USER;
+SELECT count(*) AS configured FROM pg_proc WHERE pronamespace = 'cmodel'::regnamespace AND proconfig IS NOT NULL;
 
 -- 5. the row limit counts per statement and table, across WITH queries
 SET cmodel.max_bulk_rows = 3;

@@ -346,6 +346,9 @@ check_alter_reach(CmGuardScope *scope, CmGuardRel *r, AlterTableCmd *cmd)
 									   r->qualname, other.qualname);
 			else if (cmd->subtype == AT_AddInherit && other.relid != InvalidOid)
 				cmodel_guard_check_core_parent(scope, &other, "add an inheritance child to");
+			/* a DELETE of the new parent's rows would skip this table's on_delete */
+			if (cmd->subtype == AT_AddInherit)
+				cmodel_guard_check_core_parent(scope, r, "change the inheritance of");
 			break;
 		case AT_SetUnLogged:
 			cmodel_guard_check_core_parent(scope, r, "make unlogged");
@@ -359,6 +362,8 @@ check_alter_reach(CmGuardScope *scope, CmGuardRel *r, AlterTableCmd *cmd)
 				cmodel_guard_violation(scope, CM_GUARD_STANDALONE, other.ns, NULL,
 									   "cannot attach or detach %s \"%s\" as a partition",
 									   cmodel_guard_kind_word(other.relkind), other.qualname);
+			else if (cmd->subtype == AT_AttachPartition && other.relid != InvalidOid)
+				cmodel_guard_check_core_parent(scope, &other, "attach as a partition the");
 			break;
 		case AT_AddConstraint:
 		case AT_AddConstraintRecurse:

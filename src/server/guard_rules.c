@@ -44,6 +44,7 @@
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "nodes/parsenodes.h"
+#include "parser/parse_func.h"
 #include "parser/parse_type.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -264,6 +265,26 @@ check_write_order(CmGuardScope *scope, CmGuardRel *r, const char *name, const ch
 						   what, name, r->qualname, write_name);
 }
 
+/*
+ * A change to one of cmodel's own functions (its settings, name, schema or
+ * owner) from outside cmodel's scripts: ALTER FUNCTION cmodel.on_write()
+ * SET cmodel.max_bulk_rows = 0 would switch a limit off for every client.
+ */
+static void
+check_cmodel_function(CmGuardScope *scope, ObjectType type, ObjectWithArgs *func, const char *what)
+{
+	Oid			fn;
+
+	if (func == NULL || cmodel_probe_own_script())
+		return;
+	fn = LookupFuncWithArgs(type, func, true);
+	if (!OidIsValid(fn) || get_func_namespace(fn) != get_namespace_oid("cmodel", true))
+		return;
+	cmodel_guard_violation(scope, CM_GUARD_REGISTRY, "cmodel", NULL,
+						   "cannot %s function \"%s\" of cmodel's registry schema",
+						   what, NameListToString(func->objname));
+}
+
 static void
 inspect_rename(CmGuardScope *scope, RenameStmt *stmt)
 {
@@ -271,6 +292,11 @@ inspect_rename(CmGuardScope *scope, RenameStmt *stmt)
 
 	switch (stmt->renameType)
 	{
+		case OBJECT_FUNCTION:
+		case OBJECT_PROCEDURE:
+		case OBJECT_ROUTINE:
+			check_cmodel_function(scope, stmt->renameType, castNode(ObjectWithArgs, stmt->object), "rename");
+			break;
 		case RELATION_OBJECT_TYPES:
 			if (!cmodel_guard_lookup_rv(stmt->relation, &r))
 				return;
@@ -384,6 +410,9 @@ inspect_set_schema(CmGuardScope *scope, AlterObjectSchemaStmt *stmt)
 	CmGuardRel	r;
 
 	touch_schema_name(scope, stmt->newschema);
+	if (stmt->objectType == OBJECT_FUNCTION || stmt->objectType == OBJECT_PROCEDURE ||
+		stmt->objectType == OBJECT_ROUTINE)
+		check_cmodel_function(scope, stmt->objectType, castNode(ObjectWithArgs, stmt->object), "move");
 	if (stmt->objectType == OBJECT_EXTENSION)
 	{
 		/* Its member objects move out of the schema with it. */
@@ -661,6 +690,15 @@ cmodel_guard_inspect(Node *stmt, CmGuardScope *scope)
 			break;
 		case T_DropOwnedStmt:
 			inspect_drop_owned(scope, (DropOwnedStmt *) stmt);
+			break;
+		case T_AlterFunctionStmt:
+			check_cmodel_function(scope, ((AlterFunctionStmt *) stmt)->objtype,
+								  ((AlterFunctionStmt *) stmt)->func, "alter");
+			break;
+		case T_AlterOwnerStmt:
+			if (((AlterOwnerStmt *) stmt)->objectType == OBJECT_FUNCTION)
+				check_cmodel_function(scope, OBJECT_FUNCTION,
+									  castNode(ObjectWithArgs, ((AlterOwnerStmt *) stmt)->object), "change the owner of");
 			break;
 		case T_GrantStmt:
 			cmodel_guard_inspect_grant(scope, (GrantStmt *) stmt);
