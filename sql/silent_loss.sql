@@ -37,6 +37,12 @@ CREATE INDEX sl_tidx ON sl_ns.note (pg_temp.sl_tf(n));
 CREATE INDEX sl_tidx ON sl_ns.note (n) WHERE pg_temp.sl_tf(n) > 0;
 CREATE TABLE sl_ns.hand_temp (a sl_tmood);
 CREATE TABLE sl_ns.hand_temp (LIKE sl_tmp);
+-- CREATE TABLE AS and SELECT INTO, whose columns only exist once they ran
+CREATE TABLE sl_ns.hand_ctas AS SELECT 'a'::pg_temp.sl_tmood AS m, 1 AS k;
+SELECT 'b'::pg_temp.sl_tmood AS m, 2 AS k INTO sl_ns.hand_into;
+CREATE TABLE sl_ns.hand_ctas AS SELECT t, 3 AS k FROM sl_tmp t;
+CREATE TABLE sl_ns.hand_ctas (m, k) AS VALUES ('a'::pg_temp.sl_tmood, 4);
+SELECT count(*) AS made FROM pg_class WHERE relname IN ('hand_ctas', 'hand_into');
 CREATE TYPE public.sl_later AS (x integer);
 ALTER TABLE sl_ns.note ADD COLUMN t8 public.sl_later;
 ALTER TYPE public.sl_later ADD ATTRIBUTE y pg_temp.sl_tmood;

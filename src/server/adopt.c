@@ -67,30 +67,6 @@ foreign_trigger(Oid relid)
 	return NULL;
 }
 
-/* A temporary object the table, its defaults, indexes or constraints depend on, or NULL. */
-static char *
-temporary_dependency(Oid relid)
-{
-	const char *args[1] = {psprintf("%u", relid)};
-
-	cmodel_exec("SELECT o.type || ' ' || o.identity"
-				"  FROM pg_catalog.pg_depend d"
-				"  CROSS JOIN LATERAL pg_catalog.pg_identify_object(d.refclassid, d.refobjid, 0) o"
-				" WHERE ((d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass"
-				"         AND (d.objid OPERATOR(pg_catalog.=) $1::pg_catalog.oid"
-				"              OR d.objid IN (SELECT i.indexrelid FROM pg_catalog.pg_index i"
-				"                              WHERE i.indrelid OPERATOR(pg_catalog.=) $1::pg_catalog.oid)))"
-				"     OR (d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_attrdef'::pg_catalog.regclass"
-				"         AND d.objid IN (SELECT a.oid FROM pg_catalog.pg_attrdef a"
-				"                          WHERE a.adrelid OPERATOR(pg_catalog.=) $1::pg_catalog.oid))"
-				"     OR (d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_constraint'::pg_catalog.regclass"
-				"         AND d.objid IN (SELECT c.oid FROM pg_catalog.pg_constraint c"
-				"                          WHERE c.conrelid OPERATOR(pg_catalog.=) $1::pg_catalog.oid)))"
-				"   AND (o.schema LIKE 'pg\\_temp%' OR o.schema LIKE 'pg\\_toast\\_temp%')"
-				" LIMIT 1", 1, args, true);
-	return SPI_processed > 0 ? SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1) : NULL;
-}
-
 /* Judge one existing table the plan adopts. */
 static void
 check_table(Oid relid, const char *qualname, Oid caller)
@@ -127,7 +103,7 @@ check_table(Oid relid, const char *qualname, Oid caller)
 		refuse(qualname, psprintf("it has trigger \"%s\"", name),
 			   "A trigger of the table's maker runs as every role that writes to it, and can change rows after cmodel's write rules checked them.",
 			   "Drop the trigger, register, then create it again if it is still wanted (the guard judges it then).");
-	if ((name = temporary_dependency(relid)) != NULL)
+	if ((name = cmodel_temp_dependency(relid)) != NULL)
 		refuse(qualname, psprintf("it depends on temporary %s", name),
 			   "Temporary objects are dropped when their session ends, without any event trigger, and what depends on them with them.",
 			   "Use a type, function or collation of a permanent schema, then register again.");

@@ -375,5 +375,6 @@ extern void cmodel_guard_check_temp_like(CmGuardScope *scope, const char *ns,
 										 const char *qualname, TableLikeClause *like);
 extern void cmodel_guard_check_temp_index(CmGuardScope *scope, const char *ns, IndexStmt *stmt);
 extern void cmodel_guard_check_temp_attribute(CmGuardScope *scope, Oid typid, ColumnDef *cd);
+extern char *cmodel_temp_dependency(Oid relid);
 
 #endif							/* CMODEL_H */

@@ -44,6 +44,8 @@
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 
+#include "executor/spi.h"
+
 #include "cmodel.h"
 
 /* At most this many objects are followed from one type. */
@@ -283,4 +285,33 @@ cmodel_guard_check_temp_attribute(CmGuardScope *scope, Oid typid, ColumnDef *cd)
 											  format_type_be(typid), r.qualname,
 											  get_attname(r.relid, attnum, false)),
 									 cd->typeName);
+}
+
+/*
+ * See cmodel.h: a temporary object an existing table, its columns'
+ * types, defaults, indexes or constraints depend on (as "type identity"),
+ * or NULL.  What the statements' text cannot show (CREATE TABLE AS, an
+ * adopted table) is read from pg_depend, as PostgreSQL recorded it.
+ */
+char *
+cmodel_temp_dependency(Oid relid)
+{
+	const char *args[1] = {psprintf("%u", relid)};
+
+	cmodel_exec("SELECT o.type || ' ' || o.identity"
+				"  FROM pg_catalog.pg_depend d"
+				"  CROSS JOIN LATERAL pg_catalog.pg_identify_object(d.refclassid, d.refobjid, 0) o"
+				" WHERE ((d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass"
+				"         AND (d.objid OPERATOR(pg_catalog.=) $1::pg_catalog.oid"
+				"              OR d.objid IN (SELECT i.indexrelid FROM pg_catalog.pg_index i"
+				"                              WHERE i.indrelid OPERATOR(pg_catalog.=) $1::pg_catalog.oid)))"
+				"     OR (d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_attrdef'::pg_catalog.regclass"
+				"         AND d.objid IN (SELECT a.oid FROM pg_catalog.pg_attrdef a"
+				"                          WHERE a.adrelid OPERATOR(pg_catalog.=) $1::pg_catalog.oid))"
+				"     OR (d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_constraint'::pg_catalog.regclass"
+				"         AND d.objid IN (SELECT c.oid FROM pg_catalog.pg_constraint c"
+				"                          WHERE c.conrelid OPERATOR(pg_catalog.=) $1::pg_catalog.oid)))"
+				"   AND (o.schema LIKE 'pg\\_temp%' OR o.schema LIKE 'pg\\_toast\\_temp%')"
+				" LIMIT 1", 1, args, false);	/* false: see what the statement just made */
+	return SPI_processed > 0 ? SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1) : NULL;
 }
