@@ -178,6 +178,11 @@ UPDATE sl_ns.note SET label = repeat('x', 1048577) WHERE n = 1;
 UPDATE sl_ns.note SET extra = to_jsonb(repeat('x', 1048577)) WHERE n = 1;
 UPDATE sl_ns.note SET label = repeat('x', 1048576) WHERE n = 1;
 SELECT length(label) FROM sl_ns.note WHERE n = 1;
+-- a hub column added to a model table is limited as its jsonb
+ALTER TABLE sl_ns.note ADD COLUMN prefs cmodel.hub;
+UPDATE sl_ns.note SET prefs = cmodel.hub_set(NULL::cmodel.hub, 'big', repeat('x', 1048577)) WHERE n = 1;
+UPDATE sl_ns.note SET prefs = cmodel.hub_set(NULL::cmodel.hub, 'small', 'x') WHERE n = 1;
+SELECT prefs FROM sl_ns.note WHERE n = 1;
 CREATE FUNCTION public.sl_grow() RETURNS trigger LANGUAGE plpgsql AS
   'BEGIN NEW.body := repeat(''y'', 1048577); RETURN NEW; END';
 CREATE TRIGGER zz_grow BEFORE INSERT OR UPDATE ON sl_ns.note FOR EACH ROW EXECUTE FUNCTION public.sl_grow();

@@ -11,6 +11,7 @@
  * change it itself:
  *	- a caller that is not a superuser must have its owner's privileges;
  *	- it is logged, neither partitioned nor an inheritance parent or child;
+ *	- it has no generated columns (computed after cmodel's write rules);
  *	- it has no rules and no triggers but cmodel's (a trigger of its maker
  *	  would run as every role that writes, and could change rows after
  *	  cmodel's write rules);
@@ -67,6 +68,19 @@ foreign_trigger(Oid relid)
 	return NULL;
 }
 
+/* A generated column of the table, or NULL. */
+static char *
+generated_column(Oid relid)
+{
+	const char *args[1] = {psprintf("%u", relid)};
+
+	cmodel_exec("SELECT a.attname::pg_catalog.text FROM pg_catalog.pg_attribute a"
+				" WHERE a.attrelid OPERATOR(pg_catalog.=) $1::pg_catalog.oid AND a.attnum > 0"
+				"   AND NOT a.attisdropped AND a.attgenerated <> '' ORDER BY a.attnum LIMIT 1",
+				1, args, true);
+	return SPI_processed > 0 ? SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1) : NULL;
+}
+
 /* Judge one existing table the plan adopts. */
 static void
 check_table(Oid relid, const char *qualname, Oid caller)
@@ -99,6 +113,10 @@ check_table(Oid relid, const char *qualname, Oid caller)
 			   "A rule can rewrite or swallow the plugin's writes without an error.",
 			   "Drop the rules, then register again.");
 	ReleaseSysCache(tup);
+	if ((name = generated_column(relid)) != NULL)
+		refuse(qualname, psprintf("column \"%s\" is generated", name),
+			   "A generated value is computed after every BEFORE trigger, so cmodel's write rules (the value limit) never see it.",
+			   "Make it a plain column filled by the plugin, then register again.");
 	if ((name = foreign_trigger(relid)) != NULL)
 		refuse(qualname, psprintf("it has trigger \"%s\"", name),
 			   "A trigger of the table's maker runs as every role that writes to it, and can change rows after cmodel's write rules checked them.",

@@ -322,22 +322,27 @@ build(CmRelInfo *e, Relation rel)
 		e->qualname = quote_qualified_identifier(ns, RelationGetRelationName(rel));
 		e->limited_atts = palloc0(sizeof(AttrNumber) * (desc->natts + 1));
 		e->limited_jsonb = palloc0(sizeof(bool) * (desc->natts + 1));
+		find_hub_store(e, rel, ns);
 		for (i = 0; i < desc->natts; i++)
 		{
 			Form_pg_attribute a = TupleDescAttr(desc, i);
 
 			Oid			base;
+			bool		hub;
 
 			if (a->attisdropped)
 				continue;
 			/* a domain's values are its base type's */
 			base = getBaseType(a->atttypid);
-			if (base != JSONBOID && !is_text_like(base))
+			hub = base != JSONBOID && !is_text_like(base) && is_hub_type(base);
+			/* a store's hubs are limited per attribute (write.c), any other hub column as its jsonb */
+			if (hub && e->hub_store && a->attnum == e->hub_attrs_att)
+				continue;
+			if (base != JSONBOID && !hub && !is_text_like(base))
 				continue;
 			e->limited_atts[e->nlimited] = a->attnum;
-			e->limited_jsonb[e->nlimited++] = base == JSONBOID;
+			e->limited_jsonb[e->nlimited++] = base == JSONBOID || hub;
 		}
-		find_hub_store(e, rel, ns);
 		load_rules(e, rel);
 		load_auto_fields(e, rel, ns);
 		e->label = load_label(e, ns);
