@@ -92,6 +92,14 @@ ALTER TABLE public.sl_staff INHERIT public.sl_staff_base;
 CREATE TABLE public.sl_staff_parts (dbid bigint NOT NULL, name text) PARTITION BY RANGE (dbid);
 ALTER TABLE public.sl_staff_parts ATTACH PARTITION public.sl_staff FOR VALUES FROM (0) TO (1000);
 DROP TABLE public.sl_staff_base, public.sl_staff_parts;
+-- nor lose the unique index its key relies on, or the key column
+ALTER TABLE public.sl_staff DROP CONSTRAINT sl_staff_pkey;
+DROP INDEX public.sl_staff_pkey;
+ALTER TABLE public.sl_staff DROP COLUMN dbid;
+-- another unique index on the key lets the first one go
+CREATE UNIQUE INDEX sl_staff_dbid_again ON public.sl_staff (dbid);
+ALTER TABLE public.sl_staff DROP CONSTRAINT sl_staff_pkey;
+DROP INDEX public.sl_staff_dbid_again;
 -- and an unlogged table cannot become a core model
 CREATE UNLOGGED TABLE public.sl_unlogged (dbid bigint PRIMARY KEY);
 SELECT cmodel_register_core_model('SlUnlogged', 'public.sl_unlogged', 'dbid');

@@ -257,6 +257,7 @@ extern bool cmodel_probe_is_namespace(const char *name);
 extern char *cmodel_probe_schema_namespace(Oid nspid);
 extern List *cmodel_probe_namespaces(void);
 extern bool cmodel_probe_is_core_table(Oid relid);
+extern List *cmodel_probe_core_keys(Oid relid);
 extern bool cmodel_probe_has_primary_key(Oid relid);
 extern void cmodel_probe_bump(List *names, bool all);
 
@@ -344,6 +345,8 @@ extern void cmodel_guard_trigger_violation(CmGuardScope *scope, CmGuardRel *r,
 										   const char *what, const char *name);
 extern void cmodel_guard_check_core_parent(CmGuardScope *scope, CmGuardRel *r,
 										   const char *what);
+extern void cmodel_guard_check_core_key_index(CmGuardScope *scope, Oid indexoid);
+extern void cmodel_guard_check_core_key_column(CmGuardScope *scope, CmGuardRel *r, const char *column);
 extern bool cmodel_guard_type_in_namespace_column(Oid typid, CmGuardRel *r, AttrNumber *attnum);
 extern void cmodel_guard_check_type_change(CmGuardScope *scope, Oid typid,
 										   CmGuardRule rule, const char *what);

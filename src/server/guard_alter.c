@@ -396,6 +396,18 @@ check_alter_reach(CmGuardScope *scope, CmGuardRel *r, AlterTableCmd *cmd)
 			if (!r->guarded)
 				cmodel_guard_check_type_change(scope, get_rel_type_id(r->relid), CM_GUARD_ALTER_FIELD,
 								  "drop or retype an attribute of");
+			if (!r->guarded && cmd->subtype != AT_AlterColumnType && cmd->name)
+				cmodel_guard_check_core_key_column(scope, r, cmd->name);
+			break;
+		case AT_DropConstraint:
+		case AT_DropConstraintRecurse:
+			if (!r->guarded && cmd->name)
+			{
+				Oid			con = get_relation_constraint_oid(r->relid, cmd->name, true);
+
+				if (OidIsValid(con) && OidIsValid(get_constraint_index(con)))
+					cmodel_guard_check_core_key_index(scope, get_constraint_index(con));
+			}
 			break;
 		default:
 			break;

@@ -214,6 +214,97 @@ cmodel_guard_check_core_parent(CmGuardScope *scope, CmGuardRel *r, const char *w
 						   what, r->qualname);
 }
 
+/* Is attnum a core key column of the table? */
+static bool
+is_core_key(Oid relid, AttrNumber attnum)
+{
+	ListCell   *lc;
+
+	foreach(lc, cmodel_probe_core_keys(relid))
+		if (get_attnum(relid, (char *) lfirst(lc)) == attnum)
+			return true;
+	return false;
+}
+
+/*
+ * Does another unique, non-partial index of the table cover exactly the
+ * column, besides the one given?
+ */
+static bool
+other_unique_index(Oid relid, AttrNumber attnum, Oid except)
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	List	   *indexes = RelationGetIndexList(rel);
+	ListCell   *lc;
+	bool		found = false;
+
+	foreach(lc, indexes)
+	{
+		HeapTuple	tup;
+		Form_pg_index form;
+
+		if (lfirst_oid(lc) == except)
+			continue;
+		tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(lfirst_oid(lc)));
+		if (!HeapTupleIsValid(tup))
+			continue;
+		form = (Form_pg_index) GETSTRUCT(tup);
+		found |= form->indisunique && form->indnkeyatts == 1 && form->indkey.values[0] == attnum &&
+			heap_attisnull(tup, Anum_pg_index_indpred, NULL);
+		ReleaseSysCache(tup);
+	}
+	table_close(rel, AccessShareLock);
+	return found;
+}
+
+/*
+ * See cmodel.h: the unique index a core model's key relies on may not go
+ * while CASCADE or SET_NULL relations point at the table (without it a
+ * duplicate key would take another row's children along).
+ */
+void
+cmodel_guard_check_core_key_index(CmGuardScope *scope, Oid indexoid)
+{
+	HeapTuple	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(indexoid));
+	Form_pg_index form;
+	Oid			relid;
+	AttrNumber	attnum;
+	bool		keyed;
+
+	if (!HeapTupleIsValid(tup))
+		return;
+	form = (Form_pg_index) GETSTRUCT(tup);
+	relid = form->indrelid;
+	attnum = form->indnkeyatts == 1 ? form->indkey.values[0] : InvalidAttrNumber;
+	keyed = form->indisunique && attnum != InvalidAttrNumber;
+	ReleaseSysCache(tup);
+	if (!keyed || !(cmodel_triggers_of(relid, NULL) & CM_TRIG_DELETE) ||
+		!is_core_key(relid, attnum) || other_unique_index(relid, attnum, indexoid))
+		return;
+	{
+		char	   *table = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+													   get_rel_name(relid));
+
+		cmodel_guard_violation(scope, CM_GUARD_CORE_PARENT, table, NULL,
+							   "cannot drop index \"%s\": it keeps the key of core table \"%s\" unique",
+							   get_rel_name(indexoid), table);
+	}
+}
+
+/* See cmodel.h: a core model's key column may not be dropped while relations point at it. */
+void
+cmodel_guard_check_core_key_column(CmGuardScope *scope, CmGuardRel *r, const char *column)
+{
+	AttrNumber	attnum = get_attnum(r->relid, column);
+
+	if (r->ns || attnum == InvalidAttrNumber || !(cmodel_triggers_of(r->relid, NULL) & CM_TRIG_DELETE) ||
+		!is_core_key(r->relid, attnum))
+		return;
+	cmodel_guard_violation(scope, CM_GUARD_CORE_PARENT, r->qualname, NULL,
+						   "cannot drop column \"%s\" of table \"%s\": it is a core model's key",
+						   column, r->qualname);
+}
+
 /*
  * Is the type used by a column of a guarded table, directly or nested:
  * through domains over it, arrays and ranges of it, and composite types

@@ -208,7 +208,10 @@ inspect_drop(CmGuardScope *scope, DropStmt *stmt)
 											   "cannot drop %s \"%s\"",
 											   cmodel_guard_kind_word(r.relkind), r.qualname);
 					else if (r.ns == NULL && cmodel_guard_is_index(r.relkind))
+					{
 						cmodel_guard_note_rel(scope, &r);	/* perhaps a core table's key */
+						cmodel_guard_check_core_key_index(scope, r.relid);
+					}
 					else if (r.ns == NULL)
 						cmodel_guard_check_core_parent(scope, &r, "drop");
 				}

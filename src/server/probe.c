@@ -49,6 +49,7 @@
 /* Attribute numbers in the registry tables (see cmodel--0.1.0.sql). */
 #define Anum_reg_namespace_namespace 1
 #define Anum_reg_core_model_tbl 2
+#define Anum_reg_core_model_key_column 3
 
 /*
  * Set while a transaction drops a relation of schema cmodel: the extension
@@ -241,27 +242,40 @@ cmodel_probe_namespaces(void)
 	return names;
 }
 
-/* Is the relation a registered core table? */
-bool
-cmodel_probe_is_core_table(Oid relid)
+/*
+ * The key columns registered for the relation as a core table (a table may
+ * be several core models), or NIL when it is none.
+ */
+List *
+cmodel_probe_core_keys(Oid relid)
 {
 	RegistryScan rs;
 	HeapTuple	tuple;
-	bool		found = false;
+	List	   *keys = NIL;
 
 	if (!OidIsValid(relid) ||
 		!registry_scan_begin(&rs, "reg_core_model", NULL, 0, NULL, NULL))
-		return false;
-	while (!found && HeapTupleIsValid(tuple = systable_getnext(rs.scan)))
+		return NIL;
+	while (HeapTupleIsValid(tuple = systable_getnext(rs.scan)))
 	{
 		bool		isnull;
 		Datum		tbl = heap_getattr(tuple, Anum_reg_core_model_tbl,
 									   RelationGetDescr(rs.rel), &isnull);
 
-		found = !isnull && DatumGetObjectId(tbl) == relid;
+		if (isnull || DatumGetObjectId(tbl) != relid)
+			continue;
+		keys = lappend(keys, pstrdup(NameStr(*DatumGetName(heap_getattr(tuple, Anum_reg_core_model_key_column,
+																	   RelationGetDescr(rs.rel), &isnull)))));
 	}
 	registry_scan_end(&rs);
-	return found;
+	return keys;
+}
+
+/* Is the relation a registered core table? */
+bool
+cmodel_probe_is_core_table(Oid relid)
+{
+	return cmodel_probe_core_keys(relid) != NIL;
 }
 
 /* Does the table have a primary key?  Read from pg_constraint, no lock. */
