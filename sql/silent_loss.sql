@@ -46,6 +46,29 @@ SELECT count(*) AS made FROM pg_class WHERE relname IN ('hand_ctas', 'hand_into'
 CREATE TYPE public.sl_later AS (x integer);
 ALTER TABLE sl_ns.note ADD COLUMN t8 public.sl_later;
 ALTER TYPE public.sl_later ADD ATTRIBUTE y pg_temp.sl_tmood;
+CREATE FUNCTION pg_temp.sl_ttrig() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
+CREATE TRIGGER a_temp BEFORE INSERT ON sl_ns.note FOR EACH ROW EXECUTE FUNCTION pg_temp.sl_ttrig();
+-- what the statement's text hides: a permanent function whose SQL body
+-- calls a temporary one, regclass and regtype constants, a cast made of a
+-- temporary function
+CREATE FUNCTION public.sl_wrapf(integer) RETURNS integer LANGUAGE sql IMMUTABLE RETURN pg_temp.sl_tf($1);
+CREATE UNIQUE INDEX sl_widx ON sl_ns.note (public.sl_wrapf(n));
+ALTER TABLE sl_ns.note ADD COLUMN w1 integer DEFAULT public.sl_wrapf(7);
+ALTER TABLE sl_ns.note ADD COLUMN w2 regclass DEFAULT 'sl_tmp'::regclass;
+ALTER TABLE sl_ns.note ADD COLUMN w3 regtype DEFAULT 'pg_temp.sl_tmood'::regtype;
+CREATE INDEX sl_widx ON sl_ns.note (n) WHERE 'sl_tmp'::regclass IS NOT NULL;
+CREATE TYPE public.sl_wrapt AS (v integer);
+CREATE FUNCTION pg_temp.sl_mk(integer) RETURNS public.sl_wrapt LANGUAGE sql IMMUTABLE AS 'SELECT ROW($1)::public.sl_wrapt';
+CREATE CAST (integer AS public.sl_wrapt) WITH FUNCTION pg_temp.sl_mk(integer) AS IMPLICIT;
+ALTER TABLE sl_ns.note ADD COLUMN w4 public.sl_wrapt DEFAULT 5;
+DROP CAST (integer AS public.sl_wrapt);
+DROP FUNCTION pg_temp.sl_mk(integer);
+DROP TYPE public.sl_wrapt;
+DROP FUNCTION public.sl_wrapf(integer);
+SELECT count(*) AS indexes FROM pg_index WHERE indrelid = 'sl_ns.note'::regclass;
+CREATE TABLE public.sl_rowtype (a integer);
+ALTER TABLE sl_ns.note ADD COLUMN t9 public.sl_rowtype;
+ALTER TABLE public.sl_rowtype ADD COLUMN c pg_temp.sl_tmood;
 -- the same with permanent objects passes, and survives the session's end
 ALTER TYPE public.sl_later ADD ATTRIBUTE y integer;
 SELECT attname FROM pg_attribute WHERE attrelid = 'sl_ns.note'::regclass AND attnum > 0 ORDER BY attnum;

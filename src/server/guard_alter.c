@@ -432,8 +432,11 @@ cmodel_guard_inspect_alter_table(CmGuardScope *scope, AlterTableStmt *stmt)
 		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, cc);
 
 		check_alter_reach(scope, &top, cmd);
-		/* ALTER TYPE ... ADD ATTRIBUTE of a type namespace columns use */
-		if (stmt->objtype == OBJECT_TYPE && cmd->subtype == AT_AddColumn)
+		/*
+		 * ALTER TYPE ... ADD ATTRIBUTE of a type namespace columns use, or
+		 * ALTER TABLE ... ADD COLUMN of a table whose row type they use
+		 */
+		if ((cmd->subtype == AT_AddColumn || cmd->subtype == AT_AddColumnRecurse) && !top.guarded)
 			cmodel_guard_check_temp_attribute(scope, get_rel_type_id(top.relid),
 											  castNode(ColumnDef, cmd->def));
 	}

@@ -515,6 +515,16 @@ inspect_create_trigger(CmGuardScope *scope, CreateTrigStmt *ct)
 	else if (ct->row && ct->timing == TRIGGER_TYPE_BEFORE &&
 			 (ct->events & (TRIGGER_TYPE_INSERT | TRIGGER_TYPE_UPDATE)))
 		check_write_order(scope, &r, ct->trigname, "create");
+	/* a trigger on a temporary function would vanish with its session */
+	if (r.ns)
+	{
+		Oid			fn = LookupFuncName(ct->funcname, 0, NULL, true);
+
+		if (OidIsValid(fn) && isAnyTempNamespace(get_func_namespace(fn)))
+			cmodel_guard_violation(scope, CM_GUARD_TEMP, r.ns, NULL,
+								   "cannot create trigger \"%s\" on table \"%s\": its function %s is temporary",
+								   ct->trigname, r.qualname, NameListToString(ct->funcname));
+	}
 }
 
 /*

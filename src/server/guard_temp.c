@@ -298,20 +298,34 @@ cmodel_temp_dependency(Oid relid)
 {
 	const char *args[1] = {psprintf("%u", relid)};
 
-	cmodel_exec("SELECT o.type || ' ' || o.identity"
-				"  FROM pg_catalog.pg_depend d"
-				"  CROSS JOIN LATERAL pg_catalog.pg_identify_object(d.refclassid, d.refobjid, 0) o"
-				" WHERE ((d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass"
-				"         AND (d.objid OPERATOR(pg_catalog.=) $1::pg_catalog.oid"
-				"              OR d.objid IN (SELECT i.indexrelid FROM pg_catalog.pg_index i"
-				"                              WHERE i.indrelid OPERATOR(pg_catalog.=) $1::pg_catalog.oid)))"
-				"     OR (d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_attrdef'::pg_catalog.regclass"
-				"         AND d.objid IN (SELECT a.oid FROM pg_catalog.pg_attrdef a"
-				"                          WHERE a.adrelid OPERATOR(pg_catalog.=) $1::pg_catalog.oid))"
-				"     OR (d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_constraint'::pg_catalog.regclass"
-				"         AND d.objid IN (SELECT c.oid FROM pg_catalog.pg_constraint c"
-				"                          WHERE c.conrelid OPERATOR(pg_catalog.=) $1::pg_catalog.oid)))"
-				"   AND (o.schema LIKE 'pg\\_temp%' OR o.schema LIKE 'pg\\_toast\\_temp%')"
-				" LIMIT 1", 1, args, false);	/* false: see what the statement just made */
+	/*
+	 * From the table, its defaults, indexes and constraints, through the
+	 * functions, types, casts and operators they use (a permanent function
+	 * whose SQL body calls a temporary one, a cast made of one), a few levels
+	 * deep.
+	 */
+	cmodel_exec("WITH RECURSIVE walk (classid, objid, depth) AS ("
+				" SELECT d.refclassid, d.refobjid, 0 FROM pg_catalog.pg_depend d"
+				"  WHERE ((d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass"
+				"          AND (d.objid OPERATOR(pg_catalog.=) $1::pg_catalog.oid"
+				"               OR d.objid IN (SELECT i.indexrelid FROM pg_catalog.pg_index i"
+				"                               WHERE i.indrelid OPERATOR(pg_catalog.=) $1::pg_catalog.oid)))"
+				"      OR (d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_attrdef'::pg_catalog.regclass"
+				"          AND d.objid IN (SELECT a.oid FROM pg_catalog.pg_attrdef a"
+				"                           WHERE a.adrelid OPERATOR(pg_catalog.=) $1::pg_catalog.oid))"
+				"      OR (d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_constraint'::pg_catalog.regclass"
+				"          AND d.objid IN (SELECT c.oid FROM pg_catalog.pg_constraint c"
+				"                           WHERE c.conrelid OPERATOR(pg_catalog.=) $1::pg_catalog.oid)))"
+				" UNION"
+				" SELECT d.refclassid, d.refobjid, w.depth OPERATOR(pg_catalog.+) 1"
+				"   FROM walk w JOIN pg_catalog.pg_depend d"
+				"     ON d.classid OPERATOR(pg_catalog.=) w.classid AND d.objid OPERATOR(pg_catalog.=) w.objid"
+				"  WHERE w.depth OPERATOR(pg_catalog.<) 6 AND d.deptype IN ('n', 'a')"
+				"    AND w.classid IN ('pg_catalog.pg_proc'::pg_catalog.regclass, 'pg_catalog.pg_type'::pg_catalog.regclass,"
+				"                      'pg_catalog.pg_cast'::pg_catalog.regclass, 'pg_catalog.pg_operator'::pg_catalog.regclass))"
+				" SELECT o.type || ' ' || pg_catalog.regexp_replace(o.identity, '^pg_(toast_)?temp_[0-9]+\\.', 'pg_temp.')"
+				"   FROM walk w CROSS JOIN LATERAL pg_catalog.pg_identify_object(w.classid, w.objid, 0) o"
+				"  WHERE o.schema LIKE 'pg\\_temp%' OR o.schema LIKE 'pg\\_toast\\_temp%'"
+				"  LIMIT 1", 1, args, false);	/* false: see what the statement just made */
 	return SPI_processed > 0 ? SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1) : NULL;
 }
