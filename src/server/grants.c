@@ -23,6 +23,11 @@
  * covers objects of the roles it names).  PUBLIC gets nothing: a new
  * relation that default privileges gave PUBLIC something loses it.
  *
+ * The same event trigger is where a namespace table that CREATE TABLE AS,
+ * ALTER TABLE or CREATE INDEX left depending on a temporary object is
+ * refused: only at ddl_command_end does pg_depend show what the statement
+ * made (the dependency walk itself is guard_temp.c's).
+ *
  * Every statement here is built from quote_identifier()d names only.
  *
  * src/server/grants.c
