@@ -151,6 +151,38 @@ SELECT pg_catalog.pg_extension_config_dump('cmodel.reg_plugin', '');
 SELECT pg_catalog.pg_extension_config_dump('cmodel.reg_access', '');
 SELECT pg_catalog.pg_extension_config_dump('cmodel.reg_reporting', '');
 
+/*
+ * Only cmodel changes its registry (registry_lock.c): a statement trigger
+ * on every registry table refuses UPDATE, DELETE and TRUNCATE outside
+ * cmodel's own writes and scripts (INSERT too on the cache, which no dump
+ * restores; pg_restore loads the other tables with COPY).  ALWAYS: a
+ * session in replica mode is refused as well.
+ */
+CREATE FUNCTION cmodel.registry_lock()
+RETURNS trigger
+LANGUAGE C
+AS 'MODULE_PATHNAME', 'cmodel_registry_lock';
+COMMENT ON FUNCTION cmodel.registry_lock() IS
+'Internal: refuse changes to cmodel''s registry tables made outside cmodel''s own functions';
+REVOKE ALL ON FUNCTION cmodel.registry_lock() FROM PUBLIC;
+
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['reg_namespace', 'reg_core_model', 'reg_model', 'reg_field',
+                             'reg_relation', 'reg_index', 'reg_plugin', 'reg_access',
+                             'reg_reporting', 'reg_applied']
+    LOOP
+        EXECUTE format('CREATE TRIGGER cmodel_registry_lock BEFORE %s ON cmodel.%I'
+                       ' FOR EACH STATEMENT EXECUTE FUNCTION cmodel.registry_lock()',
+                       CASE WHEN t = 'reg_applied' THEN 'INSERT OR UPDATE OR DELETE OR TRUNCATE'
+                            ELSE 'UPDATE OR DELETE OR TRUNCATE' END, t);
+        EXECUTE format('ALTER TABLE cmodel.%I ENABLE ALWAYS TRIGGER cmodel_registry_lock', t);
+    END LOOP;
+END;
+$$;
+
 /* ------------------------------------------------------------------------
  * Views
  * ------------------------------------------------------------------------
@@ -360,16 +392,13 @@ BEGIN
                           HINT = 'Give the new table the same key column and type, or register it as another core model.';
             END IF;
         END LOOP;
-        UPDATE cmodel.reg_relation r SET target_table = $2 WHERE r.target_table::oid = old_tbl;
+    END IF;
+    -- the registry (relations move along; every generation moves)
+    PERFORM cmodel.core_model_record($1, $2, $3, old_tbl);
+    IF old_tbl IS NOT NULL AND old_tbl <> $2 THEN
         -- on_delete moves with the relations: triggers on the new table, none left on the old
         PERFORM cmodel.core_model_moved(old_tbl, $2);
     END IF;
-    INSERT INTO cmodel.reg_core_model AS c (name, tbl, key_column)
-    VALUES ($1, $2, $3)
-    ON CONFLICT ON CONSTRAINT reg_core_model_pkey
-    DO UPDATE SET tbl = excluded.tbl, key_column = excluded.key_column, registered_at = now();
-    -- relations to core models take their key types: no cached no-op stays valid
-    UPDATE cmodel.reg_namespace SET generation = generation + 1;
 END;
 $$;
 COMMENT ON FUNCTION @extschema@.cmodel_register_core_model(text, pg_catalog.regclass, name) IS
@@ -697,6 +726,18 @@ AS 'MODULE_PATHNAME', 'cmodel_core_model_moved';
 COMMENT ON FUNCTION cmodel.core_model_moved(pg_catalog.oid, pg_catalog.regclass) IS
 'Internal: give a core model''s new table the on_delete triggers its relations need, and take them from the old one';
 REVOKE ALL ON FUNCTION cmodel.core_model_moved(pg_catalog.oid, pg_catalog.regclass) FROM PUBLIC;
+
+CREATE FUNCTION cmodel.core_model_record(name text, tbl pg_catalog.regclass, key_column name,
+                                         old_tbl pg_catalog.oid)
+RETURNS void
+LANGUAGE C
+VOLATILE
+CALLED ON NULL INPUT
+PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'cmodel_core_model_record';
+COMMENT ON FUNCTION cmodel.core_model_record(text, pg_catalog.regclass, name, pg_catalog.oid) IS
+'Internal: record a checked core model, moving its relations from old_tbl, and move every namespace''s generation';
+REVOKE ALL ON FUNCTION cmodel.core_model_record(text, pg_catalog.regclass, name, pg_catalog.oid) FROM PUBLIC;
 
 /* ------------------------------------------------------------------------
  * Attribute hubs: the value type cmodel.hub

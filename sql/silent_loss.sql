@@ -166,6 +166,25 @@ SELECT count(*) FROM (SELECT * FROM a UNION ALL SELECT * FROM b) x;
 CREATE FUNCTION public.sl_add(k int) RETURNS int LANGUAGE sql AS
   'INSERT INTO sl_ns.stamp (n) VALUES (k) RETURNING n';
 SELECT count(public.sl_add(g)) FROM generate_series(1, 5) g;
+-- a rule's actions are parts of the statement that fired it: one count,
+-- from a client and from a function
+CREATE TABLE public.sl_feed (n int);
+CREATE RULE sl_fan AS ON INSERT TO public.sl_feed DO ALSO
+  (INSERT INTO sl_ns.stamp (n) VALUES (NEW.n); INSERT INTO sl_ns.stamp (n) VALUES (NEW.n + 100));
+INSERT INTO public.sl_feed SELECT g FROM generate_series(1, 2) g;
+DO $$ BEGIN INSERT INTO public.sl_feed SELECT g FROM generate_series(1, 2) g; END $$;
+PREPARE sl_feed_two AS INSERT INTO public.sl_feed SELECT g FROM generate_series(1, 2) g;
+EXECUTE sl_feed_two;
+DEALLOCATE sl_feed_two;
+CREATE FUNCTION public.sl_feed_two() RETURNS void LANGUAGE sql AS
+  'INSERT INTO public.sl_feed SELECT g FROM generate_series(1, 2) g';
+SELECT public.sl_feed_two();
+DROP FUNCTION public.sl_feed_two();
+INSERT INTO public.sl_feed VALUES (1);
+INSERT INTO public.sl_feed VALUES (1) \; INSERT INTO public.sl_feed VALUES (2);
+DO $$ BEGIN FOR i IN 1..3 LOOP INSERT INTO public.sl_feed VALUES (i); END LOOP; END $$;
+SELECT count(*) AS stamps FROM sl_ns.stamp;
+DROP TABLE public.sl_feed;
 RESET cmodel.max_bulk_rows;
 DELETE FROM sl_ns.note WHERE n IS NOT NULL AND body IS NULL;
 DELETE FROM sl_ns.stamp;
@@ -188,6 +207,36 @@ SET cmodel.allow_destructive_ddl = on;
 ALTER TABLE cmodel.reg_namespace_old RENAME TO reg_namespace;
 RESET cmodel.allow_destructive_ddl;
 ALTER TABLE sl_ns.note DROP COLUMN body;
+-- rows of the registry change only through cmodel: not by DELETE, UPDATE
+-- or TRUNCATE, not from a function, not in replica mode
+SELECT count(*) AS models FROM cmodel.reg_model WHERE namespace = 'sl_ns';
+DELETE FROM cmodel.reg_model WHERE namespace = 'sl_ns';
+DELETE FROM cmodel.reg_namespace;
+UPDATE cmodel.reg_namespace SET namespace = 'sl_gone' WHERE namespace = 'sl_ns';
+TRUNCATE cmodel.reg_field;
+TRUNCATE cmodel.reg_namespace CASCADE;
+INSERT INTO cmodel.reg_applied SELECT namespace, 'sl_fake', generation FROM cmodel.reg_namespace;
+DO $$ BEGIN DELETE FROM cmodel.reg_relation; END $$;
+SET session_replication_role = replica;
+DELETE FROM cmodel.reg_index;
+RESET session_replication_role;
+-- nor can the lock go: its triggers are cmodel's
+DROP TRIGGER cmodel_registry_lock ON cmodel.reg_model;
+ALTER TRIGGER cmodel_registry_lock ON cmodel.reg_model RENAME TO sl_lock;
+ALTER TABLE cmodel.reg_model DISABLE TRIGGER cmodel_registry_lock;
+ALTER TRIGGER cmodel_registry_lock ON cmodel.reg_model DEPENDS ON EXTENSION plpgsql;
+CREATE OR REPLACE FUNCTION cmodel.registry_lock() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END';
+SELECT c.relname, t.tgenabled FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+ WHERE t.tgname = 'cmodel_registry_lock' ORDER BY c.relname COLLATE "C";
+-- the registry is intact and cmodel's own writes go through
+SELECT count(*) AS models FROM cmodel.reg_model WHERE namespace = 'sl_ns';
+ALTER TABLE sl_ns.note DROP COLUMN body;
+SELECT cmodel_grant_access('sl_ns', 'postgres', 'read');
+SELECT cmodel_revoke_access('sl_ns', 'postgres');
+-- break-glass lets a superuser repair it (and the server log says so)
+SET cmodel.allow_destructive_ddl = on;
+DELETE FROM cmodel.reg_applied WHERE call_hash = 'sl_none';
+RESET cmodel.allow_destructive_ddl;
 
 -- 7. types nested in namespace columns' types
 CREATE TYPE public.sl_mood AS ENUM ('calm', 'busy');

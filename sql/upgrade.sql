@@ -99,6 +99,14 @@ SELECT p.oid::pg_catalog.regprocedure AS function, p.prosecdef, p.proacl IS NULL
  WHERE p.proname IN ('cmodel_register_model', 'cmodel_register_models', 'cmodel_create_namespace')
  ORDER BY p.oid::pg_catalog.regprocedure::text COLLATE "C";
 
+-- 0.7.0 locks the registry: a hand-made DELETE is refused, cmodel's own
+-- writes still go through, and the core model moves its relations along
+ALTER EXTENSION cmodel UPDATE TO '0.7.0';
+SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'cmodel';
+DELETE FROM cmodel.reg_model WHERE namespace = 'upg_ns';
+SELECT action, object FROM cmodel_register_model('upg_ns', '{"name": "Latest", "fields": []}');
+SELECT count(*) AS models FROM cmodel.reg_model WHERE namespace = 'upg_ns' AND NOT retired;
+
 -- an upgraded install has the same objects as a fresh one, with the same
 -- properties.  cmodel_objects lists every member of the extension as rows
 -- (kind, identity, property=value): types, casts and operators; functions

@@ -142,9 +142,9 @@ require_admin(const char *ns, const char *what)
 static void
 forget_dropped_roles(void)
 {
-	cmodel_exec("DELETE FROM cmodel.reg_access a WHERE NOT EXISTS"
-				" (SELECT 1 FROM pg_catalog.pg_roles o WHERE o.oid OPERATOR(pg_catalog.=) a.role::pg_catalog.oid)",
-				0, NULL, false);
+	cmodel_registry_exec("DELETE FROM cmodel.reg_access a WHERE NOT EXISTS"
+						 " (SELECT 1 FROM pg_catalog.pg_roles o WHERE o.oid OPERATOR(pg_catalog.=) a.role::pg_catalog.oid)",
+						 0, NULL);
 }
 
 /*
@@ -178,10 +178,10 @@ cmodel_grant_access(PG_FUNCTION_ARGS)
 	cmodel_owner_enter(&save);
 	cmodel_lock_namespace(ns);
 	forget_dropped_roles();
-	cmodel_exec("INSERT INTO cmodel.reg_access AS a (namespace, role, level)"
-				" VALUES ($1, $2::pg_catalog.oid::pg_catalog.regrole, $3)"
-				" ON CONFLICT ON CONSTRAINT reg_access_pkey DO UPDATE SET"
-				" level = excluded.level, granted_at = pg_catalog.now()", 3, args, false);
+	cmodel_registry_exec("INSERT INTO cmodel.reg_access AS a (namespace, role, level)"
+						 " VALUES ($1, $2::pg_catalog.oid::pg_catalog.regrole, $3)"
+						 " ON CONFLICT ON CONSTRAINT reg_access_pkey DO UPDATE SET"
+						 " level = excluded.level, granted_at = pg_catalog.now()", 3, args);
 	cmodel_grants_set(ns, role, cmodel_effective_level(ns, roleid));
 	cmodel_owner_leave(&save);
 	SPI_finish();
@@ -213,9 +213,9 @@ cmodel_revoke_access(PG_FUNCTION_ARGS)
 	cmodel_owner_enter(&save);
 	cmodel_lock_namespace(ns);
 	forget_dropped_roles();
-	cmodel_exec("DELETE FROM cmodel.reg_access"
-				" WHERE namespace = $1 AND role OPERATOR(pg_catalog.=) $2::pg_catalog.oid",
-				2, args, false);
+	cmodel_registry_exec("DELETE FROM cmodel.reg_access"
+						 " WHERE namespace = $1 AND role OPERATOR(pg_catalog.=) $2::pg_catalog.oid",
+						 2, args);
 	had = SPI_processed > 0;
 	cmodel_grants_set(ns, role, cmodel_effective_level(ns, roleid));
 	cmodel_owner_leave(&save);
@@ -275,12 +275,12 @@ cmodel_set_reporting_role(PG_FUNCTION_ARGS)
 		elog(ERROR, "cmodel: SPI_connect failed");
 	cmodel_owner_enter(&save);
 	cmodel_lock_reporting_role();
-	cmodel_exec("DELETE FROM cmodel.reg_reporting RETURNING role::pg_catalog.oid", 0, NULL, false);
+	cmodel_registry_exec("DELETE FROM cmodel.reg_reporting RETURNING role::pg_catalog.oid", 0, NULL);
 	if (SPI_processed > 0)
 		old = cmodel_cell_oid(0, 1);
 	if (role)
-		cmodel_exec("INSERT INTO cmodel.reg_reporting (role) VALUES ($1::pg_catalog.oid::pg_catalog.regrole)",
-					1, args, false);
+		cmodel_registry_exec("INSERT INTO cmodel.reg_reporting (role) VALUES ($1::pg_catalog.oid::pg_catalog.regrole)",
+							 1, args);
 	if (OidIsValid(old) && old != roleid)
 		regrant_everywhere(old);
 	regrant_everywhere(roleid);
@@ -316,8 +316,8 @@ cmodel_set_plugin_deployer(PG_FUNCTION_ARGS)
 		elog(ERROR, "cmodel: SPI_connect failed");
 	cmodel_owner_enter(&save);
 	cmodel_lock_namespace(ns);
-	cmodel_exec("UPDATE cmodel.reg_plugin SET deployer = $3::pg_catalog.oid::pg_catalog.regrole"
-				" WHERE namespace = $1 AND plugin = $2", 3, args, false);
+	cmodel_registry_exec("UPDATE cmodel.reg_plugin SET deployer = $3::pg_catalog.oid::pg_catalog.regrole"
+						 " WHERE namespace = $1 AND plugin = $2", 3, args);
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
@@ -460,9 +460,9 @@ cmodel_access_record_creator(const char *ns, Oid caller)
 	if (superuser_arg(caller))
 		return;
 	args[1] = psprintf("%u", caller);
-	cmodel_exec("INSERT INTO cmodel.reg_access (namespace, role, level)"
-				" VALUES ($1, $2::pg_catalog.oid::pg_catalog.regrole, 'register')"
-				" ON CONFLICT DO NOTHING", 2, args, false);
+	cmodel_registry_exec("INSERT INTO cmodel.reg_access (namespace, role, level)"
+						 " VALUES ($1, $2::pg_catalog.oid::pg_catalog.regrole, 'register')"
+						 " ON CONFLICT DO NOTHING", 2, args);
 }
 
 /* See cmodel.h: the deployer a registration records for a new plugin (its OID as text). */

@@ -40,6 +40,9 @@
  *					guard_grant.c (PUBLIC gets nothing in a namespace);
  *					guard_report.c refusing, break-glass, generations
  *	probe.c			fast registry reads for the guard
+ *	registry_lock.c	the scope of cmodel's own registry writes, which
+ *					guard_registry.c (the registry tables' trigger) lets
+ *					through
  *
  * Nothing here includes the core's internal headers (cm_internal.h,
  * cm_json.h); test/check_layout.py proves it.
@@ -75,6 +78,7 @@ extern void cmodel_report_core_error(const CmError *err) pg_attribute_noreturn()
 
 /* exec.c */
 extern int	cmodel_exec(const char *sql, int nargs, const char **args, bool read_only);
+extern int	cmodel_registry_exec(const char *sql, int nargs, const char **args);
 extern int	cmodel_exec_snapshot(const char *sql, int nargs, const char **args,
 								 Snapshot snapshot, bool read_only);
 extern Snapshot cmodel_query_snapshot(bool read_only);
@@ -82,6 +86,11 @@ extern char *cmodel_cell_text(CmArena *arena, int row, int col);
 extern bool cmodel_cell_bool(int row, int col);
 extern Oid	cmodel_cell_oid(int row, int col);
 extern ErrorData *cmodel_run_caught(void (*fn) (void *), void *arg);
+
+/* registry_lock.c: the scope of cmodel's own registry writes */
+extern int	cmodel_registry_unlock(void);
+extern void cmodel_registry_relock(int depth);
+extern bool cmodel_registry_writing(void);
 
 /* exec.c: running as the extension's owner */
 typedef struct CmUserSave
@@ -312,6 +321,7 @@ extern void cmodel_guard_extension_violation(CmGuardScope *scope, const char *wh
 extern void cmodel_guard_conclude(CmGuardScope *scope, Node *statement, bool at_start);
 extern void cmodel_guard_registration(const char *ns);
 extern bool cmodel_guard_registering(const char *ns);
+extern bool cmodel_guard_break_glass(void);
 
 /* guard.c */
 extern void cmodel_guard_init(void);

@@ -192,7 +192,8 @@ cmodel_guard_drop_rule(char relkind)
 void
 cmodel_guard_trigger_violation(CmGuardScope *scope, CmGuardRel *r, const char *what, const char *name)
 {
-	cmodel_guard_violation(scope, CM_GUARD_DATA_TRIGGER, r->qualname, NULL,
+	cmodel_guard_violation(scope, r->registry ? CM_GUARD_REGISTRY : CM_GUARD_DATA_TRIGGER,
+						   r->registry ? "cmodel" : r->qualname, NULL,
 						   name ? "cannot %s trigger \"%s\" of table \"%s\"" : "cannot %s%s triggers of table \"%s\"",
 						   what, name ? name : "", r->qualname);
 }

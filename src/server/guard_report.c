@@ -226,6 +226,13 @@ guard_open(void)
 	return allow_destructive_ddl && superuser();
 }
 
+/* See cmodel.h: break-glass, for what is judged outside the event triggers. */
+bool
+cmodel_guard_break_glass(void)
+{
+	return guard_open();
+}
+
 /*
  * See cmodel.h.  The end of every trigger: reject the violation (or log it
  * under break-glass), then move the generations of what the statement

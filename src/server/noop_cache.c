@@ -78,17 +78,17 @@ cmodel_record_applied(const char *ns, const char *call_hash, bool changed)
 
 	if (changed)
 	{
-		cmodel_exec("UPDATE cmodel.reg_namespace SET generation = generation + 1"
-					" WHERE namespace = $1", 1, args, false);
-		cmodel_exec("DELETE FROM cmodel.reg_applied a USING cmodel.reg_namespace n"
-					" WHERE a.namespace = $1 AND n.namespace = a.namespace"
-					"   AND a.generation < n.generation", 1, args, false);
+		cmodel_registry_exec("UPDATE cmodel.reg_namespace SET generation = generation + 1"
+							 " WHERE namespace = $1", 1, args);
+		cmodel_registry_exec("DELETE FROM cmodel.reg_applied a USING cmodel.reg_namespace n"
+							 " WHERE a.namespace = $1 AND n.namespace = a.namespace"
+							 "   AND a.generation < n.generation", 1, args);
 	}
-	cmodel_exec("INSERT INTO cmodel.reg_applied (namespace, call_hash, generation)"
-				" SELECT n.namespace, $2, n.generation FROM cmodel.reg_namespace n"
-				"  WHERE n.namespace = $1"
-				" ON CONFLICT ON CONSTRAINT reg_applied_pkey"
-				" DO UPDATE SET generation = excluded.generation", 2, args, false);
+	cmodel_registry_exec("INSERT INTO cmodel.reg_applied (namespace, call_hash, generation)"
+						 " SELECT n.namespace, $2, n.generation FROM cmodel.reg_namespace n"
+						 "  WHERE n.namespace = $1"
+						 " ON CONFLICT ON CONSTRAINT reg_applied_pkey"
+						 " DO UPDATE SET generation = excluded.generation", 2, args);
 }
 
 /*

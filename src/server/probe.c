@@ -314,6 +314,7 @@ cmodel_probe_bump(List *names, bool all)
 	int			n = 0;
 	Oid			types[2] = {BOOLOID, TEXTARRAYOID};
 	Datum		values[2];
+	volatile int depth;
 
 	if (names == NIL && !all)
 		return;
@@ -331,11 +332,20 @@ cmodel_probe_bump(List *names, bool all)
 						   save_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "cmodel: SPI_connect failed");
-	if (SPI_execute_with_args("UPDATE cmodel.reg_namespace"
-							  "   SET generation = generation OPERATOR(pg_catalog.+) 1"
-							  " WHERE $1 OR namespace OPERATOR(pg_catalog.=) ANY ($2)",
-							  2, types, values, NULL, false, 0) != SPI_OK_UPDATE)
-		elog(ERROR, "cmodel: could not move namespace generations");
+	depth = cmodel_registry_unlock();
+	PG_TRY();
+	{
+		if (SPI_execute_with_args("UPDATE cmodel.reg_namespace"
+								  "   SET generation = generation OPERATOR(pg_catalog.+) 1"
+								  " WHERE $1 OR namespace OPERATOR(pg_catalog.=) ANY ($2)",
+								  2, types, values, NULL, false, 0) != SPI_OK_UPDATE)
+			elog(ERROR, "cmodel: could not move namespace generations");
+	}
+	PG_FINALLY();
+	{
+		cmodel_registry_relock(depth);
+	}
+	PG_END_TRY();
 	SPI_finish();
 	SetUserIdAndSecContext(save_userid, save_sec);
 }

@@ -348,7 +348,7 @@ count_row(Relation rel)
 				 errmsg("insert into table \"%s.%s\" exceeds %d rows in one statement",
 						get_namespace_name(RelationGetNamespace(rel)), RelationGetRelationName(rel),
 						cmodel_max_bulk_rows),
-				 errdetail("One statement (INSERT, COPY, or all of a statement's data-modifying WITH queries together) may write at most cmodel.max_bulk_rows rows into a namespace table (the SDK's bulk operation limit)."),
+				 errdetail("One statement (an INSERT with its rules' actions, a COPY, or all of a statement's data-modifying WITH queries together) may write at most cmodel.max_bulk_rows rows into a namespace table (the SDK's bulk operation limit)."),
 				 errhint("Insert in batches of at most %d rows, or have a superuser raise cmodel.max_bulk_rows (0 means no limit).",
 						 cmodel_max_bulk_rows),
 				 errtable(rel)));

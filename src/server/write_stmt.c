@@ -12,7 +12,12 @@
  * write (and one for every COPY FROM), kept by the ExecutorRun and
  * ProcessUtility hooks.  A statement run by a function or a trigger per
  * row is a frame of its own, so it neither adds to nor resets the count of
- * the statement that called it.  Frame 0 stands for statements that began
+ * the statement that called it.  A rule's actions are statements the
+ * executor runs one after another at the same depth, but parts of the
+ * statement that fired the rule: an action continues the frame of the
+ * statement before it (see continues_statement).  The statements a
+ * statement's AFTER triggers run (in ExecutorFinish) are a level deeper, so
+ * they leave that frame as it was.  Frame 0 stands for statements that began
  * before this library was loaded (it loads when its first function is
  * called, possibly in the middle of a statement); it is emptied at the end
  * of each transaction.
@@ -41,6 +46,7 @@
 #include "commands/trigger.h"
 #include "executor/executor.h"
 #include "nodes/bitmapset.h"
+#include "tcop/pquery.h"
 #include "tcop/utility.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -49,6 +55,7 @@
 
 static ExecutorStart_hook_type prev_executor_start = NULL;
 static ExecutorRun_hook_type prev_executor_run = NULL;
+static ExecutorFinish_hook_type prev_executor_finish = NULL;
 static ProcessUtility_hook_type prev_process_utility = NULL;
 
 /* One table's inserted rows in one statement. */
@@ -63,14 +70,19 @@ typedef struct Frame
 	int			n;
 	int			cap;
 	RowCount   *counts;			/* in TopMemoryContext, kept for reuse */
+	/* the last statement that used the frame, for rule actions after it */
+	const char *source;			/* its query text (NULL: none may continue it) */
+	bool		tagged;			/* it set the command tag (canSetTag) */
+	bool		group_tagged;	/* so did one of the statements it continued */
 } Frame;
 
 static Frame *frames = NULL;
 static int	nframes = 0;		/* allocated */
 static int	depth = 0;			/* the current statement's frame */
 
+/* Make room for the frame one deeper than the current one. */
 static void
-push_frame(void)
+reserve_frame(void)
 {
 	if (depth + 1 >= nframes)
 	{
@@ -80,7 +92,72 @@ push_frame(void)
 		memset(frames + nframes, 0, sizeof(Frame) * (n - nframes));
 		nframes = n;
 	}
-	frames[++depth].n = 0;
+}
+
+/* A new statement: a fresh frame nothing may continue. */
+static void
+push_frame(void)
+{
+	reserve_frame();
+	depth++;
+	frames[depth].n = 0;
+	frames[depth].source = NULL;
+	frames[depth].tagged = frames[depth].group_tagged = false;
+}
+
+/*
+ * Is qd a rule action (or the rule's original statement) after the
+ * statement that last used the next frame, and so part of the same
+ * statement?  The rewriter turns one statement into its rules' actions and
+ * itself, all planned together, of which at most one sets the command tag
+ * (canSetTag); the executor runs them one after another from one query
+ * text.  A client's statement is run by its portal, whose statement list
+ * is exactly what the rewriter made: every one but the first continues.
+ * One a function runs (SPI) has no portal of its own: it continues the
+ * statement before it when both have the same query text and either is a
+ * rule action, unless the two would make two command-tag statements in one.
+ * A loop that runs a rule-rewritten statement again then begins anew at its
+ * tagged statement; two statements of a SQL function whose rules make only
+ * untagged actions can be counted together (more strictly, never less).
+ */
+static bool
+continues_statement(QueryDesc *qd)
+{
+	PlannedStmt *ps = qd->plannedstmt;
+	Frame	   *prev;
+	int			i;
+
+	if (ps == NULL || depth + 1 >= nframes)
+		return false;
+	prev = &frames[depth + 1];
+	if (ActivePortal && ActivePortal->stmts)
+		for (i = 0; i < list_length(ActivePortal->stmts); i++)
+			if (list_nth(ActivePortal->stmts, i) == ps)
+				return i > 0 && prev->source != NULL;
+	if (prev->source == NULL || prev->source != qd->sourceText)
+		return false;
+	if (!ps->canSetTag)
+		return true;
+	return !prev->tagged && !prev->group_tagged;
+}
+
+/* Continue the next frame's count (a rule action), or begin a new one. */
+static void
+enter_statement(QueryDesc *qd)
+{
+	bool		tagged = qd->plannedstmt && qd->plannedstmt->canSetTag;
+
+	if (continues_statement(qd))
+	{
+		Frame	   *f = &frames[++depth];
+
+		f->group_tagged = f->group_tagged || f->tagged;
+		f->tagged = tagged;
+		return;
+	}
+	push_frame();
+	frames[depth].source = qd->sourceText;
+	frames[depth].tagged = tagged;
 }
 
 /* See cmodel.h. */
@@ -118,13 +195,41 @@ stmt_executor_run(QueryDesc *qd, ScanDirection direction, uint64 count, bool exe
 	volatile int outer = depth;
 
 	if (may_write(qd))
-		push_frame();
+		enter_statement(qd);
 	PG_TRY();
 	{
 		if (prev_executor_run)
 			prev_executor_run(qd, direction, count, execute_once);
 		else
 			standard_ExecutorRun(qd, direction, count, execute_once);
+	}
+	PG_FINALLY();
+	{
+		depth = outer;
+	}
+	PG_END_TRY();
+}
+
+/*
+ * A writing statement's AFTER triggers fire here: what they run is a level
+ * below the statement's frame, which a rule action after it may continue.
+ */
+static void
+stmt_executor_finish(QueryDesc *qd)
+{
+	volatile int outer = depth;
+
+	if (may_write(qd))
+	{
+		reserve_frame();
+		depth++;
+	}
+	PG_TRY();
+	{
+		if (prev_executor_finish)
+			prev_executor_finish(qd);
+		else
+			standard_ExecutorFinish(qd);
 	}
 	PG_FINALLY();
 	{
@@ -258,6 +363,8 @@ cmodel_write_stmt_init(void)
 	ExecutorStart_hook = stmt_executor_start;
 	prev_executor_run = ExecutorRun_hook;
 	ExecutorRun_hook = stmt_executor_run;
+	prev_executor_finish = ExecutorFinish_hook;
+	ExecutorFinish_hook = stmt_executor_finish;
 	prev_process_utility = ProcessUtility_hook;
 	ProcessUtility_hook = stmt_process_utility;
 	RegisterXactCallback(stmt_xact_callback, NULL);
