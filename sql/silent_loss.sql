@@ -263,6 +263,22 @@ ALTER TABLE sl_ns.note ADD COLUMN prefs cmodel.hub;
 UPDATE sl_ns.note SET prefs = cmodel.hub_set(NULL::cmodel.hub, 'big', repeat('x', 1048577)) WHERE n = 1;
 UPDATE sl_ns.note SET prefs = cmodel.hub_set(NULL::cmodel.hub, 'small', 'x') WHERE n = 1;
 SELECT prefs FROM sl_ns.note WHERE n = 1;
+-- arrays of text and JSON (their elements together), xml and string types
+-- of extensions such as citext are limited too
+CREATE EXTENSION citext;
+CREATE DOMAIN public.sl_tags AS text[];
+ALTER TABLE sl_ns.note ADD COLUMN tags public.sl_tags, ADD COLUMN docs jsonb[],
+  ADD COLUMN page xml, ADD COLUMN nick citext;
+UPDATE sl_ns.note SET tags = ARRAY[repeat('t', 600000), repeat('u', 448577)] WHERE n = 1;
+UPDATE sl_ns.note SET docs = ARRAY[to_jsonb(repeat('d', 600000)), to_jsonb(repeat('e', 600000))] WHERE n = 1;
+UPDATE sl_ns.note SET page = xmlelement(name p, repeat('p', 1048577)) WHERE n = 1;
+UPDATE sl_ns.note SET nick = repeat('n', 1048577)::citext WHERE n = 1;
+UPDATE sl_ns.note SET tags = ARRAY[repeat('t', 600000), repeat('u', 448576)],
+  docs = ARRAY[NULL, to_jsonb(repeat('d', 600000))], page = xmlelement(name p, 'short'),
+  nick = 'Nick' WHERE n = 1;
+SELECT length(array_to_string(tags, '')) AS tag_chars, array_length(docs, 1) AS docs, page, nick
+  FROM sl_ns.note WHERE n = 1;
+UPDATE sl_ns.note SET tags = NULL, docs = NULL WHERE n = 1;
 CREATE FUNCTION public.sl_grow() RETURNS trigger LANGUAGE plpgsql AS
   'BEGIN NEW.body := repeat(''y'', 1048577); RETURN NEW; END';
 CREATE TRIGGER zz_grow BEFORE INSERT OR UPDATE ON sl_ns.note FOR EACH ROW EXECUTE FUNCTION public.sl_grow();
@@ -308,4 +324,5 @@ DROP TABLE public.sl_staff, public.sl_checked, public.sl_other, public.sl_free, 
 DROP SCHEMA sl_core CASCADE;
 DROP FUNCTION public.sl_add, public.sl_swallow, public.sl_grow, public.sl_same;
 DROP TYPE public.sl_outer, public.sl_inner, public.sl_mood, public.sl_later;
-DROP DOMAIN public.sl_text, public.sl_json;
+DROP DOMAIN public.sl_text, public.sl_json, public.sl_tags;
+DROP EXTENSION citext;

@@ -188,6 +188,15 @@ typedef struct CmDeleteRule
  * table or of a child (registration sends one for every table it changes
  * rules for).  Entries live as long as the backend and never move.
  */
+/* How the value limit measures a column (relinfo.c decides, write.c checks). */
+typedef enum CmLimitKind
+{
+	CM_LIMIT_TEXT,				/* text, varchar, char, json, xml, string types */
+	CM_LIMIT_JSONB,				/* jsonb and cmodel.hub: their text form */
+	CM_LIMIT_TEXT_ARRAY,		/* an array of text-like values: all together */
+	CM_LIMIT_JSONB_ARRAY		/* an array of jsonb or hubs: all together */
+} CmLimitKind;
+
 typedef struct CmRelInfo
 {
 	Oid			relid;			/* hash key */
@@ -209,8 +218,8 @@ typedef struct CmRelInfo
 
 	/* write-time rules (namespace model tables) */
 	int			nlimited;
-	AttrNumber *limited_atts;	/* text-like and jsonb columns */
-	bool	   *limited_jsonb;
+	AttrNumber *limited_atts;	/* text-like and jsonb columns, and arrays of them */
+	CmLimitKind *limited_kinds;
 	int			nauto;
 	int		   *auto_cols;		/* auto_now / auto_now_add columns */
 	Oid		   *auto_types;

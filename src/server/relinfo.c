@@ -92,10 +92,42 @@ relinfo_table(void)
 	return relinfo_hash;
 }
 
+static bool is_hub_type(Oid type);
+
 static bool
 is_text_like(Oid type)
 {
-	return type == TEXTOID || type == VARCHAROID || type == BPCHAROID || type == JSONOID;
+	char		category;
+	bool		preferred;
+
+	if (type == TEXTOID || type == VARCHAROID || type == BPCHAROID || type == JSONOID ||
+		type == XMLOID)
+		return true;
+	/* a string type of an extension, such as citext, stores text */
+	get_type_category_preferred(type, &category, &preferred);
+	return category == TYPCATEGORY_STRING && get_typlen(type) == -1;
+}
+
+/*
+ * Is a column of this type limited in size, and how is it measured?  A
+ * domain's values are its base type's; an array's are its elements'.
+ */
+static bool
+limit_kind(Oid type, CmLimitKind *kind)
+{
+	Oid			base = getBaseType(type);
+	Oid			elem;
+
+	if (base == JSONBOID || (!is_text_like(base) && is_hub_type(base)))
+		*kind = CM_LIMIT_JSONB;
+	else if (is_text_like(base))
+		*kind = CM_LIMIT_TEXT;
+	else if (OidIsValid(elem = get_element_type(base)) && limit_kind(elem, kind) &&
+			 (*kind == CM_LIMIT_TEXT || *kind == CM_LIMIT_JSONB))
+		*kind = *kind == CM_LIMIT_TEXT ? CM_LIMIT_TEXT_ARRAY : CM_LIMIT_JSONB_ARRAY;
+	else
+		return false;
+	return true;
 }
 
 /*
@@ -321,27 +353,20 @@ build(CmRelInfo *e, Relation rel)
 		old = MemoryContextSwitchTo(e->cxt);
 		e->qualname = quote_qualified_identifier(ns, RelationGetRelationName(rel));
 		e->limited_atts = palloc0(sizeof(AttrNumber) * (desc->natts + 1));
-		e->limited_jsonb = palloc0(sizeof(bool) * (desc->natts + 1));
+		e->limited_kinds = palloc0(sizeof(CmLimitKind) * (desc->natts + 1));
 		find_hub_store(e, rel, ns);
 		for (i = 0; i < desc->natts; i++)
 		{
 			Form_pg_attribute a = TupleDescAttr(desc, i);
+			CmLimitKind kind;
 
-			Oid			base;
-			bool		hub;
-
-			if (a->attisdropped)
+			if (a->attisdropped || !limit_kind(a->atttypid, &kind))
 				continue;
-			/* a domain's values are its base type's */
-			base = getBaseType(a->atttypid);
-			hub = base != JSONBOID && !is_text_like(base) && is_hub_type(base);
 			/* a store's hubs are limited per attribute (write.c), any other hub column as its jsonb */
-			if (hub && e->hub_store && a->attnum == e->hub_attrs_att)
-				continue;
-			if (base != JSONBOID && !hub && !is_text_like(base))
+			if (e->hub_store && a->attnum == e->hub_attrs_att)
 				continue;
 			e->limited_atts[e->nlimited] = a->attnum;
-			e->limited_jsonb[e->nlimited++] = base == JSONBOID || hub;
+			e->limited_kinds[e->nlimited++] = kind;
 		}
 		load_rules(e, rel);
 		load_auto_fields(e, rel, ns);

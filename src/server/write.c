@@ -159,7 +159,7 @@ container_text_bound(const char *jc)
 }
 
 static void
-too_long(Relation rel, AttrNumber att, int64 chars, bool json)
+too_long(Relation rel, AttrNumber att, int64 chars, CmLimitKind kind)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_STRING_DATA_RIGHT_TRUNCATION),
@@ -167,8 +167,9 @@ too_long(Relation rel, AttrNumber att, int64 chars, bool json)
 					NameStr(TupleDescAttr(RelationGetDescr(rel), att - 1)->attname),
 					get_namespace_name(RelationGetNamespace(rel)), RelationGetRelationName(rel),
 					chars),
-			 errdetail(json ? "JSON values in namespace tables may have at most 1,048,576 characters, measured on their text form (the SDK's 1 MB limit)." :
-					   "Text values in namespace tables may have at most 1,048,576 characters (the SDK's 1 MB limit)."),
+			 errdetail(kind == CM_LIMIT_JSONB ? "JSON values in namespace tables may have at most 1,048,576 characters, measured on their text form (the SDK's 1 MB limit)." :
+					   kind == CM_LIMIT_TEXT ? "Text values in namespace tables may have at most 1,048,576 characters (the SDK's 1 MB limit)." :
+					   "Array values of text or JSON in namespace tables may have at most 1,048,576 characters, their elements' together (the SDK's 1 MB limit)."),
 			 errhint("Keep large content outside the row, for example in a file store, and store a reference to it."),
 			 errtablecol(rel, att)));
 }
@@ -188,51 +189,87 @@ same_stored_value(Datum d, TupleTableSlot *old, AttrNumber att)
 	return a == b || (VARSIZE_ANY(a) == VARSIZE_ANY(b) && memcmp(a, b, VARSIZE_ANY(a)) == 0);
 }
 
-/* Reject a text or jsonb value longer than the limit. */
-static void
-check_value(Relation rel, AttrNumber att, bool jsonb, Datum d, TupleTableSlot *old)
+/* Characters of a text value; at least one byte each, so a short one is not read. */
+static int64
+text_chars(Datum d, Size size)
 {
-	Size		size = stored_size(d);
+	text	   *t;
+
+	if (size <= CM_VALUE_LIMIT || pg_database_encoding_max_length() == 1)
+		return size;
+	t = DatumGetTextPP(d);
+	return pg_mbstrlen_with_len(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+}
+
+/* Characters of a jsonb value's text form; only counted when its bound is over the limit. */
+static int64
+jsonb_chars(Datum d)
+{
+	Jsonb	   *jb;
+	char	   *s;
 	int64		chars;
 
-	if (!jsonb)
-	{
-		/* a character takes at least one byte; an unchanged value was checked */
-		if (size <= CM_VALUE_LIMIT || (old && !is_plain(d) && same_stored_value(d, old, att)))
-			return;
-		if (pg_database_encoding_max_length() == 1)
-			chars = size;
-		else
-		{
-			text	   *t = DatumGetTextPP(d);
+	/* a plain value is read in place */
+	if (is_plain(d) && container_text_bound(VARDATA_ANY(DatumGetPointer(d))) <= CM_VALUE_LIMIT)
+		return 0;
+	jb = DatumGetJsonbP(d);
+	if (container_text_bound((const char *) &jb->root) <= CM_VALUE_LIMIT)
+		return 0;
+	s = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
+	chars = pg_mbstrlen(s);
+	pfree(s);
+	return chars;
+}
 
-			chars = pg_mbstrlen_with_len(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
-		}
-		if (chars > CM_VALUE_LIMIT)
-			too_long(rel, att, chars, false);
+/*
+ * Characters of an array of text-like or jsonb values: its elements'
+ * together.  Its elements take no more bytes than the array, so an array
+ * within the limit in bytes is not read.
+ */
+static int64
+array_chars(Datum d, bool jsonb)
+{
+	ArrayType  *arr;
+	ArrayIterator it;
+	Datum		elem;
+	bool		isnull;
+	int64		chars = 0;
+
+	if (!jsonb && stored_size(d) <= CM_VALUE_LIMIT)
+		return 0;
+	arr = DatumGetArrayTypeP(d);
+	it = array_create_iterator(arr, 0, NULL);
+	while (array_iterate(it, &elem, &isnull))
+		if (!isnull)
+			chars += jsonb ? jsonb_chars(elem) :
+				text_chars(elem, stored_size(elem));
+	array_free_iterator(it);
+	return chars;
+}
+
+/* Reject a text, jsonb or array value longer than the limit. */
+static void
+check_value(Relation rel, AttrNumber att, CmLimitKind kind, Datum d, TupleTableSlot *old)
+{
+	int64		chars;
+
+	/* an unchanged value was checked when it was written */
+	if (old && !is_plain(d) && same_stored_value(d, old, att))
 		return;
-	}
-
-	/* a plain value is read in place; a compressed or external one only if changed */
-	if (is_plain(d))
+	switch (kind)
 	{
-		if (container_text_bound(VARDATA_ANY(DatumGetPointer(d))) <= CM_VALUE_LIMIT)
-			return;
+		case CM_LIMIT_TEXT:
+			chars = text_chars(d, stored_size(d));
+			break;
+		case CM_LIMIT_JSONB:
+			chars = jsonb_chars(d);
+			break;
+		default:
+			chars = array_chars(d, kind == CM_LIMIT_JSONB_ARRAY);
+			break;
 	}
-	else if (old && same_stored_value(d, old, att))
-		return;
-	{
-		Jsonb	   *jb = DatumGetJsonbP(d);
-		char	   *s;
-
-		if (container_text_bound((const char *) &jb->root) <= CM_VALUE_LIMIT)
-			return;
-		s = JsonbToCString(NULL, &jb->root, VARSIZE(jb));
-		chars = pg_mbstrlen(s);
-		pfree(s);
-		if (chars > CM_VALUE_LIMIT)
-			too_long(rel, att, chars, true);
-	}
+	if (chars > CM_VALUE_LIMIT)
+		too_long(rel, att, chars, kind);
 }
 
 /* ------------------------------------------------------------------------
@@ -426,7 +463,7 @@ cmodel_on_write(PG_FUNCTION_ARGS)
 		Datum		d = slot_getattr(slot, info->limited_atts[i], &isnull);
 
 		if (!isnull)
-			check_value(rel, info->limited_atts[i], info->limited_jsonb[i], d, old);
+			check_value(rel, info->limited_atts[i], info->limited_kinds[i], d, old);
 	}
 
 	if (info->nauto > 0)
