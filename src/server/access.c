@@ -81,12 +81,18 @@ required_arg(FunctionCallInfo fcinfo, int argno, const char *what)
 	return text_to_cstring(PG_GETARG_TEXT_PP(argno));
 }
 
-/* The namespace argument: a registered namespace. */
+/*
+ * The namespace argument of a writing function: a registered namespace,
+ * checked once the node may write at all (on a standby or a Citus worker
+ * no namespace is registered, and that is not what to report).  what
+ * completes "cannot ...", with %s for the namespace.
+ */
 static char *
-namespace_arg(FunctionCallInfo fcinfo, int argno)
+namespace_arg(FunctionCallInfo fcinfo, int argno, const char *what)
 {
 	char	   *ns = required_arg(fcinfo, argno, "namespace");
 
+	cmodel_require_primary(psprintf(what, ns));
 	if (!cmodel_probe_is_namespace(ns))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_SCHEMA),
@@ -155,7 +161,7 @@ PG_FUNCTION_INFO_V1(cmodel_grant_access);
 Datum
 cmodel_grant_access(PG_FUNCTION_ARGS)
 {
-	char	   *ns = namespace_arg(fcinfo, 0);
+	char	   *ns = namespace_arg(fcinfo, 0, "grant access to namespace \"%s\"");
 	char	   *role = required_arg(fcinfo, 1, "role");
 	char	   *level_text = required_arg(fcinfo, 2, "level");
 	CmLevel		level = cmodel_level_parse(level_text);
@@ -163,7 +169,6 @@ cmodel_grant_access(PG_FUNCTION_ARGS)
 	Oid			roleid;
 	CmUserSave	save;
 
-	cmodel_require_primary(psprintf("grant access to namespace \"%s\"", ns));
 	if (level == CM_LEVEL_NONE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -197,14 +202,13 @@ PG_FUNCTION_INFO_V1(cmodel_revoke_access);
 Datum
 cmodel_revoke_access(PG_FUNCTION_ARGS)
 {
-	char	   *ns = namespace_arg(fcinfo, 0);
+	char	   *ns = namespace_arg(fcinfo, 0, "revoke access to namespace \"%s\"");
 	char	   *role = required_arg(fcinfo, 1, "role");
 	const char *args[2] = {ns, NULL};
 	Oid			roleid;
 	bool		had;
 	CmUserSave	save;
 
-	cmodel_require_primary(psprintf("revoke access to namespace \"%s\"", ns));
 	roleid = role_arg(role);
 	args[1] = psprintf("%u", roleid);
 	require_admin(ns, "revoke access");
@@ -302,13 +306,12 @@ PG_FUNCTION_INFO_V1(cmodel_set_plugin_deployer);
 Datum
 cmodel_set_plugin_deployer(PG_FUNCTION_ARGS)
 {
-	char	   *ns = namespace_arg(fcinfo, 0);
+	char	   *ns = namespace_arg(fcinfo, 0, "hand over plugins of namespace \"%s\"");
 	char	   *plugin = required_arg(fcinfo, 1, "plugin");
 	char	   *role = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
 	const char *args[3] = {ns, plugin, NULL};
 	CmUserSave	save;
 
-	cmodel_require_primary(psprintf("hand over plugin \"%s\" of namespace \"%s\"", plugin, ns));
 	if (role)
 		args[2] = psprintf("%u", role_arg(role));
 	require_admin(ns, "hand over plugins");

@@ -8,6 +8,9 @@
  * every value a literal of its column's type.  An error names the action
  * that failed (error context), and a unique index that existing rows
  * violate becomes an error that says what to do, with nothing changed.
+ * With Citus, the plan's DDL runs with the settings cmodel's triggers need,
+ * and every table it creates in a distributed namespace joins the
+ * namespace's colocation group before its indexes and triggers are made.
  *
  * src/server/apply.c
  *
@@ -16,6 +19,7 @@
 #include "postgres.h"
 
 #include "executor/spi.h"
+#include "utils/guc.h"
 
 #include "cmodel.h"
 
@@ -65,12 +69,29 @@ create_unique_index(const CmAction *a)
 			 errhint("Remove or fix the duplicate rows, then register the model again; nothing was changed.")));
 }
 
-/* See cmodel.h: run the DDL of a plan, in order. */
+/* Does the action create a table?  Its object is "namespace.table" (namespaces have no dots). */
+static bool
+creates_table(const CmAction *a, char **ns, const char **table)
+{
+	const char *dot;
+
+	if (a->kind != CM_ACT_CREATE_MODEL && a->kind != CM_ACT_CREATE_HUB_STORE)
+		return false;
+	dot = strchr(a->object, '.');
+	if (dot == NULL)
+		return false;
+	*ns = pnstrdup(a->object, dot - a->object);
+	*table = dot + 1;
+	return true;
+}
+
+/* See cmodel.h: run the DDL of a plan, in order (Citus: citus.c). */
 void
 cmodel_apply_plan(const CmPlan *plan)
 {
 	ActionErrorContext ctx;
 	ErrorContextCallback cb;
+	int			guc_level = cmodel_citus_local_settings();
 	int			i;
 
 	cb.callback = action_error_callback;
@@ -81,6 +102,10 @@ cmodel_apply_plan(const CmPlan *plan)
 	{
 		const CmAction *a = &plan->actions[i];
 		int			rc;
+		char	   *ns = NULL;
+		const char *table = NULL;
+		bool		is_table;
+		CmCitusPlacement placement = CM_CITUS_LOCAL;
 
 		if (a->sql == NULL)
 			continue;
@@ -92,9 +117,16 @@ cmodel_apply_plan(const CmPlan *plan)
 			create_unique_index(a);
 			continue;
 		}
+		is_table = creates_table(a, &ns, &table);
+		if (is_table)
+			placement = cmodel_citus_before_table(ns);
 		rc = SPI_execute(a->sql, false, 0);
 		if (rc < 0)
 			elog(ERROR, "cmodel: SPI_execute failed (%s): %s", SPI_result_code_string(rc), a->sql);
+		if (is_table)
+			cmodel_citus_after_table(ns, table, placement);
 	}
 	error_context_stack = cb.previous;
+	if (guc_level > 0)
+		AtEOXact_GUC(true, guc_level);
 }

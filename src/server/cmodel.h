@@ -40,6 +40,8 @@
  *					guard_grant.c (PUBLIC gets nothing in a namespace);
  *					guard_report.c refusing, break-glass, generations
  *	probe.c			fast registry reads for the guard
+ *	citus.c			Citus: which node this is, distributed schemas, placing
+ *					new tables in a namespace's colocation group
  *	registry_lock.c	the scope of cmodel's own registry writes, which
  *					guard_registry.c (the registry tables' trigger) lets
  *					through
@@ -103,6 +105,22 @@ extern void cmodel_owner_leave(const CmUserSave *save);
 
 /* standby.c */
 extern void cmodel_require_primary(const char *what);
+
+/* citus.c: Citus's nodes and distributed schemas */
+extern bool cmodel_citus_present(void);
+extern void cmodel_citus_require_coordinator(const char *what);
+extern bool cmodel_citus_table(Oid relid);
+extern bool cmodel_citus_tenant_schema(const char *ns);
+typedef enum CmCitusPlacement
+{
+	CM_CITUS_LOCAL,				/* not a distributed schema */
+	CM_CITUS_COLOCATE,			/* with the schema's tables */
+	CM_CITUS_DISTRIBUTE_SCHEMA	/* its first table: distribute the schema again */
+} CmCitusPlacement;
+extern CmCitusPlacement cmodel_citus_before_table(const char *ns);
+extern void cmodel_citus_after_table(const char *ns, const char *table,
+									 CmCitusPlacement placement);
+extern int	cmodel_citus_local_settings(void);
 
 /* grants.c: the privileges of the access levels */
 typedef enum CmLevel

@@ -549,8 +549,8 @@ cmodel_hub_store_delete(PG_FUNCTION_ARGS)
  * statement costs about as much again as the index probe.  The store must
  * be the one this backend knows, of exactly the store's shape, readable by
  * the caller as a whole table and without row security; otherwise (column
- * privileges, a policy, a store made anew) the statement path decides, as
- * plain SQL would.  The probe uses the calling query's snapshot, as a
+ * privileges, a policy, a store made anew, a store Citus distributed) the
+ * statement path decides, as plain SQL would.  The probe uses the calling query's snapshot, as a
  * STABLE function's SPI statement would, and the access methods take the
  * same predicate locks as a statement under SERIALIZABLE.  Returns false
  * to take that path.
@@ -569,6 +569,9 @@ probe_hub(StoreCall *c, Jsonb **hub)
 	int			i;
 
 	*hub = NULL;
+	/* a Citus table's rows are in its shards, which only a statement reaches */
+	if (cmodel_citus_table(e->relid))
+		return false;
 	/* locked first, as a statement would, so that grants and policies are current */
 	rel = try_table_open(e->relid, AccessShareLock);
 	if (rel == NULL || rel->rd_rel->relkind != RELKIND_RELATION ||

@@ -219,6 +219,7 @@ cmodel_core_model_record(PG_FUNCTION_ARGS)
 	args[1] = psprintf("%u", PG_GETARG_OID(1));
 	args[2] = NameStr(*PG_GETARG_NAME(2));
 	args[3] = PG_ARGISNULL(3) ? NULL : psprintf("%u", PG_GETARG_OID(3));
+	cmodel_citus_require_coordinator(psprintf("register core model \"%s\"", args[0]));
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "cmodel: SPI_connect failed");
 	if (args[3] && strcmp(args[3], args[1]) != 0)

@@ -2,7 +2,7 @@
  *
  * standby.c
  *	  Where cmodel's writing functions may run: on the primary, in a
- *	  read-write transaction.
+ *	  read-write transaction, and with Citus on the coordinator.
  *
  * Every function that writes says so itself before PostgreSQL would,
  * with SQLSTATE 25006 and a message naming what it was asked to do:
@@ -37,4 +37,5 @@ cmodel_require_primary(const char *what)
 				 errmsg("cannot %s in a read-only transaction", what),
 				 errdetail("It writes cmodel's registry or a namespace's tables."),
 				 errhint("Run it in a read-write transaction (SET TRANSACTION READ WRITE, or default_transaction_read_only = off).")));
+	cmodel_citus_require_coordinator(what);
 }

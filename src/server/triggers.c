@@ -31,6 +31,7 @@
 #include "fmgr.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
+#include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 
@@ -315,6 +316,7 @@ cmodel_core_model_moved(PG_FUNCTION_ARGS)
 	Oid			old_tbl = PG_GETARG_OID(0);
 	Oid			new_tbl = PG_GETARG_OID(1);
 	bool		old_exists = get_rel_name(old_tbl) != NULL;
+	int			guc_level = cmodel_citus_local_settings();
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "cmodel: SPI_connect failed");
@@ -326,5 +328,7 @@ cmodel_core_model_moved(PG_FUNCTION_ARGS)
 		CacheInvalidateRelcacheByRelid(old_tbl);
 	CacheInvalidateRelcacheByRelid(new_tbl);
 	SPI_finish();
+	if (guc_level > 0)
+		AtEOXact_GUC(true, guc_level);
 	PG_RETURN_VOID();
 }

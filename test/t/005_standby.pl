@@ -197,7 +197,7 @@ my @writes = (
 	[ q{SELECT cmodel_grant_access('shop_ns', 'reporter', 'read')}, 'grant access to namespace "shop_ns"' ],
 	[ q{SELECT cmodel_revoke_access('shop_ns', 'shop_reader')}, 'revoke access to namespace "shop_ns"' ],
 	[ q{SELECT cmodel_set_reporting_role(NULL)}, 'set the reporting role' ],
-	[ q{SELECT cmodel_set_plugin_deployer('shop_ns', 'shop', 'shop_reader')}, 'hand over plugin "shop" of namespace "shop_ns"' ],
+	[ q{SELECT cmodel_set_plugin_deployer('shop_ns', 'shop', 'shop_reader')}, 'hand over plugins of namespace "shop_ns"' ],
 	[ q{SELECT * FROM cmodel_hub_get_or_create('shop_ns', 'staff_preferences', 'staff:500')}, 'write hubs of namespace "shop_ns"' ],
 	[ q{SELECT cmodel_hub_set('shop_ns', 'staff_preferences', 'staff:1', 'visits', 1)}, 'write hubs of namespace "shop_ns"' ],
 	[ q{SELECT cmodel_hub_set('shop_ns', 'staff_preferences', 'staff:1', 'pager_number', 'x')}, 'write hubs of namespace "shop_ns"' ],

@@ -1,0 +1,242 @@
+/*-------------------------------------------------------------------------
+ *
+ * citus.c
+ *	  What cmodel needs to know of Citus, and asks of it: which node this
+ *	  is, which schemas are distributed, and placing a new namespace table
+ *	  in its schema's colocation group.
+ *
+ * Citus is optional: nothing here runs unless the extension "citus" is
+ * installed in the database, and everything reads Citus's own metadata
+ * (pg_dist_local_group, pg_dist_node, pg_dist_schema, pg_dist_partition)
+ * through SPI, so cmodel neither links against Citus nor depends on its
+ * headers.
+ *
+ * The registry lives on the coordinator (group 0): registration, access
+ * levels and the other registry writers refuse to run on a worker, naming
+ * the coordinator instead.  A namespace that is a distributed schema (made
+ * with citus_schema_distribute, or created while
+ * citus.enable_schema_based_sharding is on) gets every table registration
+ * creates as a tenant table of the schema: Citus converts only a top-level
+ * CREATE TABLE, and registration's run through SPI.  The first table of an
+ * empty distributed schema is placed by distributing the schema again
+ * (citus_schema_undistribute before the table is made, then
+ * citus_schema_distribute), which gives it a group of its own; later ones are colocated with a table already there.
+ * Tables made before the namespace was distributed are the user's to
+ * distribute (citus_schema_distribute does all of them).
+ * cmodel's own triggers on Citus tables need citus.enable_unsafe_triggers,
+ * which registration sets for the length of its own DDL only
+ * (cmodel_citus_local_settings).
+ *
+ * src/server/citus.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "commands/extension.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "storage/proc.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
+
+#include "cmodel.h"
+
+/*
+ * Is the citus extension installed in this database?  Asked once per
+ * transaction: the hub functions ask on every call.
+ */
+bool
+cmodel_citus_present(void)
+{
+	static LocalTransactionId checked = InvalidLocalTransactionId;
+	static bool present = false;
+
+	if (checked != MyProc->lxid || !LocalTransactionIdIsValid(checked))
+	{
+		present = OidIsValid(get_extension_oid("citus", true));
+		checked = MyProc->lxid;
+	}
+	return present;
+}
+
+/* One value of a one-row query with text parameters, or NULL. */
+static char *
+query_value(const char *sql, int nargs, const char **args)
+{
+	Oid			types[2] = {TEXTOID, TEXTOID};
+	Datum		values[2];
+	char		nulls[2] = {' ', ' '};
+	char	   *result = NULL;
+	int			i;
+
+	Assert(nargs <= 2);
+	for (i = 0; i < nargs; i++)
+		values[i] = CStringGetTextDatum(args[i]);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "cmodel: SPI_connect failed");
+	if (SPI_execute_with_args(sql, nargs, types, values, nulls, false, 1) < 0)
+		elog(ERROR, "cmodel: Citus metadata query failed: %s", sql);
+	if (SPI_processed > 0)
+	{
+		char	   *v = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+
+		if (v)
+			result = MemoryContextStrdup(TopTransactionContext, v);
+	}
+	SPI_finish();
+	return result;
+}
+
+/*
+ * See cmodel.h: refuse "what" (completing "cannot ...") on a Citus worker,
+ * naming the coordinator.  A node that is not yet in a cluster (no local
+ * group, or group 0) is a coordinator.
+ */
+void
+cmodel_citus_require_coordinator(const char *what)
+{
+	char	   *group;
+	char	   *coordinator;
+
+	if (!cmodel_citus_present())
+		return;
+	group = query_value("SELECT groupid FROM pg_catalog.pg_dist_local_group", 0, NULL);
+	if (group == NULL || strcmp(group, "0") == 0)
+		return;
+	coordinator = query_value("SELECT nodename OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) nodeport"
+							  "  FROM pg_catalog.pg_dist_node WHERE groupid OPERATOR(pg_catalog.=) 0"
+							  "   AND noderole OPERATOR(pg_catalog.=) 'primary' LIMIT 1", 0, NULL);
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("cannot %s on a Citus worker node", what),
+			 errdetail("This node is a worker (group %s) of a Citus cluster; cmodel's registry lives on the coordinator, which registers models and places their tables on the workers.",
+					   group),
+			 coordinator ?
+			 errhint("Connect to the coordinator (%s) and run it there.", coordinator) :
+			 errhint("Connect to the coordinator and run it there.")));
+}
+
+/*
+ * See cmodel.h: is relid a Citus table (distributed, reference or Citus
+ * local), whose rows are in shards rather than in the relation itself?
+ */
+bool
+cmodel_citus_table(Oid relid)
+{
+	const char *args[1];
+
+	if (!cmodel_citus_present())
+		return false;
+	args[0] = psprintf("%u", relid);
+	return query_value("SELECT 1 FROM pg_catalog.pg_dist_partition"
+					   " WHERE logicalrelid OPERATOR(pg_catalog.=) $1::pg_catalog.oid", 1, args) != NULL;
+}
+
+/* See cmodel.h: is namespace ns a Citus distributed (tenant) schema? */
+bool
+cmodel_citus_tenant_schema(const char *ns)
+{
+	const char *args[1] = {ns};
+
+	if (!cmodel_citus_present())
+		return false;
+	return query_value("SELECT 1 FROM pg_catalog.pg_dist_schema s"
+					   "  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) s.schemaid"
+					   " WHERE n.nspname OPERATOR(pg_catalog.=) $1", 1, args) != NULL;
+}
+
+/* The first table of namespace ns that Citus distributes, or NULL. */
+static char *
+distributed_table_of(const char *ns)
+{
+	const char *args[1] = {ns};
+
+	return query_value("SELECT p.logicalrelid::pg_catalog.text FROM pg_catalog.pg_dist_partition p"
+					   "  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) p.logicalrelid"
+					   "  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+					   " WHERE n.nspname OPERATOR(pg_catalog.=) $1"
+					   " ORDER BY c.oid LIMIT 1", 1, args);
+}
+
+/* Run a Citus function on namespace ns, its notices kept from the caller. */
+static void
+schema_call(const char *sql, const char *ns)
+{
+	int			level = NewGUCNestLevel();
+
+	(void) set_config_option("client_min_messages", "warning", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	query_value(sql, 1, &ns);
+	AtEOXact_GUC(true, level);
+}
+
+/*
+ * See cmodel.h: before registration creates a table in namespace ns.  A
+ * distributed schema without tables yet (just created while
+ * citus.enable_schema_based_sharding is on) has a colocation group but
+ * nothing to colocate with, and Citus converts only top-level CREATE
+ * TABLE: the schema is undistributed now and distributed again, with the
+ * new table, by cmodel_citus_after_table.
+ */
+CmCitusPlacement
+cmodel_citus_before_table(const char *ns)
+{
+	if (!cmodel_citus_tenant_schema(ns))
+		return CM_CITUS_LOCAL;
+	if (distributed_table_of(ns))
+		return CM_CITUS_COLOCATE;
+	schema_call("SELECT pg_catalog.citus_schema_undistribute(pg_catalog.quote_ident($1)::pg_catalog.regnamespace)",
+				ns);
+	return CM_CITUS_DISTRIBUTE_SCHEMA;
+}
+
+/*
+ * See cmodel.h: after registration created table in namespace ns, make it
+ * a tenant table of the namespace's schema as cmodel_citus_before_table
+ * decided.
+ */
+void
+cmodel_citus_after_table(const char *ns, const char *table, CmCitusPlacement placement)
+{
+	const char *args[2];
+
+	switch (placement)
+	{
+		case CM_CITUS_LOCAL:
+			break;
+		case CM_CITUS_COLOCATE:
+			args[0] = quote_qualified_identifier(ns, table);
+			args[1] = distributed_table_of(ns);
+			query_value("SELECT pg_catalog.create_distributed_table($1::pg_catalog.regclass, NULL,"
+						" colocate_with => $2)", 2, args);
+			break;
+		case CM_CITUS_DISTRIBUTE_SCHEMA:
+			schema_call("SELECT pg_catalog.citus_schema_distribute(pg_catalog.quote_ident($1)::pg_catalog.regnamespace)",
+						ns);
+			break;
+	}
+}
+
+/*
+ * See cmodel.h: the Citus settings cmodel's own DDL needs, set at a new
+ * GUC nesting level that the caller closes with AtEOXact_GUC(true, level)
+ * (returned; 0 when Citus is absent, and nothing to close).  cmodel's
+ * triggers on distributed and reference tables need
+ * citus.enable_unsafe_triggers.
+ */
+int
+cmodel_citus_local_settings(void)
+{
+	int			level;
+
+	if (!cmodel_citus_present())
+		return 0;
+	level = NewGUCNestLevel();
+	(void) set_config_option("citus.enable_unsafe_triggers", "on",
+							 superuser() ? PGC_SUSET : PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	return level;
+}

@@ -1,0 +1,180 @@
+# test/t/006_citus.pl
+#
+# Namespaces on Citus schema-based sharding: one coordinator and two
+# workers on 127.0.0.1.  The seed's core tables are reference tables and
+# the seed's models are registered into a namespace, which is then
+# distributed with citus_schema_distribute.  Checked:
+#   - registration and the other registry writers are refused on a worker,
+#     with cmodel's error naming the coordinator, and change nothing;
+#   - a relation to a core table that is already a reference table
+#     registers without the user setting citus.enable_unsafe_triggers
+#     (cmodel sets it for its own DDL only), and the setting is left as it
+#     was;
+#   - a model registered into a distributed namespace is a tenant table in
+#     the namespace's colocation group, on the same worker, with cmodel's
+#     triggers and indexes on its shard;
+#   - a namespace created while citus.enable_schema_based_sharding is on
+#     gets every table registration makes (hub store and models) in its
+#     colocation group.
+# Skipped (not passed) where Citus is not installed.
+
+use strict;
+use warnings;
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $sharedir = `pg_config --sharedir`;
+chomp $sharedir;
+plan skip_all => 'Citus is not installed (../shared/tools/citus/install.sh installs it)'
+  unless -f "$sharedir/extension/citus.control";
+
+$PostgreSQL::Test::Cluster::use_tcp = 1;
+$PostgreSQL::Test::Cluster::test_pghost = '127.0.0.1';
+
+my @nodes;
+for my $name (qw(coordinator worker1 worker2))
+{
+	my $node = PostgreSQL::Test::Cluster->new("citus_$name");
+	$node->init;
+	$node->append_conf(
+		'postgresql.conf', q{
+shared_preload_libraries = 'citus'
+max_prepared_transactions = 100
+wal_level = logical
+citus.log_remote_commands = off
+});
+	$node->start;
+	$node->safe_psql('postgres', 'CREATE EXTENSION citus');
+	push @nodes, $node;
+}
+my ($coord, $w1, $w2) = @nodes;
+$coord->safe_psql('postgres',
+	"SELECT citus_set_coordinator_host('127.0.0.1', " . $coord->port . ")");
+$coord->safe_psql('postgres',
+	"SELECT citus_add_node('127.0.0.1', " . $_->port . ")") for ($w1, $w2);
+
+my $seed = slurp_file('demo/seed_models.json');
+$seed =~ s/'/''/g;
+
+# The platform's tables are reference tables before cmodel knows them.
+$coord->safe_psql(
+	'postgres', q{
+CREATE EXTENSION cmodel;
+CREATE TABLE public.staff (dbid bigint PRIMARY KEY, id text UNIQUE, first_name text, last_name text);
+CREATE TABLE public.patient (dbid bigint PRIMARY KEY, id text UNIQUE, first_name text, last_name text);
+SELECT create_reference_table('public.staff');
+SELECT create_reference_table('public.patient');
+SELECT cmodel_register_core_model('Staff', 'public.staff', 'dbid');
+SELECT cmodel_register_core_model('Patient', 'public.patient', 'dbid');
+});
+is($w1->safe_psql('postgres', "SELECT extversion FROM pg_extension WHERE extname = 'cmodel'"),
+	$coord->safe_psql('postgres', "SELECT extversion FROM pg_extension WHERE extname = 'cmodel'"),
+	'cmodel created on the coordinator reaches the workers');
+
+# --- registration on a worker ---------------------------------------------
+my $coord_at = '127.0.0.1:' . $coord->port;
+my @worker_writes = (
+	[ 'register', q{SELECT count(*) FROM cmodel_register_model('w_ns', '{"name": "Item", "fields": []}')},
+		qr/cannot register models into namespace "w_ns" on a Citus worker node/ ],
+	[ 'register many', q{SELECT count(*) FROM cmodel_register_models('w_ns', '[{"name": "Item", "fields": []}]', 'w_plugin')},
+		qr/cannot register models into namespace "w_ns" on a Citus worker node/ ],
+	[ 'create namespace', q{SELECT cmodel_create_namespace('w_ns')},
+		qr/on a Citus worker node/ ],
+	[ 'core model', q{SELECT cmodel_register_core_model('Staff2', 'public.staff', 'dbid')},
+		qr/cannot register core model "Staff2" on a Citus worker node/ ],
+	[ 'grant', q{SELECT cmodel_grant_access('w_ns', 'postgres', 'read')},
+		qr/on a Citus worker node/ ],
+	[ 'reporting role', q{SELECT cmodel_set_reporting_role('postgres')},
+		qr/cannot set the reporting role on a Citus worker node/ ]);
+for my $w (@worker_writes)
+{
+	my ($what, $sql, $re) = @$w;
+	my ($rc, $out, $err) = $w1->psql('postgres', "\\set VERBOSITY verbose\n$sql");
+	isnt($rc, 0, "worker: $what fails");
+	like($err, $re, "worker: $what names the worker");
+	like($err, qr/0A000/, "worker: $what is 0A000");
+	like($err, qr/HINT:  Connect to the coordinator \(\Q$coord_at\E\)/, "worker: $what names the coordinator");
+}
+is($w1->safe_psql('postgres', 'SELECT count(*) FROM cmodel.reg_namespace'), '0',
+	'worker: nothing was registered');
+is($w1->safe_psql('postgres', "SELECT count(*) FROM pg_namespace WHERE nspname = 'w_ns'"), '0',
+	'worker: no schema was made');
+
+# --- the seed's models, then distributed ----------------------------------
+my ($rc, $out, $err) = $coord->psql('postgres',
+	"SELECT count(*) FROM cmodel_register_models('my_plugin', '$seed', 'my_plugin')");
+is($rc, 0, 'the seed models register with relations to reference tables')
+  or diag($err);
+is($coord->safe_psql('postgres', 'SHOW citus.enable_unsafe_triggers'), 'off',
+	'registration left citus.enable_unsafe_triggers as it was');
+like($coord->safe_psql('postgres',
+		"SELECT string_agg(tgname, ',' ORDER BY tgname) FROM pg_trigger WHERE tgrelid = 'public.staff'::regclass AND NOT tgisinternal"),
+	qr/cmodel_on_delete/, 'the reference table has its on_delete trigger');
+
+$coord->safe_psql(
+	'postgres', q{
+SET citus.enable_unsafe_triggers = on;
+SELECT citus_schema_distribute('my_plugin');
+});
+my $group = "(SELECT colocationid FROM pg_dist_schema WHERE schemaid = 'my_plugin'::regnamespace)";
+my $tables = $coord->safe_psql('postgres',
+	"SELECT count(*) FROM pg_class WHERE relnamespace = 'my_plugin'::regnamespace AND relkind = 'r'");
+is($coord->safe_psql('postgres', "SELECT count(*) FROM pg_dist_partition WHERE colocationid = $group"),
+	$tables, 'every table of the distributed namespace is in its group');
+
+# a model registered after distribution joins the group
+$coord->safe_psql('postgres', q{
+SELECT count(*) FROM cmodel_register_model('my_plugin', '{"name": "Visit", "fields": [{"name": "coach", "type": "ForeignKey", "to": "HealthCoach", "on_delete": "CASCADE"}, {"name": "note", "type": "TextField"}]}');
+});
+is($coord->safe_psql('postgres',
+		"SELECT colocationid = $group FROM pg_dist_partition WHERE logicalrelid = 'my_plugin.visit'::regclass"),
+	't', 'a model registered into a distributed namespace joins its colocation group');
+is($coord->safe_psql('postgres', q{
+SELECT count(DISTINCT nodeport) FROM citus_shards WHERE citus_table_type = 'schema' AND table_name::text LIKE 'my_plugin.%'}),
+	'1', 'all of the namespace is on one worker');
+my $shard = $coord->safe_psql('postgres',
+	"SELECT shard_name || ' ' || nodeport FROM citus_shards WHERE table_name = 'my_plugin.visit'::regclass");
+my ($shard_name, $shard_port) = split / /, $shard;
+my ($home) = grep { $_->port == $shard_port } ($w1, $w2);
+ok($home, 'the new table has a shard on a worker');
+like($home->safe_psql('postgres',
+		"SELECT string_agg(tgname, ',' ORDER BY tgname) FROM pg_trigger WHERE tgrelid = '$shard_name'::regclass"),
+	qr/cmodel_write_\d+/, "the new table's shard has cmodel's write trigger");
+is($home->safe_psql('postgres',
+		"SELECT count(*) FROM pg_index WHERE indrelid = '$shard_name'::regclass"),
+	'2', "the new table's shard has its key and relation indexes");
+$coord->safe_psql('postgres', q{
+INSERT INTO public.staff VALUES (1, 's1', 'Ann', 'Lee');
+INSERT INTO my_plugin.healthcoach (name, practicing_since, is_accepting_patients)
+VALUES ('coach', 2010, true);
+INSERT INTO my_plugin.staffcertification (staff_id, certification_code) VALUES (1, 'C-1');
+INSERT INTO my_plugin.visit (coach_id, note) SELECT dbid, 'first' FROM my_plugin.healthcoach;
+});
+is($coord->safe_psql('postgres', 'SELECT v.note FROM my_plugin.visit v JOIN my_plugin.healthcoach c ON c.dbid = v.coach_id'),
+	'first', 'the distributed namespace reads and writes from the coordinator');
+is($coord->safe_psql('postgres', q{
+SELECT s.first_name || ' ' || c.certification_code FROM my_plugin.staffcertification c JOIN public.staff s ON s.dbid = c.staff_id}),
+	'Ann C-1', 'a namespace table joins a reference core table');
+
+# --- a namespace made while schema-based sharding is on ---------------------
+$coord->safe_psql('postgres', q{
+SET citus.enable_schema_based_sharding = on;
+SELECT count(*) FROM cmodel_register_models('sharded_ns', '[{"name": "Thing", "fields": [{"name": "staff", "type": "ForeignKey", "to": "Staff", "on_delete": "CASCADE", "related_name": "+"}]}]');
+RESET citus.enable_schema_based_sharding;
+SELECT count(*) FROM cmodel_register_model('sharded_ns', '{"name": "Other", "fields": []}');
+});
+my $group2 = "(SELECT colocationid FROM pg_dist_schema WHERE schemaid = 'sharded_ns'::regnamespace)";
+is($coord->safe_psql('postgres', qq{
+SELECT string_agg(logicalrelid::text, ',' ORDER BY logicalrelid::text) FROM pg_dist_partition WHERE colocationid = $group2}),
+	'sharded_ns.cmodel_hubs,sharded_ns.other,sharded_ns.thing',
+	'a namespace made with schema-based sharding on has its hub store and models in its group');
+$coord->safe_psql('postgres', "SELECT cmodel_hub_set('sharded_ns', 'settings', 'global', 'k', 'v'::text)");
+is($coord->safe_psql('postgres', "SELECT attrs->>'k' FROM sharded_ns.cmodel_hubs WHERE type = 'settings' AND id = 'global'"),
+	'v', 'its hub store takes writes');
+is($coord->safe_psql('postgres', "SELECT cmodel_hub_get('sharded_ns', 'settings', 'global', 'k', NULL::text)"),
+	'v', 'and the hub functions read them back from its shard');
+
+$_->stop for @nodes;
+done_testing();
