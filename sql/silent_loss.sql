@@ -185,6 +185,19 @@ INSERT INTO public.sl_feed VALUES (1) \; INSERT INTO public.sl_feed VALUES (2);
 DO $$ BEGIN FOR i IN 1..3 LOOP INSERT INTO public.sl_feed VALUES (i); END LOOP; END $$;
 SELECT count(*) AS stamps FROM sl_ns.stamp;
 DROP TABLE public.sl_feed;
+-- a WITH query the main query does not read runs at the statement's end and
+-- counts with it, also when the statement is the one that loads cmodel
+\c
+SET cmodel.max_bulk_rows = 3;
+WITH a AS (INSERT INTO sl_ns.stamp (n) SELECT g FROM generate_series(1, 2) g RETURNING 1),
+     b AS (INSERT INTO sl_ns.stamp (n) SELECT g FROM generate_series(1, 2) g RETURNING 1)
+SELECT count(*) FROM a;
+WITH a AS (INSERT INTO sl_ns.stamp (n) SELECT g FROM generate_series(1, 2) g RETURNING 1),
+     b AS (INSERT INTO sl_ns.stamp (n) SELECT g FROM generate_series(1, 2) g RETURNING 1)
+SELECT count(*) FROM a;
+\set VERBOSITY default
+\set SHOW_CONTEXT never
+SELECT count(*) AS stamps FROM sl_ns.stamp;
 RESET cmodel.max_bulk_rows;
 DELETE FROM sl_ns.note WHERE n IS NOT NULL AND body IS NULL;
 DELETE FROM sl_ns.stamp;

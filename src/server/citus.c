@@ -40,7 +40,6 @@
 #include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
-#include "utils/memutils.h"
 
 #include "cmodel.h"
 
@@ -62,7 +61,7 @@ cmodel_citus_present(void)
 	return present;
 }
 
-/* One value of a one-row query with text parameters, or NULL. */
+/* One value of a one-row query with text parameters, or NULL (in the caller's memory). */
 static char *
 query_value(const char *sql, int nargs, const char **args)
 {
@@ -70,6 +69,7 @@ query_value(const char *sql, int nargs, const char **args)
 	Datum		values[2];
 	char		nulls[2] = {' ', ' '};
 	char	   *result = NULL;
+	MemoryContext caller = CurrentMemoryContext;
 	int			i;
 
 	Assert(nargs <= 2);
@@ -84,7 +84,7 @@ query_value(const char *sql, int nargs, const char **args)
 		char	   *v = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 
 		if (v)
-			result = MemoryContextStrdup(TopTransactionContext, v);
+			result = MemoryContextStrdup(caller, v);
 	}
 	SPI_finish();
 	return result;

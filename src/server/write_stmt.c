@@ -74,6 +74,7 @@ typedef struct Frame
 	const char *source;			/* its query text (NULL: none may continue it) */
 	bool		tagged;			/* it set the command tag (canSetTag) */
 	bool		group_tagged;	/* so did one of the statements it continued */
+	QueryDesc  *qd;				/* its executor state, for its ExecutorFinish */
 } Frame;
 
 static Frame *frames = NULL;
@@ -103,6 +104,7 @@ push_frame(void)
 	frames[depth].n = 0;
 	frames[depth].source = NULL;
 	frames[depth].tagged = frames[depth].group_tagged = false;
+	frames[depth].qd = NULL;
 }
 
 /*
@@ -153,11 +155,13 @@ enter_statement(QueryDesc *qd)
 
 		f->group_tagged = f->group_tagged || f->tagged;
 		f->tagged = tagged;
+		f->qd = qd;
 		return;
 	}
 	push_frame();
 	frames[depth].source = qd->sourceText;
 	frames[depth].tagged = tagged;
+	frames[depth].qd = qd;
 }
 
 /* See cmodel.h. */
@@ -211,19 +215,20 @@ stmt_executor_run(QueryDesc *qd, ScanDirection direction, uint64 count, bool exe
 }
 
 /*
- * A writing statement's AFTER triggers fire here: what they run is a level
- * below the statement's frame, which a rule action after it may continue.
+ * A writing statement's AFTER triggers fire here, and the data-modifying
+ * WITH queries its main query did not read run here: in the statement's
+ * own frame again, so that those count with it and what the triggers run
+ * is a level below it (leaving the frame for a rule action after it).  A
+ * statement that began before this library was loaded had no frame of its
+ * own: it goes on counting where it did.
  */
 static void
 stmt_executor_finish(QueryDesc *qd)
 {
 	volatile int outer = depth;
 
-	if (may_write(qd))
-	{
-		reserve_frame();
+	if (depth + 1 < nframes && frames[depth + 1].qd == qd)
 		depth++;
-	}
 	PG_TRY();
 	{
 		if (prev_executor_finish)
