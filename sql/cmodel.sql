@@ -155,8 +155,10 @@ SELECT pg_catalog.pg_extension_config_dump('cmodel.reg_reporting', '');
  * Only cmodel changes its registry (registry_lock.c): a statement trigger
  * on every registry table refuses UPDATE, DELETE and TRUNCATE outside
  * cmodel's own writes and scripts (INSERT too on the cache, which no dump
- * restores; pg_restore loads the other tables with COPY).  ALWAYS: a
- * session in replica mode is refused as well.
+ * restores; pg_restore loads the other tables with COPY), and a row
+ * trigger does the same for the rows a logical replication apply worker
+ * writes (it fires no statement triggers).  ALWAYS: a session in replica
+ * mode is refused as well.
  */
 CREATE FUNCTION cmodel.registry_lock()
 RETURNS trigger
@@ -179,6 +181,11 @@ BEGIN
                        CASE WHEN t = 'reg_applied' THEN 'INSERT OR UPDATE OR DELETE OR TRUNCATE'
                             ELSE 'UPDATE OR DELETE OR TRUNCATE' END, t);
         EXECUTE format('ALTER TABLE cmodel.%I ENABLE ALWAYS TRIGGER cmodel_registry_lock', t);
+        EXECUTE format('CREATE TRIGGER cmodel_registry_lock_row BEFORE %s ON cmodel.%I'
+                       ' FOR EACH ROW EXECUTE FUNCTION cmodel.registry_lock()',
+                       CASE WHEN t = 'reg_applied' THEN 'INSERT OR UPDATE OR DELETE'
+                            ELSE 'UPDATE OR DELETE' END, t);
+        EXECUTE format('ALTER TABLE cmodel.%I ENABLE ALWAYS TRIGGER cmodel_registry_lock_row', t);
     END LOOP;
 END;
 $$;
@@ -625,6 +632,15 @@ AS 'MODULE_PATHNAME', 'cmodel_guard_table_rewrite';
 COMMENT ON FUNCTION cmodel.guard_table_rewrite() IS
 'Event trigger (table_rewrite): reject any rewrite of a namespace table';
 
+CREATE FUNCTION cmodel.guard_ddl_command_end()
+RETURNS event_trigger
+LANGUAGE c
+VOLATILE
+PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'cmodel_guard_ddl_command_end';
+COMMENT ON FUNCTION cmodel.guard_ddl_command_end() IS
+'Event trigger (ddl_command_end): reject what the statement made depend on a temporary object if namespace objects would go with it';
+
 /*
  * ENABLE ALWAYS: the guard also holds under session_replication_role =
  * replica, which would otherwise switch event triggers off.
@@ -647,10 +663,17 @@ ALTER EVENT TRIGGER cmodel_guard_table_rewrite ENABLE ALWAYS;
 COMMENT ON EVENT TRIGGER cmodel_guard_table_rewrite IS
 'cmodel lifecycle guard: no namespace table is rewritten';
 
+CREATE EVENT TRIGGER cmodel_guard_ddl_command_end ON ddl_command_end
+    EXECUTE FUNCTION cmodel.guard_ddl_command_end();
+ALTER EVENT TRIGGER cmodel_guard_ddl_command_end ENABLE ALWAYS;
+COMMENT ON EVENT TRIGGER cmodel_guard_ddl_command_end IS
+'cmodel lifecycle guard: nothing of a namespace depends on a temporary object';
+
 /* Only event triggers call these. */
 REVOKE ALL ON FUNCTION cmodel.guard_ddl_command_start() FROM PUBLIC;
 REVOKE ALL ON FUNCTION cmodel.guard_sql_drop() FROM PUBLIC;
 REVOKE ALL ON FUNCTION cmodel.guard_table_rewrite() FROM PUBLIC;
+REVOKE ALL ON FUNCTION cmodel.guard_ddl_command_end() FROM PUBLIC;
 
 
 /* ------------------------------------------------------------------------

@@ -69,6 +69,35 @@ SELECT count(*) AS indexes FROM pg_index WHERE indrelid = 'sl_ns.note'::regclass
 CREATE TABLE public.sl_rowtype (a integer);
 ALTER TABLE sl_ns.note ADD COLUMN t9 public.sl_rowtype;
 ALTER TABLE public.sl_rowtype ADD COLUMN c pg_temp.sl_tmood;
+-- row types that reach a temporary object: a view's over a temporary
+-- function, a materialized view's, a domain over one, a composite with such
+-- an attribute; a view or materialized view made in a namespace over one;
+-- a trigger's WHEN clause and a policy on a namespace table
+CREATE VIEW public.sl_tview AS SELECT pg_temp.sl_tf(1) AS x;
+CREATE MATERIALIZED VIEW public.sl_tmview AS SELECT pg_temp.sl_tf(1) AS x;
+CREATE DOMAIN public.sl_tdom AS public.sl_tview;
+CREATE TYPE public.sl_tnest AS (v public.sl_tview, keep text);
+ALTER TABLE sl_ns.note ADD COLUMN r1 public.sl_tview;
+ALTER TABLE sl_ns.note ADD COLUMN r2 public.sl_tmview;
+ALTER TABLE sl_ns.note ADD COLUMN r3 public.sl_tdom;
+ALTER TABLE sl_ns.note ADD COLUMN r4 public.sl_tnest;
+CREATE VIEW sl_ns.hand_view AS SELECT pg_temp.sl_tf(n) AS x FROM sl_ns.note;
+CREATE MATERIALIZED VIEW sl_ns.hand_mview AS SELECT pg_temp.sl_tf(n) AS x FROM sl_ns.note;
+CREATE FUNCTION public.sl_pass() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
+CREATE TRIGGER a_when BEFORE INSERT ON sl_ns.note FOR EACH ROW WHEN (pg_temp.sl_tf(NEW.n) > 0)
+  EXECUTE FUNCTION public.sl_pass();
+CREATE POLICY sl_tpol ON sl_ns.note AS RESTRICTIVE USING (pg_temp.sl_tf(n) > 1);
+-- objects a namespace column already uses, changed afterwards to reach one:
+-- a table made a typed table of a temporary type, a view replaced
+CREATE TYPE pg_temp.sl_tshape AS (x integer);
+CREATE TABLE public.sl_later_typed (x integer);
+CREATE VIEW public.sl_later_view AS SELECT 1 AS x;
+ALTER TABLE sl_ns.note ADD COLUMN r5 public.sl_later_typed, ADD COLUMN r6 public.sl_later_view;
+ALTER TABLE public.sl_later_typed OF pg_temp.sl_tshape;
+CREATE OR REPLACE VIEW public.sl_later_view AS SELECT pg_temp.sl_tf(1) AS x;
+-- outside namespaces such objects are PostgreSQL's business
+CREATE VIEW public.sl_free_view AS SELECT pg_temp.sl_tf(1) AS x;
+DROP VIEW public.sl_free_view;
 -- the same with permanent objects passes, and survives the session's end
 ALTER TYPE public.sl_later ADD ATTRIBUTE y integer;
 SELECT attname FROM pg_attribute WHERE attrelid = 'sl_ns.note'::regclass AND attnum > 0 ORDER BY attnum;
@@ -123,6 +152,15 @@ ALTER TABLE public.sl_staff DROP COLUMN dbid;
 CREATE UNIQUE INDEX sl_staff_dbid_again ON public.sl_staff (dbid);
 ALTER TABLE public.sl_staff DROP CONSTRAINT sl_staff_pkey;
 DROP INDEX public.sl_staff_dbid_again;
+-- nor its key change type, the table become a typed table of a temporary
+-- type, or an extension's member (which pg_dump leaves out)
+ALTER TABLE public.sl_staff ALTER COLUMN dbid TYPE text;
+CREATE TYPE pg_temp.sl_tstaff AS (dbid bigint, name text);
+ALTER TABLE public.sl_staff OF pg_temp.sl_tstaff;
+ALTER EXTENSION plpgsql ADD TABLE public.sl_staff;
+ALTER EXTENSION plpgsql ADD TYPE sl_ns.note;
+SELECT count(*) AS members FROM pg_depend WHERE refclassid = 'pg_extension'::regclass
+   AND classid = 'pg_class'::regclass AND objid = 'public.sl_staff'::regclass;
 -- and an unlogged table cannot become a core model
 CREATE UNLOGGED TABLE public.sl_unlogged (dbid bigint PRIMARY KEY);
 SELECT cmodel_register_core_model('SlUnlogged', 'public.sl_unlogged', 'dbid');
@@ -209,6 +247,20 @@ CREATE RULE sl_swallow AS ON INSERT TO cmodel.reg_field DO INSTEAD NOTHING;
 CREATE POLICY sl_hide ON cmodel.reg_model USING (false);
 ALTER TABLE cmodel.reg_model ENABLE ROW LEVEL SECURITY;
 CREATE INDEX sl_reg ON cmodel.reg_model ((namespace || 'x'));
+-- nor a foreign key into it (its actions would run user code inside
+-- cmodel's own registry writes), an inheritance child of it, objects made
+-- in or moved into its schema, or another owner for that schema
+CREATE TABLE public.sl_hook (singleton boolean REFERENCES cmodel.reg_reporting (singleton) ON DELETE CASCADE);
+CREATE TABLE public.sl_hook (singleton boolean);
+ALTER TABLE public.sl_hook ADD FOREIGN KEY (singleton) REFERENCES cmodel.reg_reporting (singleton);
+CREATE TABLE public.sl_regkid () INHERITS (cmodel.reg_namespace);
+CREATE TABLE cmodel.sl_extra (a integer);
+CREATE FUNCTION cmodel.sl_fn() RETURNS integer LANGUAGE sql AS 'SELECT 1';
+ALTER TABLE public.sl_hook SET SCHEMA cmodel;
+CREATE ROLE regress_sl_owner;
+ALTER SCHEMA cmodel OWNER TO regress_sl_owner;
+DROP ROLE regress_sl_owner;
+DROP TABLE public.sl_hook;
 ALTER TABLE cmodel.reg_namespace RENAME TO reg_namespace_old;
 -- the guard fails closed when its registry is gone
 SET cmodel.allow_destructive_ddl = on;
@@ -305,6 +357,27 @@ CREATE TRIGGER zz_after AFTER INSERT ON sl_ns.note FOR EACH ROW EXECUTE FUNCTION
 INSERT INTO sl_ns.note (n, author_id) VALUES (9, 1);
 DROP TRIGGER b_grow ON sl_ns.note;
 DROP TRIGGER zz_after ON sl_ns.note;
+-- every other variable-length value is limited in bytes: composites,
+-- ranges, bytea, arrays of them; arrays of domains over text[] count their
+-- text
+CREATE TYPE public.sl_comp AS (t text);
+CREATE TYPE public.sl_textrange AS RANGE (subtype = text);
+ALTER TABLE sl_ns.note ADD COLUMN k1 public.sl_comp, ADD COLUMN k2 public.sl_textrange,
+  ADD COLUMN k3 bytea, ADD COLUMN k4 public.sl_comp[], ADD COLUMN k5 public.sl_tags[];
+UPDATE sl_ns.note SET k1 = ROW(repeat('x', 1048577)) WHERE n = 1;
+UPDATE sl_ns.note SET k2 = public.sl_textrange('a', 'b' || repeat('x', 1048577)) WHERE n = 1;
+UPDATE sl_ns.note SET k3 = convert_to(repeat('x', 1048577), 'UTF8') WHERE n = 1;
+UPDATE sl_ns.note SET k4 = ARRAY[ROW(repeat('x', 1048577))::public.sl_comp] WHERE n = 1;
+UPDATE sl_ns.note SET k5 = ARRAY[ARRAY[repeat('x', 600000)]::public.sl_tags, ARRAY[repeat('y', 448577)]::public.sl_tags] WHERE n = 1;
+UPDATE sl_ns.note SET k1 = ROW('short'), k3 = '\x00', k5 = ARRAY[ARRAY['a']::public.sl_tags] WHERE n = 1;
+SELECT k1, k3, k5 FROM sl_ns.note WHERE n = 1;
+-- a new column's default, which existing rows take without being written
+-- (lz4 compresses it enough for pg_attribute to hold it)
+SET default_toast_compression = lz4;
+ALTER TABLE sl_ns.note ADD COLUMN big text DEFAULT repeat('z', 1048577);
+RESET default_toast_compression;
+ALTER TABLE sl_ns.note ADD COLUMN big text DEFAULT repeat('z', 10);
+SELECT count(*) AS rows, min(length(big)) AS chars FROM sl_ns.note;
 -- a default longer than the value limit
 SELECT count(*) FROM cmodel_register_models('sl_ns3', format('[{"name": "Big", "fields": [{"name": "t", "type": "TextField", "default": %s}]}]',
        to_json(repeat('é', 1048577)))::json);
@@ -328,6 +401,23 @@ INSERT INTO sl_ns.note (dbid, n, author_id) SELECT dbid, 1, 1 FROM sl_ns.note WH
   ON CONFLICT (dbid) DO UPDATE SET body = repeat('z', 1048577);
 SELECT n, length(body) FROM sl_ns.note ORDER BY n;
 
+-- 10. session_replication_role = replica (a logical replication apply
+-- worker's setting) skips no cmodel trigger: they fire ALWAYS, and
+-- ENABLE (ORIGIN) is refused.  Rows keep the auto_now values they came with.
+SELECT count(*) AS not_always FROM pg_trigger
+ WHERE tgname IN ('cmodel_write', 'cmodel_on_delete', 'cmodel_on_truncate') AND tgenabled <> 'A';
+ALTER TABLE public.sl_staff ENABLE TRIGGER cmodel_on_delete;
+ALTER TABLE sl_ns.note ENABLE TRIGGER ALL;
+INSERT INTO public.sl_staff (dbid, name) VALUES (30, 'Replica');
+INSERT INTO sl_ns.note (n, author_id) VALUES (30, 30);
+SET session_replication_role = replica;
+INSERT INTO sl_ns.note (body, n, author_id) VALUES (repeat('x', 1048577), 31, 30);
+INSERT INTO sl_ns.stamp (n, at) VALUES (31, '2001-02-03 04:05:06+00');
+DELETE FROM public.sl_staff WHERE dbid = 30;
+RESET session_replication_role;
+SELECT count(*) AS orphans FROM sl_ns.note WHERE author_id = 30;
+SELECT at FROM sl_ns.stamp WHERE n = 31;
+
 -- cleanup
 SET cmodel.allow_destructive_ddl = on;
 SET client_min_messages TO warning;
@@ -335,7 +425,11 @@ DROP SCHEMA sl_ns, sl_ns2, sl_ns3 CASCADE;
 DROP EXTENSION cmodel;
 DROP TABLE public.sl_staff, public.sl_checked, public.sl_other, public.sl_free, public.sl_elsewhere CASCADE;
 DROP SCHEMA sl_core CASCADE;
-DROP FUNCTION public.sl_add, public.sl_swallow, public.sl_grow, public.sl_same;
-DROP TYPE public.sl_outer, public.sl_inner, public.sl_mood, public.sl_later;
+DROP FUNCTION public.sl_add, public.sl_swallow, public.sl_grow, public.sl_same, public.sl_pass;
+DROP TYPE public.sl_outer, public.sl_inner, public.sl_mood, public.sl_later, public.sl_comp,
+  public.sl_textrange;
+DROP TABLE public.sl_later_typed, public.sl_rowtype;
+DROP VIEW public.sl_later_view;
 DROP DOMAIN public.sl_text, public.sl_json, public.sl_tags;
 DROP EXTENSION citext;
+

@@ -107,6 +107,25 @@ DELETE FROM cmodel.reg_model WHERE namespace = 'upg_ns';
 SELECT action, object FROM cmodel_register_model('upg_ns', '{"name": "Latest", "fields": []}');
 SELECT count(*) AS models FROM cmodel.reg_model WHERE namespace = 'upg_ns' AND NOT retired;
 
+-- 0.8.0 makes cmodel's triggers on existing tables fire ALWAYS (replica
+-- mode no longer skips them) and adds the registry's row lock.  Triggers
+-- made before 0.8.0 fired ORIGIN; this library makes them ALWAYS, so a
+-- superuser puts two back the way 0.7.0 left them (break-glass).
+SET cmodel.allow_destructive_ddl = on;
+ALTER TABLE upg_ns.item ENABLE TRIGGER cmodel_on_delete;
+ALTER TABLE upg_ns.part ENABLE TRIGGER cmodel_write;
+RESET cmodel.allow_destructive_ddl;
+SELECT tg.tgrelid::pg_catalog.regclass AS tbl, tg.tgname, tg.tgenabled
+  FROM pg_catalog.pg_trigger tg
+ WHERE tg.tgname IN ('cmodel_write', 'cmodel_on_delete', 'cmodel_on_truncate')
+ ORDER BY tg.tgrelid::pg_catalog.regclass::text COLLATE "C", tg.tgname COLLATE "C";
+ALTER EXTENSION cmodel UPDATE TO '0.8.0';
+SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'cmodel';
+SELECT tg.tgrelid::pg_catalog.regclass AS tbl, tg.tgname, tg.tgenabled
+  FROM pg_catalog.pg_trigger tg
+ WHERE tg.tgname IN ('cmodel_write', 'cmodel_on_delete', 'cmodel_on_truncate')
+ ORDER BY tg.tgrelid::pg_catalog.regclass::text COLLATE "C", tg.tgname COLLATE "C";
+
 -- an upgraded install has the same objects as a fresh one, with the same
 -- properties.  cmodel_objects lists every member of the extension as rows
 -- (kind, identity, property=value): types, casts and operators; functions

@@ -445,3 +445,11 @@ cm_trigger_sql(CmArena *arena, const char *qualname, int which)
 	cm_buf_printf(&b, " EXECUTE FUNCTION cmodel.%s()", triggers[i].function);
 	return b.data;
 }
+
+/* See cm_core.h: ALWAYS, so that session_replication_role = replica does not switch it off. */
+char *
+cm_trigger_always_sql(CmArena *arena, const char *qualname, int which)
+{
+	return cm_printf(arena, "ALTER TABLE %s ENABLE ALWAYS TRIGGER %s", qualname,
+					 triggers[trigger_row(which)].name);
+}

@@ -59,6 +59,7 @@ add_action(PlanCtx *c, CmActionKind kind, char *object, char *sql, CmModel *m)
 	act->kind = kind;
 	act->object = object;
 	act->sql = sql;
+	act->then = NULL;
 	act->model = m;
 	return act;
 }
@@ -280,7 +281,8 @@ static void
 add_trigger(PlanCtx *c, CmModel *m, const char *qualname, int which)
 {
 	add_action(c, CM_ACT_CREATE_TRIGGER, cm_printf(c->a, "%s on %s", cm_trigger_name(which), qualname),
-			   cm_trigger_sql(c->a, qualname, which), m);
+			   cm_trigger_sql(c->a, qualname, which), m)->then =
+		cm_trigger_always_sql(c->a, qualname, which);
 }
 
 /* Is the existing relation named CM_HUB_STORE a hub store? */

@@ -123,6 +123,8 @@ cmodel_apply_plan(const CmPlan *plan)
 		rc = SPI_execute(a->sql, false, 0);
 		if (rc < 0)
 			elog(ERROR, "cmodel: SPI_execute failed (%s): %s", SPI_result_code_string(rc), a->sql);
+		if (a->then && (rc = SPI_execute(a->then, false, 0)) < 0)
+			elog(ERROR, "cmodel: SPI_execute failed (%s): %s", SPI_result_code_string(rc), a->then);
 		if (is_table)
 			cmodel_citus_after_table(ns, table, placement);
 	}

@@ -211,9 +211,20 @@ typedef enum CmLimitKind
 {
 	CM_LIMIT_TEXT,				/* text, varchar, char, json, xml, string types */
 	CM_LIMIT_JSONB,				/* jsonb and cmodel.hub: their text form */
-	CM_LIMIT_TEXT_ARRAY,		/* an array of text-like values: all together */
-	CM_LIMIT_JSONB_ARRAY		/* an array of jsonb or hubs: all together */
+	CM_LIMIT_TEXT_ARRAY,		/* an array of text-like values (or of arrays of
+								 * them): all together */
+	CM_LIMIT_JSONB_ARRAY,		/* an array of jsonb or hubs: all together */
+	CM_LIMIT_BYTES				/* any other variable-length type but numeric:
+								 * its bytes */
 } CmLimitKind;
+
+/* relinfo.c: is a column of the type limited, and how is it measured? */
+extern bool cmodel_limit_kind(Oid type, CmLimitKind *kind);
+
+/* write.c: a value's size as its kind is measured, the unit, the rule's words */
+extern int64 cmodel_value_size(CmLimitKind kind, Datum d);
+extern const char *cmodel_limit_unit(CmLimitKind kind);
+extern const char *cmodel_limit_rule(CmLimitKind kind);
 
 typedef struct CmRelInfo
 {
@@ -383,7 +394,9 @@ extern void cmodel_guard_trigger_violation(CmGuardScope *scope, CmGuardRel *r,
 extern void cmodel_guard_check_core_parent(CmGuardScope *scope, CmGuardRel *r,
 										   const char *what);
 extern void cmodel_guard_check_core_key_index(CmGuardScope *scope, Oid indexoid);
-extern void cmodel_guard_check_core_key_column(CmGuardScope *scope, CmGuardRel *r, const char *column);
+extern void cmodel_guard_check_new_defaults(AlterTableStmt *stmt);
+extern void cmodel_guard_check_core_key_column(CmGuardScope *scope, CmGuardRel *r, const char *column,
+											   const char *what);
 extern bool cmodel_guard_type_in_namespace_column(Oid typid, CmGuardRel *r, AttrNumber *attnum);
 extern void cmodel_guard_check_type_change(CmGuardScope *scope, Oid typid,
 										   CmGuardRule rule, const char *what);
@@ -416,5 +429,9 @@ extern void cmodel_guard_check_temp_like(CmGuardScope *scope, const char *ns,
 extern void cmodel_guard_check_temp_index(CmGuardScope *scope, const char *ns, IndexStmt *stmt);
 extern void cmodel_guard_check_temp_attribute(CmGuardScope *scope, Oid typid, ColumnDef *cd);
 extern char *cmodel_temp_dependency(Oid relid);
+extern void cmodel_guard_check_registry_schema(CmGuardScope *scope, const char *verb, int n,
+											   const Oid *classids, const Oid *objids);
+extern void cmodel_guard_check_temp_objects(CmGuardScope *scope, const char *verb, int n,
+											const Oid *classids, const Oid *objids);
 
 #endif							/* CMODEL_H */

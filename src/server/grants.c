@@ -302,67 +302,6 @@ new_namespace_objects(void)
 	return objects;
 }
 
-static void
-refuse_temporary(const char *qualname, const char *ns, const char *what, const char *temp)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-			 errmsg("cannot %s %s in namespace \"%s\": it depends on temporary %s", what, qualname, ns, temp),
-			 errdetail("Temporary objects are dropped when their session ends, without any event trigger; whatever of namespace \"%s\" depended on one would be dropped with it, and its data lost.",
-					   ns),
-			 errhint("Create the type, function, operator or collation in a permanent schema and use that one.")));
-}
-
-/*
- * After ALTER TABLE or CREATE INDEX on a namespace table: what the
- * statement's text hid from the guard (a permanent function or cast that
- * uses a temporary one, a regclass constant) may not make the table depend
- * on a temporary object either.
- */
-static void
-check_changed_tables(void)
-{
-	uint64		i,
-				n;
-	Oid		   *relids;
-	char	  **names;
-	char	  **nss;
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "cmodel: SPI_connect failed");
-	if (SPI_execute("SELECT DISTINCT n.nspname, c.relname, c.oid"
-					"  FROM pg_catalog.pg_event_trigger_ddl_commands() d"
-					"  JOIN pg_catalog.pg_class x ON x.oid = d.objid"
-					"  LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = x.oid"
-					"  JOIN pg_catalog.pg_class c ON c.oid = COALESCE(i.indrelid, x.oid)"
-					"  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-					" WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND c.relkind IN ('r', 'p')",
-					false, 0) != SPI_OK_SELECT)
-		elog(ERROR, "cmodel: could not read the statement's tables");
-	n = SPI_processed;
-	relids = palloc(sizeof(Oid) * (n + 1));
-	names = palloc(sizeof(char *) * (n + 1));
-	nss = palloc(sizeof(char *) * (n + 1));
-	for (i = 0; i < n; i++)
-	{
-		bool		isnull;
-
-		nss[i] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
-		names[i] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
-		relids[i] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 3, &isnull));
-	}
-	for (i = 0; i < n; i++)
-	{
-		char	   *temp;
-
-		if (!cmodel_guard_registering(nss[i]) && !cmodel_probe_is_namespace(nss[i]))
-			continue;
-		if ((temp = cmodel_temp_dependency(relids[i])) != NULL)
-			refuse_temporary(quote_qualified_identifier(nss[i], names[i]), nss[i], "change", temp);
-	}
-	SPI_finish();
-}
-
 /*
  * cmodel.grant_new_objects(): the event trigger at ddl_command_end of the
  * statements that create relations.  Statements outside namespaces cost
@@ -385,32 +324,12 @@ cmodel_grant_new_objects(PG_FUNCTION_ARGS)
 				 errhint("Do not call it directly.")));
 	/* ALTER TABLE (but a move into another schema) and CREATE INDEX make no new relation */
 	tag = GetCommandTagName(((EventTriggerData *) fcinfo->context)->tag);
-	if ((strcmp(tag, "ALTER TABLE") == 0 &&
-		 !IsA(((EventTriggerData *) fcinfo->context)->parsetree, AlterObjectSchemaStmt)) ||
-		strcmp(tag, "CREATE INDEX") == 0)
-	{
-		check_changed_tables();
-		PG_RETURN_VOID();
-	}
-	if (strncmp(tag, "ALTER ", 6) == 0 &&
-		!IsA(((EventTriggerData *) fcinfo->context)->parsetree, AlterObjectSchemaStmt))
+	if (strcmp(tag, "CREATE INDEX") == 0 || (strncmp(tag, "ALTER ", 6) == 0 &&
+		!IsA(((EventTriggerData *) fcinfo->context)->parsetree, AlterObjectSchemaStmt)))
 		PG_RETURN_VOID();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "cmodel: SPI_connect failed");
 	objects = new_namespace_objects();
-	/*
-	 * CREATE TABLE AS and SELECT INTO have no column definitions for the
-	 * guard to judge before they run: what they made may not depend on a
-	 * temporary object either (its session's end would drop the column).
-	 */
-	foreach(lc, objects)
-	{
-		NewObject  *o = (NewObject *) lfirst(lc);
-		char	   *temp = OidIsValid(o->relid) ? cmodel_temp_dependency(o->relid) : NULL;
-
-		if (temp)
-			refuse_temporary(o->qualname, o->ns, "create", temp);
-	}
 	if (objects != NIL)
 	{
 		cmodel_owner_enter(&save);

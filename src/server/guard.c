@@ -4,7 +4,7 @@
  *	  The lifecycle guard: event triggers that keep namespaces additive-only
  *	  for every client.
  *
- * Three C event triggers see every DDL statement in the database:
+ * Four C event triggers see every DDL statement in the database:
  *
  *	ddl_command_start	reads the statement's parse tree (guard_rules.c) and
  *						rejects what would drop, rename, alter, rewrite or
@@ -13,7 +13,12 @@
  *						naming them (CASCADE, DROP OWNED, a dropped type or
  *						function), from PostgreSQL's list of dropped objects;
  *	table_rewrite		catches any rewrite of a namespace table the first
- *						two missed (a volatile default, a recursing ALTER).
+ *						two missed (a volatile default, a recursing ALTER);
+ *	ddl_command_end		refuses what the statement made depend on a
+ *						temporary object when something of a namespace
+ *						would go with it at the session's end (guard_temp.c),
+ *						and a new column's default over the value limit,
+ *						which existing rows take without being written.
  *
  * An error in any of them aborts the statement's transaction, so nothing is
  * changed.  Statements the guard lets through that touch a namespace, or a
@@ -153,17 +158,19 @@ cmodel_guard_ddl_command_start(PG_FUNCTION_ARGS)
 }
 
 /*
- * pg_event_trigger_dropped_objects(), called directly in materialize mode:
- * the trigger runs for every DROP, and SPI would cost more than the check.
+ * An event trigger's set-returning function (pg_event_trigger_dropped_objects,
+ * pg_event_trigger_ddl_commands), called directly in materialize mode: the
+ * triggers run for every DROP and every DDL statement, and SPI would cost
+ * more than the checks.
  */
 static Tuplestorestate *
-dropped_objects(TupleDesc *desc)
+event_trigger_rows(Oid function, TupleDesc *desc)
 {
 	FmgrInfo	flinfo;
 	LOCAL_FCINFO(fcinfo, 0);
 	ReturnSetInfo rsinfo = {0};
 
-	fmgr_info(F_PG_EVENT_TRIGGER_DROPPED_OBJECTS, &flinfo);
+	fmgr_info(function, &flinfo);
 	rsinfo.type = T_ReturnSetInfo;
 	rsinfo.econtext = CreateStandaloneExprContext();
 	rsinfo.allowedModes = (int) SFRM_Materialize;
@@ -295,13 +302,73 @@ cmodel_guard_sql_drop(PG_FUNCTION_ARGS)
 
 	if (drop_watch_armed && !drop_watch_hit)
 		PG_RETURN_VOID();
-	dropped = dropped_objects(&desc);
+	dropped = event_trigger_rows(F_PG_EVENT_TRIGGER_DROPPED_OBJECTS, &desc);
 	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
 	while (tuplestore_gettupleslot(dropped, true, false, slot))
 		judge_dropped(&scope, slot, &rels, &triggers);
 	ExecDropSingleTupleTableSlot(slot);
 	tuplestore_end(dropped);
 	judge_dropped_triggers(&scope, rels, triggers);
+	cmodel_guard_conclude(&scope, trigdata->parsetree, false);
+	PG_RETURN_VOID();
+}
+
+/*
+ * ddl_command_end: nothing the statement created or changed may make
+ * namespace objects depend on a temporary object (guard_temp.c), nothing
+ * but cmodel's scripts may create objects in schema cmodel
+ * (guard_registry.c), and a new column's default must be within the value
+ * limit (guard_alter.c).  cmodel's own scripts are not judged.
+ */
+PG_FUNCTION_INFO_V1(cmodel_guard_ddl_command_end);
+Datum
+cmodel_guard_ddl_command_end(PG_FUNCTION_ARGS)
+{
+	CmGuardScope scope = {0};
+	EventTriggerData *trigdata = event_data(fcinfo, "cmodel.guard_ddl_command_end");
+	TupleDesc	desc;
+	Tuplestorestate *commands;
+	TupleTableSlot *slot;
+	Oid		   *classids;
+	Oid		   *objids;
+	int			n = 0;
+	int			cap = 8;
+	bool		creates;
+
+	if (cmodel_probe_own_script())
+		PG_RETURN_VOID();
+	commands = event_trigger_rows(F_PG_EVENT_TRIGGER_DDL_COMMANDS, &desc);
+	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	classids = palloc(sizeof(Oid) * cap);
+	objids = palloc(sizeof(Oid) * cap);
+	while (tuplestore_gettupleslot(commands, true, false, slot))
+	{
+		bool		isnull1,
+					isnull2;
+		Datum		classid = slot_getattr(slot, 1, &isnull1);
+		Datum		objid = slot_getattr(slot, 2, &isnull2);
+
+		if (isnull1 || isnull2 || !OidIsValid(DatumGetObjectId(objid)))
+			continue;
+		if (n == cap)
+		{
+			cap *= 2;
+			classids = repalloc(classids, sizeof(Oid) * cap);
+			objids = repalloc(objids, sizeof(Oid) * cap);
+		}
+		classids[n] = DatumGetObjectId(classid);
+		objids[n++] = DatumGetObjectId(objid);
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	tuplestore_end(commands);
+	creates = strncmp(GetCommandTagName(trigdata->tag), "CREATE", 6) == 0 ||
+		trigdata->tag == CMDTAG_SELECT_INTO;
+	if (IsA(trigdata->parsetree, AlterTableStmt))
+		cmodel_guard_check_new_defaults((AlterTableStmt *) trigdata->parsetree);
+	cmodel_guard_check_registry_schema(&scope, creates ? "create" :
+									   IsA(trigdata->parsetree, AlterObjectSchemaStmt) ? "move" : NULL,
+									   n, classids, objids);
+	cmodel_guard_check_temp_objects(&scope, creates ? "create" : "change", n, classids, objids);
 	cmodel_guard_conclude(&scope, trigdata->parsetree, false);
 	PG_RETURN_VOID();
 }

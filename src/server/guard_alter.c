@@ -57,9 +57,20 @@ cmodel_guard_check_reference(CmGuardScope *scope, Constraint *c, const char *fro
 {
 	CmGuardRel	target;
 
-	if (c->contype == CONSTR_FOREIGN && cmodel_guard_lookup_rv(c->pktable, &target) && target.guarded)
+	if (c->contype != CONSTR_FOREIGN || !cmodel_guard_lookup_rv(c->pktable, &target))
+		return;
+	if (target.guarded)
 		cmodel_guard_violation(scope, CM_GUARD_CONSTRAINT, target.ns, CM_GUARD_FK_HINT,
 							   "cannot make table \"%s\" reference table \"%s\"",
+							   from, target.qualname);
+	/*
+	 * The foreign key's actions would run other code (and its triggers)
+	 * inside cmodel's own registry writes, which the registry's lock lets
+	 * through.
+	 */
+	else if (target.registry)
+		cmodel_guard_violation(scope, CM_GUARD_REGISTRY, "cmodel", NULL,
+							   "cannot make table \"%s\" reference cmodel's registry table \"%s\"",
 							   from, target.qualname);
 }
 
@@ -383,11 +394,21 @@ check_alter_reach(CmGuardScope *scope, CmGuardRel *r, AlterTableCmd *cmd)
 			if (cmodel_is_cmodel_trigger(r->relid, cmd->name))
 				cmodel_guard_trigger_violation(scope, r, "disable", cmd->name);
 			break;
+		case AT_EnableTrig:
+			/* ENABLE (ORIGIN) would let session_replication_role = replica skip it */
+			if (cmodel_is_cmodel_trigger(r->relid, cmd->name))
+				cmodel_guard_trigger_violation(scope, r, "ENABLE (ORIGIN)", cmd->name);
+			break;
 		case AT_DisableTrigAll:
 		case AT_DisableTrigUser:
 			/* namespace tables refuse it anyway; this covers core tables */
 			if (!r->guarded && cmodel_is_cmodel_trigger(r->relid, NULL))
 				cmodel_guard_trigger_violation(scope, r, "disable all", NULL);
+			break;
+		case AT_EnableTrigAll:
+		case AT_EnableTrigUser:
+			if (cmodel_is_cmodel_trigger(r->relid, NULL))
+				cmodel_guard_trigger_violation(scope, r, "ENABLE (ORIGIN) all", NULL);
 			break;
 		case AT_DropColumn:
 		case AT_DropColumnRecurse:
@@ -396,8 +417,9 @@ check_alter_reach(CmGuardScope *scope, CmGuardRel *r, AlterTableCmd *cmd)
 			if (!r->guarded)
 				cmodel_guard_check_type_change(scope, get_rel_type_id(r->relid), CM_GUARD_ALTER_FIELD,
 								  "drop or retype an attribute of");
-			if (!r->guarded && cmd->subtype != AT_AlterColumnType && cmd->name)
-				cmodel_guard_check_core_key_column(scope, r, cmd->name);
+			if (!r->guarded && cmd->name)
+				cmodel_guard_check_core_key_column(scope, r, cmd->name,
+												   cmd->subtype == AT_AlterColumnType ? "change the type of" : "drop");
 			break;
 		case AT_DropConstraint:
 		case AT_DropConstraintRecurse:
@@ -521,4 +543,55 @@ cmodel_guard_inspect_move_all(CmGuardScope *scope, AlterTableMoveAllStmt *stmt)
 		cmodel_guard_violation(scope, CM_GUARD_REWRITE, first.ns, NULL,
 							   "cannot move %s \"%s\" to another tablespace",
 							   cmodel_guard_kind_word(first.relkind), first.qualname);
+}
+
+/*
+ * See cmodel.h: after ALTER TABLE ... ADD COLUMN ... DEFAULT on a model
+ * table.  A non-volatile default is stored once (pg_attribute's
+ * attmissingval) and every existing row has it without being written, so
+ * cmodel_write never sees it: a default over the value limit is refused
+ * here.  (A volatile one rewrites the table, which the guard refuses.)
+ */
+void
+cmodel_guard_check_new_defaults(AlterTableStmt *stmt)
+{
+	Oid			relid = RangeVarGetRelidExtended(stmt->relation, NoLock, RVR_MISSING_OK, NULL, NULL);
+	Relation	rel;
+	ListCell   *lc;
+
+	if (!OidIsValid(relid) || !(cmodel_triggers_of(relid, NULL) & CM_TRIG_WRITE))
+		return;
+	rel = table_open(relid, NoLock);	/* the ALTER holds its lock */
+	foreach(lc, stmt->cmds)
+	{
+		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
+		ColumnDef  *cd;
+		AttrNumber	attnum;
+		Form_pg_attribute att;
+		CmLimitKind kind;
+		bool		isnull;
+		Datum		value;
+		int64		size;
+
+		if ((cmd->subtype != AT_AddColumn && cmd->subtype != AT_AddColumnRecurse) ||
+			(cd = castNode(ColumnDef, cmd->def))->colname == NULL ||
+			(attnum = get_attnum(relid, cd->colname)) == InvalidAttrNumber)
+			continue;
+		att = TupleDescAttr(RelationGetDescr(rel), attnum - 1);
+		if (!att->atthasmissing || !cmodel_limit_kind(att->atttypid, &kind))
+			continue;
+		value = getmissingattr(RelationGetDescr(rel), attnum, &isnull);
+		if (isnull || (size = cmodel_value_size(kind, value)) <= CM_VALUE_LIMIT)
+			continue;
+		ereport(ERROR,
+				(errcode(ERRCODE_STRING_DATA_RIGHT_TRUNCATION),
+				 errmsg("default of new column \"%s\" of table \"%s.%s\" is too long: " INT64_FORMAT " %s",
+						cd->colname, get_namespace_name(RelationGetNamespace(rel)),
+						RelationGetRelationName(rel), size, cmodel_limit_unit(kind)),
+				 errdetail("%s Every existing row would hold the default without being written.",
+						   cmodel_limit_rule(kind)),
+				 errhint("Add the column with a shorter default, or none."),
+				 errtablecol(rel, attnum)));
+	}
+	table_close(rel, NoLock);
 }

@@ -292,9 +292,10 @@ cmodel_guard_check_core_key_index(CmGuardScope *scope, Oid indexoid)
 	}
 }
 
-/* See cmodel.h: a core model's key column may not be dropped while relations point at it. */
+/* See cmodel.h: a core model's key column may not be dropped or retyped while relations point at it. */
 void
-cmodel_guard_check_core_key_column(CmGuardScope *scope, CmGuardRel *r, const char *column)
+cmodel_guard_check_core_key_column(CmGuardScope *scope, CmGuardRel *r, const char *column,
+								   const char *what)
 {
 	AttrNumber	attnum = get_attnum(r->relid, column);
 
@@ -302,8 +303,8 @@ cmodel_guard_check_core_key_column(CmGuardScope *scope, CmGuardRel *r, const cha
 		!is_core_key(r->relid, attnum))
 		return;
 	cmodel_guard_violation(scope, CM_GUARD_CORE_PARENT, r->qualname, NULL,
-						   "cannot drop column \"%s\" of table \"%s\": it is a core model's key",
-						   column, r->qualname);
+						   "cannot %s column \"%s\" of table \"%s\": it is a core model's key",
+						   what, column, r->qualname);
 }
 
 /*

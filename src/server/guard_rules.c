@@ -28,10 +28,12 @@
 
 #include "access/genam.h"
 #include "access/htup_details.h"
+#include "access/relation.h"
 #include "access/table.h"
 #include "catalog/dependency.h"
 #include "catalog/index.h"
 #include "catalog/namespace.h"
+#include "catalog/objectaddress.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_depend.h"
 #include "catalog/pg_extension.h"
@@ -108,6 +110,11 @@ inspect_create(CmGuardScope *scope, CreateStmt *stmt)
 		if (parent.guarded)
 			cmodel_guard_violation(scope, CM_GUARD_STANDALONE, parent.ns, NULL,
 								   "cannot create table \"%s\" as a child or partition of table \"%s\"",
+								   qualname, parent.qualname);
+		else if (parent.registry)
+			/* cmodel's reads of the parent would read the child's rows too */
+			cmodel_guard_violation(scope, CM_GUARD_REGISTRY, "cmodel", NULL,
+								   "cannot create table \"%s\" as a child of cmodel's registry table \"%s\"",
 								   qualname, parent.qualname);
 		else
 			cmodel_guard_check_core_parent(scope, &parent, "add an inheritance child or partition to");
@@ -541,10 +548,15 @@ inspect_extension_add(CmGuardScope *scope, AlterExtensionContentsStmt *stmt)
 	switch (stmt->objtype)
 	{
 		case RELATION_OBJECT_TYPES:
-			if (cmodel_guard_lookup_rv(makeRangeVarFromNameList(castNode(List, stmt->object)), &r) && r.guarded)
+			if (!cmodel_guard_lookup_rv(makeRangeVarFromNameList(castNode(List, stmt->object)), &r))
+				break;
+			if (r.guarded)
 				cmodel_guard_violation(scope, cmodel_guard_drop_rule(r.relkind), r.ns, hint,
 									   "cannot add %s \"%s\" to extension \"%s\"",
 									   cmodel_guard_kind_word(r.relkind), r.qualname, stmt->extname);
+			else
+				/* a dump would leave the table out, and its children orphaned on restore */
+				cmodel_guard_check_core_parent(scope, &r, psprintf("add to extension \"%s\" the", stmt->extname));
 			break;
 		case OBJECT_SCHEMA:
 			if (cmodel_probe_is_namespace(strVal(stmt->object)))
@@ -553,6 +565,25 @@ inspect_extension_add(CmGuardScope *scope, AlterExtensionContentsStmt *stmt)
 									   strVal(stmt->object), stmt->extname);
 			break;
 		default:
+			{
+				/* a type, function or other object of a namespace's schema */
+				Relation	rel = NULL;
+				ObjectAddress addr = get_object_address(stmt->objtype, stmt->object, &rel,
+														AccessShareLock, true);
+				Oid			nspid;
+				char	   *nsname;
+
+				if (rel)
+					relation_close(rel, AccessShareLock);
+				if (!OidIsValid(addr.objectId) || !is_objectclass_supported(addr.classId))
+					break;
+				nspid = get_object_namespace(&addr);
+				nsname = OidIsValid(nspid) ? get_namespace_name(nspid) : NULL;
+				if (nsname && cmodel_probe_is_namespace(nsname))
+					cmodel_guard_violation(scope, CM_GUARD_NAMESPACE, nsname, hint,
+										   "cannot add %s to extension \"%s\"",
+										   getObjectDescription(&addr, true), stmt->extname);
+			}
 			break;
 	}
 }
@@ -709,7 +740,11 @@ cmodel_guard_inspect(Node *stmt, CmGuardScope *scope)
 								  ((AlterFunctionStmt *) stmt)->func, "alter");
 			break;
 		case T_AlterOwnerStmt:
-			if (((AlterOwnerStmt *) stmt)->objectType == OBJECT_FUNCTION)
+			if (((AlterOwnerStmt *) stmt)->objectType == OBJECT_SCHEMA && !cmodel_probe_own_script() &&
+				strcmp(strVal(((AlterOwnerStmt *) stmt)->object), "cmodel") == 0)
+				cmodel_guard_violation(scope, CM_GUARD_REGISTRY, "cmodel", NULL,
+									   "cannot change the owner of cmodel's registry schema \"cmodel\"");
+			else if (((AlterOwnerStmt *) stmt)->objectType == OBJECT_FUNCTION)
 				check_cmodel_function(scope, OBJECT_FUNCTION,
 									  castNode(ObjectWithArgs, ((AlterOwnerStmt *) stmt)->object), "change the owner of");
 			break;

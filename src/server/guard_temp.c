@@ -31,11 +31,17 @@
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "catalog/dependency.h"
 #include "catalog/namespace.h"
 #include "catalog/objectaddress.h"
 #include "catalog/pg_depend.h"
 #include "catalog/pg_extension.h"
 #include "catalog/pg_namespace.h"
+#include "catalog/pg_rewrite.h"
+#include "catalog/pg_authid.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_database.h"
+#include "catalog/pg_tablespace.h"
 #include "catalog/pg_type.h"
 #include "nodes/nodeFuncs.h"
 #include "parser/parse_type.h"
@@ -43,12 +49,13 @@
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/syscache.h"
 
 #include "executor/spi.h"
 
 #include "cmodel.h"
 
-/* At most this many objects are followed from one type. */
+/* At most this many objects are followed from one object. */
 #define TEMP_WALK_LIMIT 10000
 
 /* Is a schema name a temporary one (pg_temp, pg_temp_N, pg_toast_temp_N)? */
@@ -63,76 +70,194 @@ temp_schema_name(const char *name)
 	return OidIsValid(nspid) && isAnyTempNamespace(nspid);
 }
 
+/* Any of a relation's columns, or the relation itself (DepNode.sub). */
+#define SUB_ANY (-1)
+
 /*
- * Does the object depend, directly or through what it is built from, on an
- * object in a temporary schema?  Returns the first such object's
- * description, or NULL.  Schemas and extensions are not followed.
+ * One object of a walk.  For a relation, sub is a column (its number), 0
+ * for the relation as a whole, or SUB_ANY for the relation and every
+ * column of it (a row type stands for all of them).
  */
-static char *
-temp_dependency(ObjectAddress start)
+typedef struct DepNode
 {
-	List	   *todo = list_make1(palloc(sizeof(ObjectAddress)));
-	List	   *seen = NIL;
-	Relation	dep = table_open(DependRelationId, AccessShareLock);
-	char	   *found = NULL;
-	int			walked = 0;
+	Oid			classid;
+	Oid			objid;
+	int32		sub;
+} DepNode;
 
-	*(ObjectAddress *) linitial(todo) = start;
-	while (todo != NIL && found == NULL && walked++ < TEMP_WALK_LIMIT)
+typedef struct Walk
+{
+	List	   *todo;
+	List	   *seen;
+	int			walked;
+} Walk;
+
+static void
+walk_add(Walk *w, Oid classid, Oid objid, int32 sub)
+{
+	ListCell   *lc;
+	DepNode	   *n;
+
+	if (classid == NamespaceRelationId || classid == ExtensionRelationId ||
+		classid == AuthIdRelationId || classid == DatabaseRelationId ||
+		classid == TableSpaceRelationId)
+		return;
+	foreach(lc, w->seen)
 	{
-		ObjectAddress obj = *(ObjectAddress *) linitial(todo);
-		ScanKeyData keys[2];
-		SysScanDesc scan;
-		HeapTuple	tuple;
-		Oid			nspid;
-		ListCell   *lc;
-		bool		again = false;
+		n = lfirst(lc);
+		if (n->classid == classid && n->objid == objid && n->sub == sub)
+			return;
+	}
+	n = palloc(sizeof(DepNode));
+	n->classid = classid;
+	n->objid = objid;
+	n->sub = sub;
+	w->seen = lappend(w->seen, n);
+	w->todo = lappend(w->todo, n);
+}
 
-		todo = list_delete_first(todo);
-		foreach(lc, seen)
-		{
-			ObjectAddress *s = lfirst(lc);
+static DepNode *
+walk_next(Walk *w)
+{
+	DepNode	   *n;
 
-			if (s->classId == obj.classId && s->objectId == obj.objectId)
-				again = true;
-		}
-		if (again)
+	if (w->todo == NIL || w->walked++ >= TEMP_WALK_LIMIT)
+		return NULL;
+	n = linitial(w->todo);
+	w->todo = list_delete_first(w->todo);
+	return n;
+}
+
+/*
+ * The pg_depend rows of one side of an object: what it depends on
+ * (dependents false) or what depends on it (dependents true).  sub
+ * narrows to one column (SUB_ANY: all rows); deptype 0 takes any, and
+ * only_class InvalidOid objects of any catalog.
+ */
+static void
+walk_depend(Walk *w, Relation dep, DepNode *n, bool dependents, char deptype, Oid only_class)
+{
+	ScanKeyData keys[3];
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	int			nkeys = 2;
+
+	ScanKeyInit(&keys[0], dependents ? Anum_pg_depend_refclassid : Anum_pg_depend_classid,
+				BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(n->classid));
+	ScanKeyInit(&keys[1], dependents ? Anum_pg_depend_refobjid : Anum_pg_depend_objid,
+				BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(n->objid));
+	if (n->sub != SUB_ANY && !(dependents && n->sub == 0))
+		ScanKeyInit(&keys[nkeys++], dependents ? Anum_pg_depend_refobjsubid : Anum_pg_depend_objsubid,
+					BTEqualStrategyNumber, F_INT4EQ, Int32GetDatum(n->sub));
+	scan = systable_beginscan(dep, dependents ? DependReferenceIndexId : DependDependerIndexId,
+							  true, NULL, nkeys, keys);
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+	{
+		Form_pg_depend d = (Form_pg_depend) GETSTRUCT(tuple);
+
+		if ((deptype && d->deptype != deptype) ||
+			(OidIsValid(only_class) && (dependents ? d->classid : d->refclassid) != only_class))
 			continue;
-		seen = lappend(seen, memcpy(palloc(sizeof(ObjectAddress)), &obj, sizeof(obj)));
-		if (obj.classId == NamespaceRelationId || obj.classId == ExtensionRelationId)
-			continue;
-		nspid = get_object_namespace(&obj);
-		if (OidIsValid(nspid) && isAnyTempNamespace(nspid))
+		if (dependents)
+			walk_add(w, d->classid, d->objid, d->classid == RelationRelationId ? d->objsubid : 0);
+		else
+			walk_add(w, d->refclassid, d->refobjid,
+					 d->refclassid == RelationRelationId ? d->refobjsubid : 0);
+	}
+	systable_endscan(scan);
+}
+
+static bool
+in_temp_schema(DepNode *n)
+{
+	ObjectAddress addr;
+	Oid			nspid;
+
+	if (!is_objectclass_supported(n->classid))
+		return false;			/* defaults, rules and the like: in no schema of their own */
+	ObjectAddressSet(addr, n->classid, n->objid);
+	nspid = get_object_namespace(&addr);
+	return OidIsValid(nspid) && isAnyTempNamespace(nspid);
+}
+
+/*
+ * Would the object go (be dropped, or for a composite, lose attributes)
+ * when the temporary objects it depends on, directly or through what it
+ * is built from, are dropped at their session's end?  Returns the first
+ * such temporary object, or false.  A view goes with what its query uses
+ * (its rule is part of it), a column with its type and collation, a
+ * relation with the type it is made OF, a type with the relation whose
+ * row type it is (and that relation's columns).
+ */
+static bool
+temp_reach(Oid classid, Oid objid, int32 sub, ObjectAddress *found)
+{
+	Walk		w = {0};
+	Relation	dep = table_open(DependRelationId, AccessShareLock);
+	DepNode	   *n;
+	bool		hit = false;
+
+	walk_add(&w, classid, objid, sub);
+	while (!hit && (n = walk_next(&w)) != NULL)
+	{
+		if (in_temp_schema(n))
 		{
-			found = getObjectDescription(&obj, true);
+			ObjectAddressSet(*found, n->classid, n->objid);
+			hit = true;
 			break;
 		}
-		/* what this object depends on, whole objects and their columns alike */
-		ScanKeyInit(&keys[0], Anum_pg_depend_classid, BTEqualStrategyNumber, F_OIDEQ,
-					ObjectIdGetDatum(obj.classId));
-		ScanKeyInit(&keys[1], Anum_pg_depend_objid, BTEqualStrategyNumber, F_OIDEQ,
-					ObjectIdGetDatum(obj.objectId));
-		scan = systable_beginscan(dep, DependDependerIndexId, true, NULL, 2, keys);
-		while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+		walk_depend(&w, dep, n, false, 0, InvalidOid);
+		if (n->classid == RelationRelationId)
 		{
-			Form_pg_depend d = (Form_pg_depend) GETSTRUCT(tuple);
-			ObjectAddress *next = palloc(sizeof(ObjectAddress));
-
-			ObjectAddressSet(*next, d->refclassid, d->refobjid);
-			todo = lappend(todo, next);
+			/* a column goes with its relation; a view with its rule */
+			if (n->sub > 0)
+				walk_add(&w, RelationRelationId, n->objid, 0);
+			else
+				walk_depend(&w, dep, &(DepNode) {RelationRelationId, n->objid, 0}, true,
+							DEPENDENCY_INTERNAL, RewriteRelationId);
 		}
-		systable_endscan(scan);
-		/* a composite type is built from its relation's attributes */
-		if (obj.classId == TypeRelationId && OidIsValid(get_typ_typrelid(obj.objectId)))
-		{
-			ObjectAddress *next = palloc(sizeof(ObjectAddress));
-
-			ObjectAddressSet(*next, RelationRelationId, get_typ_typrelid(obj.objectId));
-			todo = lappend(todo, next);
-		}
+		else if (n->classid == TypeRelationId && OidIsValid(get_typ_typrelid(n->objid)))
+			walk_add(&w, RelationRelationId, get_typ_typrelid(n->objid), SUB_ANY);
 	}
 	table_close(dep, AccessShareLock);
-	return found;
+	return hit;
+}
+
+/* A description with pg_temp_3. written as a user writes it, pg_temp. */
+static char *
+user_temp_words(const char *text)
+{
+	StringInfoData buf;
+	const char *p = text;
+	const char *hit;
+
+	initStringInfo(&buf);
+	while ((hit = strstr(p, "pg_temp_")) != NULL)
+	{
+		const char *q = hit + 8;
+
+		while (*q >= '0' && *q <= '9')
+			q++;
+		appendBinaryStringInfo(&buf, p, hit - p);
+		if (q > hit + 8 && *q == '.')
+			appendStringInfoString(&buf, "pg_temp");
+		else
+			appendBinaryStringInfo(&buf, hit, q - hit);
+		p = q;
+	}
+	appendStringInfoString(&buf, p);
+	return buf.data;
+}
+
+/* "type pg_temp.mood": a temporary object as messages name it. */
+static char *
+temp_identity(ObjectAddress *obj)
+{
+	char	   *identity = getObjectIdentity(obj, true);
+
+	if (identity == NULL)
+		return user_temp_words(getObjectDescription(obj, true));
+	return user_temp_words(psprintf("%s %s", getObjectTypeDescription(obj, true), identity));
 }
 
 static void
@@ -146,14 +271,10 @@ temp_violation(CmGuardScope *scope, const char *ns, const char *what, const char
 static void
 check_type(CmGuardScope *scope, const char *ns, const char *what, Oid typid)
 {
-	ObjectAddress addr;
-	char	   *found;
+	ObjectAddress found;
 
-	if (!OidIsValid(typid))
-		return;
-	ObjectAddressSet(addr, TypeRelationId, typid);
-	if ((found = temp_dependency(addr)) != NULL)
-		temp_violation(scope, ns, what, found);
+	if (OidIsValid(typid) && temp_reach(TypeRelationId, typid, 0, &found))
+		temp_violation(scope, ns, what, user_temp_words(getObjectDescription(&found, true)));
 }
 
 /* See cmodel.h. */
@@ -236,7 +357,6 @@ cmodel_guard_check_temp_like(CmGuardScope *scope, const char *ns, const char *qu
 	Oid			source = RangeVarGetRelidExtended(like->relation, NoLock, RVR_MISSING_OK,
 												  NULL, NULL);
 	char	   *what = psprintf("table \"%s\"", qualname);
-	ObjectAddress addr;
 	char	   *found;
 
 	if (!OidIsValid(source))
@@ -247,8 +367,7 @@ cmodel_guard_check_temp_like(CmGuardScope *scope, const char *ns, const char *qu
 		return;
 	}
 	/* the copied columns' types (and collations, defaults) */
-	ObjectAddressSet(addr, RelationRelationId, source);
-	if ((found = temp_dependency(addr)) != NULL)
+	if ((found = cmodel_temp_dependency(source)) != NULL)
 		temp_violation(scope, ns, what, found);
 }
 
@@ -288,44 +407,271 @@ cmodel_guard_check_temp_attribute(CmGuardScope *scope, Oid typid, ColumnDef *cd)
 }
 
 /*
+ * The parts that go with a relation: what depends on it automatically or
+ * internally (its indexes, defaults, constraints, triggers, policies and
+ * rules, its row type).
+ */
+static List *
+relation_parts(Relation dep, Oid relid)
+{
+	Walk		w = {0};
+
+	walk_depend(&w, dep, &(DepNode) {RelationRelationId, relid, 0}, true, DEPENDENCY_AUTO, InvalidOid);
+	walk_depend(&w, dep, &(DepNode) {RelationRelationId, relid, 0}, true, DEPENDENCY_INTERNAL, InvalidOid);
+	return w.seen;
+}
+
+/*
  * See cmodel.h: a temporary object an existing table, its columns'
- * types, defaults, indexes or constraints depend on (as "type identity"),
- * or NULL.  What the statements' text cannot show (CREATE TABLE AS, an
- * adopted table) is read from pg_depend, as PostgreSQL recorded it.
+ * types, defaults, indexes, constraints, triggers or policies depend on
+ * (as "type identity"), or NULL.  What the statements' text cannot show
+ * (CREATE TABLE AS, an adopted table) is read from pg_depend, as
+ * PostgreSQL recorded it.
  */
 char *
 cmodel_temp_dependency(Oid relid)
 {
-	const char *args[1] = {psprintf("%u", relid)};
+	ObjectAddress found;
+	Relation	dep;
+	List	   *parts;
+	ListCell   *lc;
 
-	/*
-	 * From the table, its defaults, indexes and constraints, through the
-	 * functions, types, casts and operators they use (a permanent function
-	 * whose SQL body calls a temporary one, a cast made of one), a few levels
-	 * deep.
-	 */
-	cmodel_exec("WITH RECURSIVE walk (classid, objid, depth) AS ("
-				" SELECT d.refclassid, d.refobjid, 0 FROM pg_catalog.pg_depend d"
-				"  WHERE ((d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass"
-				"          AND (d.objid OPERATOR(pg_catalog.=) $1::pg_catalog.oid"
-				"               OR d.objid IN (SELECT i.indexrelid FROM pg_catalog.pg_index i"
-				"                               WHERE i.indrelid OPERATOR(pg_catalog.=) $1::pg_catalog.oid)))"
-				"      OR (d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_attrdef'::pg_catalog.regclass"
-				"          AND d.objid IN (SELECT a.oid FROM pg_catalog.pg_attrdef a"
-				"                           WHERE a.adrelid OPERATOR(pg_catalog.=) $1::pg_catalog.oid))"
-				"      OR (d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_constraint'::pg_catalog.regclass"
-				"          AND d.objid IN (SELECT c.oid FROM pg_catalog.pg_constraint c"
-				"                           WHERE c.conrelid OPERATOR(pg_catalog.=) $1::pg_catalog.oid)))"
-				" UNION"
-				" SELECT d.refclassid, d.refobjid, w.depth OPERATOR(pg_catalog.+) 1"
-				"   FROM walk w JOIN pg_catalog.pg_depend d"
-				"     ON d.classid OPERATOR(pg_catalog.=) w.classid AND d.objid OPERATOR(pg_catalog.=) w.objid"
-				"  WHERE w.depth OPERATOR(pg_catalog.<) 6 AND d.deptype IN ('n', 'a')"
-				"    AND w.classid IN ('pg_catalog.pg_proc'::pg_catalog.regclass, 'pg_catalog.pg_type'::pg_catalog.regclass,"
-				"                      'pg_catalog.pg_cast'::pg_catalog.regclass, 'pg_catalog.pg_operator'::pg_catalog.regclass))"
-				" SELECT o.type || ' ' || pg_catalog.regexp_replace(o.identity, '^pg_(toast_)?temp_[0-9]+\\.', 'pg_temp.')"
-				"   FROM walk w CROSS JOIN LATERAL pg_catalog.pg_identify_object(w.classid, w.objid, 0) o"
-				"  WHERE o.schema LIKE 'pg\\_temp%' OR o.schema LIKE 'pg\\_toast\\_temp%'"
-				"  LIMIT 1", 1, args, false);	/* false: see what the statement just made */
-	return SPI_processed > 0 ? SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1) : NULL;
+	if (temp_reach(RelationRelationId, relid, SUB_ANY, &found))
+		return temp_identity(&found);
+	dep = table_open(DependRelationId, AccessShareLock);
+	parts = relation_parts(dep, relid);
+	table_close(dep, AccessShareLock);
+	foreach(lc, parts)
+	{
+		DepNode	   *n = lfirst(lc);
+
+		if (temp_reach(n->classid, n->objid, n->sub, &found))
+			return temp_identity(&found);
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * After a statement: what it made depend on a temporary object
+ * ------------------------------------------------------------------------
+ */
+
+/* The relation an object is a part of (a default, trigger, policy, rule or constraint), or InvalidOid. */
+static Oid
+owning_relation(Relation dep, DepNode *n)
+{
+	ScanKeyData keys[2];
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	Oid			relid = InvalidOid;
+
+	if (n->classid == RelationRelationId)
+		return n->objid;
+	ScanKeyInit(&keys[0], Anum_pg_depend_classid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(n->classid));
+	ScanKeyInit(&keys[1], Anum_pg_depend_objid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(n->objid));
+	scan = systable_beginscan(dep, DependDependerIndexId, true, NULL, 2, keys);
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+	{
+		Form_pg_depend d = (Form_pg_depend) GETSTRUCT(tuple);
+
+		if (d->refclassid == RelationRelationId &&
+			(d->deptype == DEPENDENCY_AUTO || d->deptype == DEPENDENCY_INTERNAL))
+		{
+			relid = d->refobjid;
+			break;
+		}
+	}
+	systable_endscan(scan);
+	return relid;
+}
+
+/* What would go of namespaces, or of a core table relations point at. */
+typedef struct Victim
+{
+	char	   *what;			/* "column \"ns.t.c\"", "table \"public.staff\"" */
+	char	   *ns;				/* its namespace, or NULL for a core table */
+	char	   *table;			/* the core table */
+	Oid			relid;
+	bool		itself;			/* it is the object the statement made */
+} Victim;
+
+static bool
+is_victim(Relation dep, DepNode *n, Victim *v)
+{
+	Oid			relid = owning_relation(dep, n);
+	ObjectAddress addr;
+	char	   *qualname;
+	bool		guarded;
+	char	   *ns;
+
+	ObjectAddressSet(addr, n->classid, n->objid);
+	if (!OidIsValid(relid))
+	{
+		/* a type or function of a namespace's schema */
+		Oid			nspid = is_objectclass_supported(n->classid) ? get_object_namespace(&addr) : InvalidOid;
+		char	   *nsname = OidIsValid(nspid) ? get_namespace_name(nspid) : NULL;
+
+		if (nsname == NULL || !(cmodel_probe_is_namespace(nsname) || cmodel_guard_registering(nsname)))
+			return false;
+		v->what = getObjectDescription(&addr, true);
+		v->ns = nsname;
+		v->relid = InvalidOid;
+		return true;
+	}
+	v->relid = relid;
+	if ((ns = cmodel_guard_rel_namespace(relid, &qualname, &guarded)) != NULL)
+	{
+		v->ns = ns;
+		if (n->classid == RelationRelationId && n->sub > 0)
+			v->what = psprintf("column \"%s.%s\"", qualname, get_attname(relid, n->sub, false));
+		else if (n->classid == RelationRelationId)
+			v->what = psprintf("%s \"%s\"", cmodel_guard_kind_word(get_rel_relkind(relid)), qualname);
+		else
+			v->what = getObjectDescription(&addr, true);
+		return true;
+	}
+	/* a core table goes, or its key column */
+	if (n->classid != RelationRelationId || !(cmodel_triggers_of(relid, NULL) & CM_TRIG_DELETE))
+		return false;
+	qualname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+										  get_rel_name(relid));
+	v->ns = NULL;
+	v->table = qualname;
+	if (n->sub <= 0)
+		v->what = psprintf("core table \"%s\"", qualname);
+	else
+	{
+		ListCell   *lc;
+		char	   *col = get_attname(relid, n->sub, false);
+
+		v->what = NULL;
+		foreach(lc, cmodel_probe_core_keys(relid))
+			if (strcmp(lfirst(lc), col) == 0)
+				v->what = psprintf("key column \"%s\" of core table \"%s\"", col, qualname);
+		if (v->what == NULL)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * What goes when the object goes: what depends on it, at any depth (a
+ * column of a relation takes what depends on that column, and changes the
+ * relation's row type), and the object a part of it belongs to (a view
+ * goes with its rule).  Fills *v with the first thing of a namespace, or
+ * of a core table, among them.
+ */
+static bool
+find_victim(Relation dep, DepNode *start, Victim *v)
+{
+	Walk		w = {0};
+	DepNode	   *n;
+
+	walk_add(&w, start->classid, start->objid, start->sub);
+	while ((n = walk_next(&w)) != NULL)
+	{
+		if (is_victim(dep, n, v))
+		{
+			v->itself = w.walked == 1;
+			return true;
+		}
+		walk_depend(&w, dep, n, true, 0, InvalidOid);
+		/* a view goes with its rule */
+		if (n->classid == RewriteRelationId)
+			walk_depend(&w, dep, n, false, DEPENDENCY_INTERNAL, RelationRelationId);
+		if (n->classid == RelationRelationId && n->sub > 0 && OidIsValid(get_rel_type_id(n->objid)))
+			walk_add(&w, TypeRelationId, get_rel_type_id(n->objid), 0);
+	}
+	return false;
+}
+
+/* A created or changed object as messages name it: "table ns.t". */
+static char *
+object_words(Oid classid, Oid objid)
+{
+	ObjectAddress addr;
+	char	   *identity;
+
+	ObjectAddressSet(addr, classid, objid);
+	identity = getObjectIdentity(&addr, true);
+	return identity ? psprintf("%s %s", getObjectTypeDescription(&addr, true), identity) :
+		getObjectDescription(&addr, true);
+}
+
+static void
+judge_candidate(CmGuardScope *scope, Relation dep, const char *verb, Oid classid, Oid objid,
+				DepNode *c)
+{
+	ObjectAddress found;
+	Victim		v;
+	char	   *temp;
+
+	if (scope->violated || !temp_reach(c->classid, c->objid, c->sub, &found) ||
+		!find_victim(dep, c, &v))
+		return;
+	temp = temp_identity(&found);
+	if (v.ns == NULL)
+	{
+		cmodel_guard_violation(scope, CM_GUARD_CORE_PARENT, v.table, NULL,
+							   "cannot %s %s: %s would depend on temporary %s",
+							   verb, object_words(classid, objid), v.what, temp);
+		scope->extra = pstrdup("Temporary objects are dropped when their session ends, with whatever depends on them, and no event trigger fires.");
+	}
+	else if (v.itself || (classid == RelationRelationId && v.relid == objid))
+		cmodel_guard_violation(scope, CM_GUARD_TEMP, v.ns, NULL,
+							   "cannot %s %s in namespace \"%s\": it depends on temporary %s",
+							   verb, object_words(classid, objid), v.ns, temp);
+	else
+		cmodel_guard_violation(scope, CM_GUARD_TEMP, v.ns, NULL,
+							   "cannot %s %s: %s in namespace \"%s\" would depend on temporary %s",
+							   verb, object_words(classid, objid), v.what, v.ns, temp);
+}
+
+/*
+ * See cmodel.h: at the end of a statement, each object it created or
+ * changed, and for a relation each of its columns and parts, that now
+ * depends on a temporary object: if something of a namespace (or a core
+ * table relations point at, or its key column) would go with it at the
+ * session's end, the statement is refused.  Only what reaches a temporary
+ * object is followed back, so ordinary DDL pays for one walk down.
+ */
+void
+cmodel_guard_check_temp_objects(CmGuardScope *scope, const char *verb, int n,
+								const Oid *classids, const Oid *objids)
+{
+	Relation	dep = table_open(DependRelationId, AccessShareLock);
+	int			i;
+
+	for (i = 0; i < n && !scope->violated; i++)
+	{
+		DepNode		whole = {classids[i], objids[i], 0};
+
+		if (classids[i] == RelationRelationId)
+		{
+			List	   *parts = relation_parts(dep, objids[i]);
+			ListCell   *lc;
+			int			natts = 0;
+			HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(objids[i]));
+			int			att;
+
+			if (!HeapTupleIsValid(tup))
+				continue;
+			natts = ((Form_pg_class) GETSTRUCT(tup))->relnatts;
+			ReleaseSysCache(tup);
+			judge_candidate(scope, dep, verb, classids[i], objids[i], &whole);
+			for (att = 1; att <= natts; att++)
+			{
+				DepNode		col = {RelationRelationId, objids[i], att};
+
+				judge_candidate(scope, dep, verb, classids[i], objids[i], &col);
+			}
+			foreach(lc, parts)
+				judge_candidate(scope, dep, verb, classids[i], objids[i], lfirst(lc));
+		}
+		else
+			judge_candidate(scope, dep, verb, classids[i], objids[i], &whole);
+	}
+	table_close(dep, AccessShareLock);
 }

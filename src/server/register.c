@@ -43,7 +43,9 @@ emit_actions(FunctionCallInfo fcinfo, const CmPlan *plan)
 
 		values[0] = CStringGetTextDatum(cm_action_name(plan->actions[i].kind));
 		values[1] = CStringGetTextDatum(plan->actions[i].object);
-		if (plan->actions[i].sql)
+		if (plan->actions[i].sql && plan->actions[i].then)
+			values[2] = CStringGetTextDatum(psprintf("%s; %s", plan->actions[i].sql, plan->actions[i].then));
+		else if (plan->actions[i].sql)
 			values[2] = CStringGetTextDatum(plan->actions[i].sql);
 		else
 			nulls[2] = true;

@@ -109,11 +109,15 @@ is_text_like(Oid type)
 }
 
 /*
- * Is a column of this type limited in size, and how is it measured?  A
- * domain's values are its base type's; an array's are its elements'.
+ * See cmodel.h: is a column of this type limited in size, and how is it
+ * measured?  A domain's values are its base type's; an array's are its
+ * elements' when they are text-like or jsonb (at any depth: an array of a
+ * domain over text[]); every other variable-length value (composites,
+ * ranges, hstore, bytea, other arrays) is measured in bytes.  numeric,
+ * whose values are far below the limit, and fixed-length types are not.
  */
-static bool
-limit_kind(Oid type, CmLimitKind *kind)
+bool
+cmodel_limit_kind(Oid type, CmLimitKind *kind)
 {
 	Oid			base = getBaseType(type);
 	Oid			elem;
@@ -122,9 +126,12 @@ limit_kind(Oid type, CmLimitKind *kind)
 		*kind = CM_LIMIT_JSONB;
 	else if (is_text_like(base))
 		*kind = CM_LIMIT_TEXT;
-	else if (OidIsValid(elem = get_element_type(base)) && limit_kind(elem, kind) &&
-			 (*kind == CM_LIMIT_TEXT || *kind == CM_LIMIT_JSONB))
-		*kind = *kind == CM_LIMIT_TEXT ? CM_LIMIT_TEXT_ARRAY : CM_LIMIT_JSONB_ARRAY;
+	else if (OidIsValid(elem = get_element_type(base)) && cmodel_limit_kind(elem, kind) &&
+			 *kind != CM_LIMIT_BYTES)
+		*kind = (*kind == CM_LIMIT_TEXT || *kind == CM_LIMIT_TEXT_ARRAY) ?
+			CM_LIMIT_TEXT_ARRAY : CM_LIMIT_JSONB_ARRAY;
+	else if (get_typlen(base) == -1 && base != NUMERICOID)
+		*kind = CM_LIMIT_BYTES;
 	else
 		return false;
 	return true;
@@ -360,7 +367,7 @@ build(CmRelInfo *e, Relation rel)
 			Form_pg_attribute a = TupleDescAttr(desc, i);
 			CmLimitKind kind;
 
-			if (a->attisdropped || !limit_kind(a->atttypid, &kind))
+			if (a->attisdropped || !cmodel_limit_kind(a->atttypid, &kind))
 				continue;
 			/* a store's hubs are limited per attribute (write.c), any other hub column as its jsonb */
 			if (e->hub_store && a->attnum == e->hub_attrs_att)

@@ -269,7 +269,8 @@ cmodel_add_triggers(Oid relid, int bits)
 	{
 		for (bit = 1; bit < (1 << CM_TRIG_COUNT); bit <<= 1)
 			if ((bits & bit) && !(have & bit) &&
-				SPI_execute(cm_trigger_sql(arena, qualname, bit), false, 0) < 0)
+				(SPI_execute(cm_trigger_sql(arena, qualname, bit), false, 0) < 0 ||
+				 SPI_execute(cm_trigger_always_sql(arena, qualname, bit), false, 0) < 0))
 				elog(ERROR, "cmodel: could not create trigger %s on %s",
 					 cm_trigger_name(bit), qualname);
 	}

@@ -158,18 +158,39 @@ container_text_bound(const char *jc)
 	return total;
 }
 
+/* See cmodel.h: the unit of a measured size, and what the limit says of the kind. */
+const char *
+cmodel_limit_unit(CmLimitKind kind)
+{
+	return kind == CM_LIMIT_BYTES ? "bytes" : "characters";
+}
+
+const char *
+cmodel_limit_rule(CmLimitKind kind)
+{
+	switch (kind)
+	{
+		case CM_LIMIT_JSONB:
+			return "JSON values in namespace tables may have at most 1,048,576 characters, measured on their text form (the SDK's 1 MB limit).";
+		case CM_LIMIT_TEXT:
+			return "Text values in namespace tables may have at most 1,048,576 characters (the SDK's 1 MB limit).";
+		case CM_LIMIT_BYTES:
+			return "Values of other variable-length types (composites, ranges, hstore, bytea, arrays of them and the like) in namespace tables may have at most 1,048,576 bytes (the SDK's 1 MB limit).";
+		default:
+			return "Array values of text or JSON in namespace tables may have at most 1,048,576 characters, their elements' together (the SDK's 1 MB limit).";
+	}
+}
+
 static void
-too_long(Relation rel, AttrNumber att, int64 chars, CmLimitKind kind)
+too_long(Relation rel, AttrNumber att, int64 size, CmLimitKind kind)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_STRING_DATA_RIGHT_TRUNCATION),
-			 errmsg("value of column \"%s\" of table \"%s.%s\" is too long: " INT64_FORMAT " characters",
+			 errmsg("value of column \"%s\" of table \"%s.%s\" is too long: " INT64_FORMAT " %s",
 					NameStr(TupleDescAttr(RelationGetDescr(rel), att - 1)->attname),
 					get_namespace_name(RelationGetNamespace(rel)), RelationGetRelationName(rel),
-					chars),
-			 errdetail(kind == CM_LIMIT_JSONB ? "JSON values in namespace tables may have at most 1,048,576 characters, measured on their text form (the SDK's 1 MB limit)." :
-					   kind == CM_LIMIT_TEXT ? "Text values in namespace tables may have at most 1,048,576 characters (the SDK's 1 MB limit)." :
-					   "Array values of text or JSON in namespace tables may have at most 1,048,576 characters, their elements' together (the SDK's 1 MB limit)."),
+					size, cmodel_limit_unit(kind)),
+			 errdetail("%s", cmodel_limit_rule(kind)),
 			 errhint("Keep large content outside the row, for example in a file store, and store a reference to it."),
 			 errtablecol(rel, att)));
 }
@@ -222,9 +243,10 @@ jsonb_chars(Datum d)
 }
 
 /*
- * Characters of an array of text-like or jsonb values: its elements'
- * together.  Its elements take no more bytes than the array, so an array
- * within the limit in bytes is not read.
+ * Characters of an array of text-like or jsonb values (or of arrays of
+ * them, through a domain over an array): its elements' together.  Its
+ * elements take no more bytes than the array, so an array of text within
+ * the limit in bytes is not read.
  */
 static int64
 array_chars(Datum d, bool jsonb)
@@ -233,43 +255,53 @@ array_chars(Datum d, bool jsonb)
 	ArrayIterator it;
 	Datum		elem;
 	bool		isnull;
+	bool		nested;
 	int64		chars = 0;
 
 	if (!jsonb && stored_size(d) <= CM_VALUE_LIMIT)
 		return 0;
 	arr = DatumGetArrayTypeP(d);
+	nested = type_is_array(getBaseType(ARR_ELEMTYPE(arr)));
 	it = array_create_iterator(arr, 0, NULL);
 	while (array_iterate(it, &elem, &isnull))
 		if (!isnull)
-			chars += jsonb ? jsonb_chars(elem) :
-				text_chars(elem, stored_size(elem));
+			chars += nested ? array_chars(elem, jsonb) :
+				jsonb ? jsonb_chars(elem) : text_chars(elem, stored_size(elem));
 	array_free_iterator(it);
 	return chars;
 }
 
-/* Reject a text, jsonb or array value longer than the limit. */
+/*
+ * See cmodel.h: a value's size as the limit measures its kind, or 0 when
+ * it is known to be within the limit without counting.
+ */
+int64
+cmodel_value_size(CmLimitKind kind, Datum d)
+{
+	switch (kind)
+	{
+		case CM_LIMIT_TEXT:
+			return text_chars(d, stored_size(d));
+		case CM_LIMIT_JSONB:
+			return jsonb_chars(d);
+		case CM_LIMIT_BYTES:
+			return stored_size(d);
+		default:
+			return array_chars(d, kind == CM_LIMIT_JSONB_ARRAY);
+	}
+}
+
+/* Reject a value longer than the limit. */
 static void
 check_value(Relation rel, AttrNumber att, CmLimitKind kind, Datum d, TupleTableSlot *old)
 {
-	int64		chars;
+	int64		size;
 
 	/* an unchanged value was checked when it was written */
 	if (old && !is_plain(d) && same_stored_value(d, old, att))
 		return;
-	switch (kind)
-	{
-		case CM_LIMIT_TEXT:
-			chars = text_chars(d, stored_size(d));
-			break;
-		case CM_LIMIT_JSONB:
-			chars = jsonb_chars(d);
-			break;
-		default:
-			chars = array_chars(d, kind == CM_LIMIT_JSONB_ARRAY);
-			break;
-	}
-	if (chars > CM_VALUE_LIMIT)
-		too_long(rel, att, chars, kind);
+	if ((size = cmodel_value_size(kind, d)) > CM_VALUE_LIMIT)
+		too_long(rel, att, size, kind);
 }
 
 /* ------------------------------------------------------------------------
@@ -422,6 +454,7 @@ cmodel_on_write(PG_FUNCTION_ARGS)
 	TupleTableSlot *slot;
 	TupleTableSlot *old = NULL;
 	bool		insert;
+	bool		replica;
 	int			i;
 
 	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_ROW(td->tg_event) ||
@@ -449,7 +482,14 @@ cmodel_on_write(PG_FUNCTION_ARGS)
 	if (cmodel_cascade_setting_null(info->relid))
 		return PointerGetDatum(tuple);
 
-	if (insert && cmodel_max_bulk_rows > 0)
+	/*
+	 * session_replication_role = replica: the rows are copied from another
+	 * server (a logical replication apply worker, a data-only restore) that
+	 * counted its statements and stamped auto_now itself; the value limits
+	 * still hold.
+	 */
+	replica = SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA;
+	if (insert && cmodel_max_bulk_rows > 0 && !replica)
 		count_row(rel);
 
 	slot = insert ? td->tg_trigslot : td->tg_newslot;
@@ -466,7 +506,7 @@ cmodel_on_write(PG_FUNCTION_ARGS)
 			check_value(rel, info->limited_atts[i], info->limited_kinds[i], d, old);
 	}
 
-	if (info->nauto > 0)
+	if (info->nauto > 0 && !replica)
 	{
 		TimestampTz now = GetCurrentStatementStartTimestamp();
 		Datum	   *values = palloc(sizeof(Datum) * info->nauto);
