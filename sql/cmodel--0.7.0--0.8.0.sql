@@ -1,11 +1,23 @@
 /* cmodel--0.7.0--0.8.0.sql: cmodel's data triggers fire ALWAYS, so
  * session_replication_role = replica no longer skips on_delete and the
- * write rules; a row trigger on every registry table refuses the changes
- * a logical replication apply worker would make (it fires no statement
- * triggers); the ddl_command_end guard refuses what a statement made
+ * write rules, and every table with cmodel_on_delete gets its row twin
+ * cmodel_on_delete_row (ENABLE REPLICA) for logical replication apply
+ * workers, which fire no statement triggers; a row trigger on every
+ * registry table refuses the changes such a worker would make there; the
+ * ddl_command_end guard refuses what a statement made
  * depend on a temporary object when namespace objects would go with it. */
 
 \echo Use "ALTER EXTENSION cmodel UPDATE TO '0.8.0'" to load this file. \quit
+
+CREATE FUNCTION cmodel.on_delete_row()
+RETURNS trigger
+LANGUAGE c
+VOLATILE
+PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'cmodel_on_delete_row';
+COMMENT ON FUNCTION cmodel.on_delete_row() IS
+'Row trigger (AFTER DELETE, ENABLE REPLICA): on_delete where a logical replication apply worker deletes (it fires no statement triggers)';
+REVOKE ALL ON FUNCTION cmodel.on_delete_row() FROM PUBLIC;
 
 DO $$
 DECLARE
@@ -32,6 +44,17 @@ BEGIN
               ORDER BY 1, 2
     LOOP
         EXECUTE format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', r.tbl, r.tgname);
+    END LOOP;
+    FOR r IN SELECT tg.tgrelid::pg_catalog.regclass AS tbl
+               FROM pg_catalog.pg_trigger tg
+               JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) tg.tgfoid
+              WHERE p.pronamespace OPERATOR(pg_catalog.=) 'cmodel'::pg_catalog.regnamespace
+                AND tg.tgname OPERATOR(pg_catalog.=) 'cmodel_on_delete'
+              ORDER BY 1
+    LOOP
+        EXECUTE format('CREATE TRIGGER cmodel_on_delete_row AFTER DELETE ON %s'
+                       ' FOR EACH ROW EXECUTE FUNCTION cmodel.on_delete_row()', r.tbl);
+        EXECUTE format('ALTER TABLE %s ENABLE REPLICA TRIGGER cmodel_on_delete_row', r.tbl);
     END LOOP;
 END;
 $$;

@@ -713,6 +713,16 @@ REVOKE ALL ON FUNCTION cmodel.on_write() FROM PUBLIC;
 REVOKE ALL ON FUNCTION cmodel.on_delete() FROM PUBLIC;
 REVOKE ALL ON FUNCTION cmodel.on_truncate() FROM PUBLIC;
 
+CREATE FUNCTION cmodel.on_delete_row()
+RETURNS trigger
+LANGUAGE c
+VOLATILE
+PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'cmodel_on_delete_row';
+COMMENT ON FUNCTION cmodel.on_delete_row() IS
+'Row trigger (AFTER DELETE, ENABLE REPLICA): on_delete where a logical replication apply worker deletes (it fires no statement triggers)';
+REVOKE ALL ON FUNCTION cmodel.on_delete_row() FROM PUBLIC;
+
 /* ------------------------------------------------------------------------
  * Preview
  * ------------------------------------------------------------------------

@@ -408,6 +408,11 @@ SELECT count(*) AS not_always FROM pg_trigger
  WHERE tgname IN ('cmodel_write', 'cmodel_on_delete', 'cmodel_on_truncate') AND tgenabled <> 'A';
 ALTER TABLE public.sl_staff ENABLE TRIGGER cmodel_on_delete;
 ALTER TABLE sl_ns.note ENABLE TRIGGER ALL;
+-- the delete trigger's row twin for apply workers fires REPLICA, and stays so
+SELECT tgname, tgenabled FROM pg_trigger
+ WHERE tgrelid = 'public.sl_staff'::regclass AND tgname LIKE 'cmodel%' ORDER BY tgname;
+ALTER TABLE public.sl_staff DISABLE TRIGGER cmodel_on_delete_row;
+ALTER TABLE public.sl_staff ENABLE TRIGGER cmodel_on_delete_row;
 INSERT INTO public.sl_staff (dbid, name) VALUES (30, 'Replica');
 INSERT INTO sl_ns.note (n, author_id) VALUES (30, 30);
 SET session_replication_role = replica;

@@ -108,7 +108,8 @@ SELECT action, object FROM cmodel_register_model('upg_ns', '{"name": "Latest", "
 SELECT count(*) AS models FROM cmodel.reg_model WHERE namespace = 'upg_ns' AND NOT retired;
 
 -- 0.8.0 makes cmodel's triggers on existing tables fire ALWAYS (replica
--- mode no longer skips them) and adds the registry's row lock.  Triggers
+-- mode no longer skips them), gives each delete trigger its row twin for
+-- apply workers (REPLICA) and adds the registry's row lock.  Triggers
 -- made before 0.8.0 fired ORIGIN; this library makes them ALWAYS, so a
 -- superuser puts two back the way 0.7.0 left them (break-glass).
 SET cmodel.allow_destructive_ddl = on;
@@ -123,7 +124,7 @@ ALTER EXTENSION cmodel UPDATE TO '0.8.0';
 SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'cmodel';
 SELECT tg.tgrelid::pg_catalog.regclass AS tbl, tg.tgname, tg.tgenabled
   FROM pg_catalog.pg_trigger tg
- WHERE tg.tgname IN ('cmodel_write', 'cmodel_on_delete', 'cmodel_on_truncate')
+ WHERE tg.tgname IN ('cmodel_write', 'cmodel_on_delete', 'cmodel_on_truncate', 'cmodel_on_delete_row')
  ORDER BY tg.tgrelid::pg_catalog.regclass::text COLLATE "C", tg.tgname COLLATE "C";
 
 -- an upgraded install has the same objects as a fresh one, with the same

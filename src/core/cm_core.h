@@ -369,7 +369,8 @@ typedef struct CmColumn
 #define CM_TRIG_WRITE		0x01
 #define CM_TRIG_DELETE		0x02
 #define CM_TRIG_TRUNCATE	0x04
-#define CM_TRIG_COUNT		3
+#define CM_TRIG_DELETE_ROW	0x08	/* made with CM_TRIG_DELETE: replica only */
+#define CM_TRIG_COUNT		4
 
 typedef struct CmCoreModel
 {
@@ -493,9 +494,10 @@ typedef struct CmAction
 	CmActionKind kind;
 	char	   *object;			/* namespace.table[.column] */
 	char	   *sql;			/* DDL to run, or NULL for registry-only */
-	char	   *then;			/* one more statement to run after it, on its
-								 * own (Citus sends a reference table's DDL
-								 * to the workers as one statement), or NULL */
+	char	   *then[4];		/* more statements to run after it, each on
+								 * its own (Citus sends a reference table's
+								 * DDL to the workers as one statement),
+								 * NULL-terminated */
 	CmModel    *model;
 } CmAction;
 
@@ -539,13 +541,13 @@ extern bool cm_hub_type_parse(const char *name, size_t len, CmHubType *out);
 /*
  * cmodel's triggers (CM_TRIG_*): the trigger's name, its function (in schema
  * cmodel), the CREATE TRIGGER on a quoted table and the ALTER TABLE that
- * then makes it fire ALWAYS, and which one calls the function
- * cmodel.<function> (0 for none).
+ * then makes it fire ALWAYS (REPLICA for CM_TRIG_DELETE_ROW), and which one
+ * calls the function cmodel.<function> (0 for none).
  */
 extern const char *cm_trigger_name(int which);
 extern const char *cm_trigger_function(int which);
 extern char *cm_trigger_sql(CmArena *arena, const char *qualname, int which);
-extern char *cm_trigger_always_sql(CmArena *arena, const char *qualname, int which);
+extern char *cm_trigger_enable_sql(CmArena *arena, const char *qualname, int which);
 extern int	cm_trigger_by_function(const char *function);
 
 /* descriptor.c: JSON text -> models.  is_array: a list of descriptors. */

@@ -391,6 +391,8 @@ static const struct
 	"AFTER DELETE ON %s REFERENCING OLD TABLE AS cmodel_deleted FOR EACH STATEMENT"},
 	{CM_TRIG_TRUNCATE, "cmodel_on_truncate", "on_truncate",
 	"BEFORE TRUNCATE ON %s FOR EACH STATEMENT"},
+	{CM_TRIG_DELETE_ROW, "cmodel_on_delete_row", "on_delete_row",
+	"AFTER DELETE ON %s FOR EACH ROW"},
 };
 
 STATIC_ASSERT_COUNT(triggers, CM_TRIG_COUNT);
@@ -446,10 +448,16 @@ cm_trigger_sql(CmArena *arena, const char *qualname, int which)
 	return b.data;
 }
 
-/* See cm_core.h: ALWAYS, so that session_replication_role = replica does not switch it off. */
+/*
+ * See cm_core.h: ALWAYS, so that session_replication_role = replica does
+ * not switch it off; the row trigger of deletes REPLICA, since it only
+ * stands in for the statement trigger where a logical replication apply
+ * worker fires no statement triggers.
+ */
 char *
-cm_trigger_always_sql(CmArena *arena, const char *qualname, int which)
+cm_trigger_enable_sql(CmArena *arena, const char *qualname, int which)
 {
-	return cm_printf(arena, "ALTER TABLE %s ENABLE ALWAYS TRIGGER %s", qualname,
+	return cm_printf(arena, "ALTER TABLE %s ENABLE %s TRIGGER %s", qualname,
+					 which == CM_TRIG_DELETE_ROW ? "REPLICA" : "ALWAYS",
 					 triggers[trigger_row(which)].name);
 }

@@ -59,7 +59,7 @@ add_action(PlanCtx *c, CmActionKind kind, char *object, char *sql, CmModel *m)
 	act->kind = kind;
 	act->object = object;
 	act->sql = sql;
-	act->then = NULL;
+	memset(act->then, 0, sizeof(act->then));
 	act->model = m;
 	return act;
 }
@@ -280,9 +280,17 @@ add_set_default(PlanCtx *c, CmModel *m, const CmField *f, const char *expr)
 static void
 add_trigger(PlanCtx *c, CmModel *m, const char *qualname, int which)
 {
-	add_action(c, CM_ACT_CREATE_TRIGGER, cm_printf(c->a, "%s on %s", cm_trigger_name(which), qualname),
-			   cm_trigger_sql(c->a, qualname, which), m)->then =
-		cm_trigger_always_sql(c->a, qualname, which);
+	CmAction   *act = add_action(c, CM_ACT_CREATE_TRIGGER,
+									 cm_printf(c->a, "%s on %s", cm_trigger_name(which), qualname),
+									 cm_trigger_sql(c->a, qualname, which), m);
+
+	act->then[0] = cm_trigger_enable_sql(c->a, qualname, which);
+	/* the delete trigger's row twin, for logical replication apply workers */
+	if (which == CM_TRIG_DELETE)
+	{
+		act->then[1] = cm_trigger_sql(c->a, qualname, CM_TRIG_DELETE_ROW);
+		act->then[2] = cm_trigger_enable_sql(c->a, qualname, CM_TRIG_DELETE_ROW);
+	}
 }
 
 /* Is the existing relation named CM_HUB_STORE a hub store? */

@@ -41,6 +41,7 @@
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "replication/logicalworker.h"
 #include "storage/itemptr.h"
 #include "utils/acl.h"
 #include "utils/array.h"
@@ -351,6 +352,52 @@ cmodel_on_delete(PG_FUNCTION_ARGS)
 
 	if (info->nrules > 0 && tuplestore_tuple_count(td->tg_oldtable) > 0)
 		cascade(info, td->tg_relation, td->tg_oldtable, NULL, false);
+	return PointerGetDatum(NULL);
+}
+
+/*
+ * AFTER DELETE FOR EACH ROW, ENABLE REPLICA: a logical replication apply
+ * worker fires row triggers only, so there the statement trigger's work is
+ * done row by row (its children's on_delete, as if the row had been
+ * deleted by a statement of its own).  Anywhere else the statement trigger
+ * does it, and this one does nothing.
+ */
+PG_FUNCTION_INFO_V1(cmodel_on_delete_row);
+Datum
+cmodel_on_delete_row(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	CmRelInfo  *info;
+	CmKeySet   *sets;
+	ArrayType **arrays;
+	int			k;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_ROW(td->tg_event) ||
+		!TRIGGER_FIRED_BY_DELETE(td->tg_event) || !TRIGGER_FIRED_AFTER(td->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function cmodel.on_delete_row() must be fired AFTER DELETE FOR EACH ROW"),
+				 errdetail("cmodel creates this trigger itself when a relation points at a table."),
+				 errhint("Register the models with cmodel_register_model; do not create cmodel's triggers by hand.")));
+	if (!IsLogicalWorker())
+		return PointerGetDatum(NULL);
+	info = cmodel_relinfo(td->tg_relation);
+	cmodel_relinfo_check_keys(info);
+	if (info->nrules == 0)
+		return PointerGetDatum(NULL);
+	sets = cmodel_keysets(info);
+	arrays = palloc0(sizeof(ArrayType *) * (info->nkeys + 1));
+	for (k = 0; k < info->nkeys; k++)
+	{
+		bool		isnull;
+		Datum		d = heap_getattr(td->tg_trigtuple, info->key_atts[k],
+									 RelationGetDescr(td->tg_relation), &isnull);
+
+		if (!isnull)
+			cmodel_keyset_add(&sets[k], d);
+		arrays[k] = cmodel_keyset_array(&sets[k], info->key_types[k]);
+	}
+	cascade(info, td->tg_relation, NULL, arrays, false);
 	return PointerGetDatum(NULL);
 }
 

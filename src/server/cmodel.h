@@ -177,6 +177,8 @@ extern char *cmodel_models_hash(CmArena *arena, const char *json);
 
 /* triggers.c */
 extern int	cmodel_triggers_of(Oid relid, Snapshot snapshot);
+extern bool cmodel_trigger_function_exists(int which);
+extern int	cmodel_trigger_bit(Oid relid, const char *name);
 extern bool cmodel_is_cmodel_trigger(Oid relid, const char *name);
 extern bool cmodel_is_write_function(Oid fnoid);
 extern int	cmodel_trigger_type(Oid relid, const char *name);

@@ -389,8 +389,12 @@ check_alter_reach(CmGuardScope *scope, CmGuardRel *r, AlterTableCmd *cmd)
 					cmodel_guard_check_reference(scope, lfirst_node(Constraint, lc), r->qualname);
 			}
 			break;
-		case AT_DisableTrig:
 		case AT_EnableReplicaTrig:
+			/* the row twin of cmodel_on_delete is made REPLICA (on a Citus shard too, named <name>_<shard>) */
+			if (cmd->name && cmodel_trigger_bit(r->relid, cmd->name) == CM_TRIG_DELETE_ROW)
+				break;
+			/* FALLTHROUGH */
+		case AT_DisableTrig:
 			if (cmodel_is_cmodel_trigger(r->relid, cmd->name))
 				cmodel_guard_trigger_violation(scope, r, "disable", cmd->name);
 			break;

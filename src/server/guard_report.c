@@ -103,8 +103,8 @@ static const struct
 		"Keep the extension installed; to remove it on purpose, a superuser can SET cmodel.allow_destructive_ddl = on for the session."
 	},
 	[CM_GUARD_DATA_TRIGGER] = {
-		"cmodel's triggers on table %s apply on_delete and the SDK's write-time rules for every client, firing ALWAYS so that session_replication_role = replica does not skip them; without them deletes would leave orphans.",
-		"Leave cmodel's triggers in place and enabled ALWAYS; change a relation's on_delete by registering the model again."
+		"cmodel's triggers on table %s apply on_delete and the SDK's write-time rules for every client, in replica mode too; without them deletes would leave orphans.",
+		"Leave cmodel's triggers in place and firing as cmodel made them; change a relation's on_delete by registering the model again."
 	},
 	[CM_GUARD_TRIGGER_ORDER] = {
 		"BEFORE row triggers of one kind fire in name order; cmodel's write trigger on table %s must fire last, or a later one could store values over the size limit or overwrite auto_now fields after cmodel checked and set them.",

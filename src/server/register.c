@@ -43,10 +43,17 @@ emit_actions(FunctionCallInfo fcinfo, const CmPlan *plan)
 
 		values[0] = CStringGetTextDatum(cm_action_name(plan->actions[i].kind));
 		values[1] = CStringGetTextDatum(plan->actions[i].object);
-		if (plan->actions[i].sql && plan->actions[i].then)
-			values[2] = CStringGetTextDatum(psprintf("%s; %s", plan->actions[i].sql, plan->actions[i].then));
-		else if (plan->actions[i].sql)
-			values[2] = CStringGetTextDatum(plan->actions[i].sql);
+		if (plan->actions[i].sql)
+		{
+			StringInfoData sql;
+			int			t;
+
+			initStringInfo(&sql);
+			appendStringInfoString(&sql, plan->actions[i].sql);
+			for (t = 0; plan->actions[i].then[t]; t++)
+				appendStringInfo(&sql, "; %s", plan->actions[i].then[t]);
+			values[2] = CStringGetTextDatum(sql.data);
+		}
 		else
 			nulls[2] = true;
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);

@@ -29,6 +29,8 @@
 #include "catalog/pg_trigger.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "nodes/makefuncs.h"
+#include "parser/parse_func.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
@@ -122,6 +124,16 @@ cmodel_triggers_of(Oid relid, Snapshot snapshot)
 	int			bits = 0;
 
 	scan_triggers(relid, NULL, snapshot, collect_bit, &bits);
+	return bits;
+}
+
+/* See cmodel.h: the CM_TRIG_* bit of relid's trigger named name (0: none of cmodel's known ones). */
+int
+cmodel_trigger_bit(Oid relid, const char *name)
+{
+	int			bits = 0;
+
+	scan_triggers(relid, name, NULL, collect_bit, &bits);
 	return bits;
 }
 
@@ -249,30 +261,56 @@ cmodel_drop_triggers(Oid relid)
 }
 
 /*
- * See cmodel.h: give relid those of the triggers in bits it lacks.  The
- * caller is connected to SPI.
+ * See cmodel.h: does the function of one of cmodel's triggers exist?  An
+ * update from before 0.8.0 runs its older steps with this library, before
+ * 0.8.0's script has made cmodel.on_delete_row() (and then the row twins
+ * of the delete triggers it finds).
+ */
+bool
+cmodel_trigger_function_exists(int which)
+{
+	return OidIsValid(cmodel_schema()) &&
+		OidIsValid(LookupFuncName(list_make2(makeString("cmodel"),
+											 makeString((char *) cm_trigger_function(which))),
+								  0, NULL, true));
+}
+
+/* Create the triggers of bits on the quoted table, each firing as it should. */
+static void
+create_triggers(CmArena *arena, const char *qualname, int bits)
+{
+	int			bit;
+
+	if ((bits & CM_TRIG_DELETE_ROW) && !cmodel_trigger_function_exists(CM_TRIG_DELETE_ROW))
+		bits &= ~CM_TRIG_DELETE_ROW;
+	for (bit = 1; bit < (1 << CM_TRIG_COUNT); bit <<= 1)
+		if ((bits & bit) &&
+			(SPI_execute(cm_trigger_sql(arena, qualname, bit), false, 0) < 0 ||
+			 SPI_execute(cm_trigger_enable_sql(arena, qualname, bit), false, 0) < 0))
+			elog(ERROR, "cmodel: could not create trigger %s on %s",
+				 cm_trigger_name(bit), qualname);
+}
+
+/*
+ * See cmodel.h: give relid those of the triggers in bits it lacks (the
+ * delete trigger comes with its row twin).  The caller is connected to SPI.
  */
 void
 cmodel_add_triggers(Oid relid, int bits)
 {
 	CmArena    *arena;
-	int			have = cmodel_triggers_of(relid, NULL);
+	int			missing = ((bits & CM_TRIG_DELETE) ? bits | CM_TRIG_DELETE_ROW : bits) &
+		~cmodel_triggers_of(relid, NULL);
 	char	   *qualname;
-	int			bit;
 
-	if ((bits & ~have) == 0)
+	if (missing == 0)
 		return;
 	qualname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 										  get_rel_name(relid));
 	arena = cmodel_core_begin();
 	PG_TRY();
 	{
-		for (bit = 1; bit < (1 << CM_TRIG_COUNT); bit <<= 1)
-			if ((bits & bit) && !(have & bit) &&
-				(SPI_execute(cm_trigger_sql(arena, qualname, bit), false, 0) < 0 ||
-				 SPI_execute(cm_trigger_always_sql(arena, qualname, bit), false, 0) < 0))
-				elog(ERROR, "cmodel: could not create trigger %s on %s",
-					 cm_trigger_name(bit), qualname);
+		create_triggers(arena, qualname, missing);
 	}
 	PG_FINALLY();
 	{
