@@ -87,7 +87,7 @@ done
 "$PG_BIN/pg_dump" -h "$CLUSTER_SOCK" -p "$CLUSTER_PORT" -U postgres -n 'plugin_*' -t public.staff \
 	-f "$CLUSTER_WORK/namespaces.sql" guard_on
 sed -i -e '/^CREATE TRIGGER .* EXECUTE FUNCTION cmodel\./d' \
-	-e '/^ALTER TABLE .* ENABLE ALWAYS TRIGGER cmodel_/d' "$CLUSTER_WORK/namespaces.sql"
+	-e '/^ALTER TABLE .* ENABLE \(ALWAYS\|REPLICA\) TRIGGER cmodel_/d' "$CLUSTER_WORK/namespaces.sql"
 q guard_off -f "$CLUSTER_WORK/namespaces.sql" >/dev/null
 for db in guard_on guard_off; do
 	"$PG_BIN/pgbench" -h "$CLUSTER_SOCK" -p "$CLUSTER_PORT" -U postgres -i -q -s 1 "$db" \

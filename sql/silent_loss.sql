@@ -95,6 +95,16 @@ CREATE VIEW public.sl_later_view AS SELECT 1 AS x;
 ALTER TABLE sl_ns.note ADD COLUMN r5 public.sl_later_typed, ADD COLUMN r6 public.sl_later_view;
 ALTER TABLE public.sl_later_typed OF pg_temp.sl_tshape;
 CREATE OR REPLACE VIEW public.sl_later_view AS SELECT pg_temp.sl_tf(1) AS x;
+-- an operator class goes with the function of one of its members, and
+-- an index or range type using the class with it
+CREATE FUNCTION pg_temp.sl_cmp(integer, integer) RETURNS integer LANGUAGE sql IMMUTABLE
+  AS 'SELECT btint4cmp($1, $2)';
+CREATE OPERATOR CLASS public.sl_tops FOR TYPE integer USING btree AS
+  OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >,
+  FUNCTION 1 pg_temp.sl_cmp(integer, integer);
+CREATE UNIQUE INDEX sl_topsidx ON sl_ns.note (n public.sl_tops);
+CREATE TYPE public.sl_trange AS RANGE (subtype = integer, subtype_opclass = public.sl_tops);
+ALTER TABLE sl_ns.note ADD COLUMN r7 public.sl_trange;
 -- outside namespaces such objects are PostgreSQL's business
 CREATE VIEW public.sl_free_view AS SELECT pg_temp.sl_tf(1) AS x;
 DROP VIEW public.sl_free_view;

@@ -433,6 +433,7 @@ extern void cmodel_guard_check_temp_attribute(CmGuardScope *scope, Oid typid, Co
 extern char *cmodel_temp_dependency(Oid relid);
 extern void cmodel_guard_check_registry_schema(CmGuardScope *scope, const char *verb, int n,
 											   const Oid *classids, const Oid *objids);
+extern Tuplestorestate *cmodel_event_trigger_rows(Oid function, TupleDesc *desc);
 extern void cmodel_guard_check_temp_objects(CmGuardScope *scope, const char *verb, int n,
 											const Oid *classids, const Oid *objids);
 

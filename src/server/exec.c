@@ -2,8 +2,9 @@
  *
  * exec.c
  *	  Running cmodel's own statements: kept plans of the fixed registry
- *	  queries, reading their result cells, and running a step in a
- *	  subtransaction that catches its error.
+ *	  queries, reading their result cells, running a step in a
+ *	  subtransaction that catches its error, and calling an event
+ *	  trigger's set-returning function directly.
  *
  * Registration reads and writes the registry with fixed, schema-qualified
  * queries whose parameters are all text (the SQL casts them), so they mean
@@ -23,6 +24,10 @@
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "nodes/execnodes.h"
+#include "utils/tuplestore.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
@@ -259,4 +264,27 @@ void
 cmodel_owner_leave(const CmUserSave *save)
 {
 	SetUserIdAndSecContext(save->userid, save->sec_context);
+}
+
+/*
+ * See cmodel.h: an event trigger's set-returning function (pg_event_trigger_dropped_objects,
+ * pg_event_trigger_ddl_commands), called directly in materialize mode: the
+ * triggers run for every DROP and every DDL statement, and SPI would cost
+ * more than the checks.
+ */
+Tuplestorestate *
+cmodel_event_trigger_rows(Oid function, TupleDesc *desc)
+{
+	FmgrInfo	flinfo;
+	LOCAL_FCINFO(fcinfo, 0);
+	ReturnSetInfo rsinfo = {0};
+
+	fmgr_info(function, &flinfo);
+	rsinfo.type = T_ReturnSetInfo;
+	rsinfo.econtext = CreateStandaloneExprContext();
+	rsinfo.allowedModes = (int) SFRM_Materialize;
+	InitFunctionCallInfoData(*fcinfo, &flinfo, 0, InvalidOid, NULL, (Node *) &rsinfo);
+	(void) FunctionCallInvoke(fcinfo);
+	*desc = rsinfo.setDesc;
+	return rsinfo.setResult;
 }

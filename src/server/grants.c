@@ -37,11 +37,16 @@
 #include "postgres.h"
 
 #include "catalog/pg_class.h"
+#include "catalog/pg_namespace.h"
 #include "commands/event_trigger.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "executor/tuptable.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/tuplestore.h"
 
 #include "cmodel.h"
 
@@ -303,9 +308,45 @@ new_namespace_objects(void)
 }
 
 /*
+ * Did the statement create (or move) a relation or schema in a namespace?
+ * Read from pg_event_trigger_ddl_commands() directly, so statements
+ * outside namespaces cost no query.
+ */
+static bool
+touches_namespace(void)
+{
+	TupleDesc	desc;
+	Tuplestorestate *commands = cmodel_event_trigger_rows(F_PG_EVENT_TRIGGER_DDL_COMMANDS, &desc);
+	TupleTableSlot *slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
+	bool		found = false;
+
+	while (!found && tuplestore_gettupleslot(commands, true, false, slot))
+	{
+		bool		isnull1,
+					isnull2;
+		Oid			classid = DatumGetObjectId(slot_getattr(slot, 1, &isnull1));
+		Oid			objid = DatumGetObjectId(slot_getattr(slot, 2, &isnull2));
+		Oid			nspid = InvalidOid;
+		char	   *name;
+
+		if (isnull1 || isnull2)
+			continue;
+		if (classid == RelationRelationId)
+			nspid = get_rel_namespace(objid);
+		else if (classid == NamespaceRelationId)
+			nspid = objid;
+		name = OidIsValid(nspid) ? get_namespace_name(nspid) : NULL;
+		found = name && (cmodel_guard_registering(name) || cmodel_probe_is_namespace(name));
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	tuplestore_end(commands);
+	return found;
+}
+
+/*
  * cmodel.grant_new_objects(): the event trigger at ddl_command_end of the
  * statements that create relations.  Statements outside namespaces cost
- * one catalog query.
+ * no query.
  */
 PG_FUNCTION_INFO_V1(cmodel_grant_new_objects);
 Datum
@@ -326,6 +367,8 @@ cmodel_grant_new_objects(PG_FUNCTION_ARGS)
 	tag = GetCommandTagName(((EventTriggerData *) fcinfo->context)->tag);
 	if (strcmp(tag, "CREATE INDEX") == 0 || (strncmp(tag, "ALTER ", 6) == 0 &&
 		!IsA(((EventTriggerData *) fcinfo->context)->parsetree, AlterObjectSchemaStmt)))
+		PG_RETURN_VOID();
+	if (!touches_namespace())
 		PG_RETURN_VOID();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "cmodel: SPI_connect failed");

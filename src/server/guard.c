@@ -157,29 +157,6 @@ cmodel_guard_ddl_command_start(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
-/*
- * An event trigger's set-returning function (pg_event_trigger_dropped_objects,
- * pg_event_trigger_ddl_commands), called directly in materialize mode: the
- * triggers run for every DROP and every DDL statement, and SPI would cost
- * more than the checks.
- */
-static Tuplestorestate *
-event_trigger_rows(Oid function, TupleDesc *desc)
-{
-	FmgrInfo	flinfo;
-	LOCAL_FCINFO(fcinfo, 0);
-	ReturnSetInfo rsinfo = {0};
-
-	fmgr_info(function, &flinfo);
-	rsinfo.type = T_ReturnSetInfo;
-	rsinfo.econtext = CreateStandaloneExprContext();
-	rsinfo.allowedModes = (int) SFRM_Materialize;
-	InitFunctionCallInfoData(*fcinfo, &flinfo, 0, InvalidOid, NULL, (Node *) &rsinfo);
-	(void) FunctionCallInvoke(fcinfo);
-	*desc = rsinfo.setDesc;
-	return rsinfo.setResult;
-}
-
 /* Text of a dropped-object column, or NULL. */
 static char *
 slot_text(TupleTableSlot *slot, int attno)
@@ -302,7 +279,7 @@ cmodel_guard_sql_drop(PG_FUNCTION_ARGS)
 
 	if (drop_watch_armed && !drop_watch_hit)
 		PG_RETURN_VOID();
-	dropped = event_trigger_rows(F_PG_EVENT_TRIGGER_DROPPED_OBJECTS, &desc);
+	dropped = cmodel_event_trigger_rows(F_PG_EVENT_TRIGGER_DROPPED_OBJECTS, &desc);
 	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
 	while (tuplestore_gettupleslot(dropped, true, false, slot))
 		judge_dropped(&scope, slot, &rels, &triggers);
@@ -337,7 +314,7 @@ cmodel_guard_ddl_command_end(PG_FUNCTION_ARGS)
 
 	if (cmodel_probe_own_script())
 		PG_RETURN_VOID();
-	commands = event_trigger_rows(F_PG_EVENT_TRIGGER_DDL_COMMANDS, &desc);
+	commands = cmodel_event_trigger_rows(F_PG_EVENT_TRIGGER_DDL_COMMANDS, &desc);
 	slot = MakeSingleTupleTableSlot(desc, &TTSOpsMinimalTuple);
 	classids = palloc(sizeof(Oid) * cap);
 	objids = palloc(sizeof(Oid) * cap);

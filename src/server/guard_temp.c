@@ -31,6 +31,7 @@
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "access/transam.h"
 #include "catalog/dependency.h"
 #include "catalog/namespace.h"
 #include "catalog/objectaddress.h"
@@ -47,6 +48,7 @@
 #include "parser/parse_type.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
+#include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
@@ -85,47 +87,72 @@ typedef struct DepNode
 	int32		sub;
 } DepNode;
 
+/*
+ * A walk: the objects met, in order (nodes), the next one to follow, and
+ * for a long walk a hash of them, so that each is met once.
+ */
 typedef struct Walk
 {
-	List	   *todo;
-	List	   *seen;
-	int			walked;
+	List	   *nodes;
+	int			next;
+	HTAB	   *seen;
 } Walk;
+
+/* Up to this many objects a walk looks through its list; past it, a hash. */
+#define WALK_LINEAR 32
 
 static void
 walk_add(Walk *w, Oid classid, Oid objid, int32 sub)
 {
-	ListCell   *lc;
-	DepNode	   *n;
+	DepNode		key = {classid, objid, sub};
+	DepNode    *n;
+	bool		found;
 
-	if (classid == NamespaceRelationId || classid == ExtensionRelationId ||
+	/* initdb's objects depend on no temporary one, nor do schemas and the like */
+	if (objid < FirstNormalObjectId ||
+		classid == NamespaceRelationId || classid == ExtensionRelationId ||
 		classid == AuthIdRelationId || classid == DatabaseRelationId ||
 		classid == TableSpaceRelationId)
 		return;
-	foreach(lc, w->seen)
+	if (w->seen == NULL)
 	{
-		n = lfirst(lc);
-		if (n->classid == classid && n->objid == objid && n->sub == sub)
+		ListCell   *lc;
+
+		foreach(lc, w->nodes)
+		{
+			n = lfirst(lc);
+			if (n->classid == classid && n->objid == objid && n->sub == sub)
+				return;
+		}
+		if (list_length(w->nodes) >= WALK_LINEAR)
+		{
+			HASHCTL		ctl = {0};
+
+			ctl.keysize = ctl.entrysize = sizeof(DepNode);
+			ctl.hcxt = CurrentMemoryContext;
+			w->seen = hash_create("cmodel dependency walk", 256, &ctl,
+								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+			foreach(lc, w->nodes)
+				(void) hash_search(w->seen, lfirst(lc), HASH_ENTER, NULL);
+		}
+	}
+	if (w->seen)
+	{
+		(void) hash_search(w->seen, &key, HASH_ENTER, &found);
+		if (found)
 			return;
 	}
 	n = palloc(sizeof(DepNode));
-	n->classid = classid;
-	n->objid = objid;
-	n->sub = sub;
-	w->seen = lappend(w->seen, n);
-	w->todo = lappend(w->todo, n);
+	*n = key;
+	w->nodes = lappend(w->nodes, n);
 }
 
 static DepNode *
 walk_next(Walk *w)
 {
-	DepNode	   *n;
-
-	if (w->todo == NIL || w->walked++ >= TEMP_WALK_LIMIT)
+	if (w->next >= list_length(w->nodes) || w->next >= TEMP_WALK_LIMIT)
 		return NULL;
-	n = linitial(w->todo);
-	w->todo = list_delete_first(w->todo);
-	return n;
+	return list_nth(w->nodes, w->next++);
 }
 
 /*
@@ -184,20 +211,25 @@ in_temp_schema(DepNode *n)
  * Would the object go (be dropped, or for a composite, lose attributes)
  * when the temporary objects it depends on, directly or through what it
  * is built from, are dropped at their session's end?  Returns the first
- * such temporary object, or false.  A view goes with what its query uses
+ * such temporary object, or false (temp_reach_all: any of several objects,
+ * in one walk).  An object also goes with its internal parts: an operator
+ * class (and a range type or index using it) with the function or operator
+ * of one of its members.  A view goes with what its query uses
  * (its rule is part of it), a column with its type and collation, a
  * relation with the type it is made OF, a type with the relation whose
  * row type it is (and that relation's columns).
  */
 static bool
-temp_reach(Oid classid, Oid objid, int32 sub, ObjectAddress *found)
+temp_reach_all(Relation dep, List *starts, ObjectAddress *found)
 {
 	Walk		w = {0};
-	Relation	dep = table_open(DependRelationId, AccessShareLock);
 	DepNode	   *n;
+	ListCell   *lc;
 	bool		hit = false;
 
-	walk_add(&w, classid, objid, sub);
+	foreach(lc, starts)
+		walk_add(&w, ((DepNode *) lfirst(lc))->classid, ((DepNode *) lfirst(lc))->objid,
+				 ((DepNode *) lfirst(lc))->sub);
 	while (!hit && (n = walk_next(&w)) != NULL)
 	{
 		if (in_temp_schema(n))
@@ -209,16 +241,32 @@ temp_reach(Oid classid, Oid objid, int32 sub, ObjectAddress *found)
 		walk_depend(&w, dep, n, false, 0, InvalidOid);
 		if (n->classid == RelationRelationId)
 		{
+			char		relkind;
+
 			/* a column goes with its relation; a view with its rule */
 			if (n->sub > 0)
 				walk_add(&w, RelationRelationId, n->objid, 0);
-			else
+			else if ((relkind = get_rel_relkind(n->objid)) == RELKIND_VIEW || relkind == RELKIND_MATVIEW)
 				walk_depend(&w, dep, &(DepNode) {RelationRelationId, n->objid, 0}, true,
 							DEPENDENCY_INTERNAL, RewriteRelationId);
 		}
 		else if (n->classid == TypeRelationId && OidIsValid(get_typ_typrelid(n->objid)))
 			walk_add(&w, RelationRelationId, get_typ_typrelid(n->objid), SUB_ANY);
+		else
+			/* an object goes with its internal parts (an operator class with its members) */
+			walk_depend(&w, dep, n, true, DEPENDENCY_INTERNAL, InvalidOid);
 	}
+	return hit;
+}
+
+/* temp_reach_all from one object. */
+static bool
+temp_reach(Oid classid, Oid objid, int32 sub, ObjectAddress *found)
+{
+	DepNode		start = {classid, objid, sub};
+	Relation	dep = table_open(DependRelationId, AccessShareLock);
+	bool		hit = temp_reach_all(dep, list_make1(&start), found);
+
 	table_close(dep, AccessShareLock);
 	return hit;
 }
@@ -407,9 +455,10 @@ cmodel_guard_check_temp_attribute(CmGuardScope *scope, Oid typid, ColumnDef *cd)
 }
 
 /*
- * The parts that go with a relation: what depends on it automatically or
- * internally (its indexes, defaults, constraints, triggers, policies and
- * rules, its row type).
+ * The parts that go with a relation: what depends on it automatically (its
+ * indexes, defaults, constraints, triggers, policies and rules) and a
+ * view's rule.  Its row type and TOAST table reach nothing its columns do
+ * not.
  */
 static List *
 relation_parts(Relation dep, Oid relid)
@@ -417,8 +466,9 @@ relation_parts(Relation dep, Oid relid)
 	Walk		w = {0};
 
 	walk_depend(&w, dep, &(DepNode) {RelationRelationId, relid, 0}, true, DEPENDENCY_AUTO, InvalidOid);
-	walk_depend(&w, dep, &(DepNode) {RelationRelationId, relid, 0}, true, DEPENDENCY_INTERNAL, InvalidOid);
-	return w.seen;
+	walk_depend(&w, dep, &(DepNode) {RelationRelationId, relid, 0}, true, DEPENDENCY_INTERNAL,
+				RewriteRelationId);
+	return w.nodes;
 }
 
 /*
@@ -574,13 +624,18 @@ find_victim(Relation dep, DepNode *start, Victim *v)
 	{
 		if (is_victim(dep, n, v))
 		{
-			v->itself = w.walked == 1;
+			v->itself = w.next == 1;
 			return true;
 		}
 		walk_depend(&w, dep, n, true, 0, InvalidOid);
-		/* a view goes with its rule */
-		if (n->classid == RewriteRelationId)
-			walk_depend(&w, dep, n, false, DEPENDENCY_INTERNAL, RelationRelationId);
+		/*
+		 * The owner goes with an internal part of it: a view with its rule, an
+		 * operator class with a member.  (Not a relation with its row type: a
+		 * column's loss reaches the row type, and only the columns typed by
+		 * it go.)
+		 */
+		if (n->classid != TypeRelationId)
+			walk_depend(&w, dep, n, false, DEPENDENCY_INTERNAL, InvalidOid);
 		if (n->classid == RelationRelationId && n->sub > 0 && OidIsValid(get_rel_type_id(n->objid)))
 			walk_add(&w, TypeRelationId, get_rel_type_id(n->objid), 0);
 	}
@@ -608,7 +663,7 @@ judge_candidate(CmGuardScope *scope, Relation dep, const char *verb, Oid classid
 	Victim		v;
 	char	   *temp;
 
-	if (scope->violated || !temp_reach(c->classid, c->objid, c->sub, &found) ||
+	if (scope->violated || !temp_reach_all(dep, list_make1(c), &found) ||
 		!find_victim(dep, c, &v))
 		return;
 	temp = temp_identity(&found);
@@ -642,36 +697,61 @@ cmodel_guard_check_temp_objects(CmGuardScope *scope, const char *verb, int n,
 								const Oid *classids, const Oid *objids)
 {
 	Relation	dep = table_open(DependRelationId, AccessShareLock);
+	List	   *candidates = NIL;
+	int		   *owners = palloc(sizeof(int) * 1);
+	int			cap = 1;
 	int			i;
+	ObjectAddress found;
+	ListCell   *lc;
 
-	for (i = 0; i < n && !scope->violated; i++)
+	/* each object; a relation's columns and parts on their own */
+	for (i = 0; i < n; i++)
 	{
-		DepNode		whole = {classids[i], objids[i], 0};
+		List	   *mine = NIL;
 
 		if (classids[i] == RelationRelationId)
 		{
-			List	   *parts = relation_parts(dep, objids[i]);
-			ListCell   *lc;
-			int			natts = 0;
 			HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(objids[i]));
+			int			natts;
 			int			att;
 
 			if (!HeapTupleIsValid(tup))
 				continue;
 			natts = ((Form_pg_class) GETSTRUCT(tup))->relnatts;
 			ReleaseSysCache(tup);
-			judge_candidate(scope, dep, verb, classids[i], objids[i], &whole);
-			for (att = 1; att <= natts; att++)
+			for (att = 0; att <= natts; att++)
 			{
-				DepNode		col = {RelationRelationId, objids[i], att};
+				DepNode    *col = palloc(sizeof(DepNode));
 
-				judge_candidate(scope, dep, verb, classids[i], objids[i], &col);
+				*col = (DepNode) {RelationRelationId, objids[i], att};
+				mine = lappend(mine, col);
 			}
-			foreach(lc, parts)
-				judge_candidate(scope, dep, verb, classids[i], objids[i], lfirst(lc));
+			mine = list_concat(mine, relation_parts(dep, objids[i]));
 		}
 		else
-			judge_candidate(scope, dep, verb, classids[i], objids[i], &whole);
+		{
+			DepNode    *whole = palloc(sizeof(DepNode));
+
+			*whole = (DepNode) {classids[i], objids[i], 0};
+			mine = list_make1(whole);
+		}
+		if (list_length(candidates) + list_length(mine) > cap)
+		{
+			cap = (list_length(candidates) + list_length(mine)) * 2;
+			owners = repalloc(owners, sizeof(int) * cap);
+		}
+		foreach(lc, mine)
+			owners[list_length(candidates) + foreach_current_index(lc)] = i;
+		candidates = list_concat(candidates, mine);
 	}
+	/* ordinary DDL reaches no temporary object: one walk from all of them */
+	if (candidates != NIL && temp_reach_all(dep, candidates, &found))
+		foreach(lc, candidates)
+		{
+			i = owners[foreach_current_index(lc)];
+			judge_candidate(scope, dep, verb, classids[i], objids[i], lfirst(lc));
+			if (scope->violated)
+				break;
+		}
 	table_close(dep, AccessShareLock);
 }
