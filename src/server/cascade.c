@@ -405,6 +405,8 @@ cmodel_on_delete_row(PG_FUNCTION_ARGS)
  * BEFORE TRUNCATE FOR EACH STATEMENT: every row goes, so the children of
  * every row get their on_delete first, as a DELETE of all rows would give
  * them.  Rows of the table itself that point at it go with the TRUNCATE.
+ * A TRUNCATE that only clears a Citus table's leftover local rows (its
+ * rows are in the shards) takes no children along.
  */
 PG_FUNCTION_INFO_V1(cmodel_on_truncate);
 Datum
@@ -419,7 +421,7 @@ cmodel_on_truncate(PG_FUNCTION_ARGS)
 	int			k;
 
 	cmodel_relinfo_check_keys(info);
-	if (info->nrules == 0)
+	if (info->nrules == 0 || cmodel_citus_truncates_local_only(RelationGetRelid(rel)))
 		return PointerGetDatum(NULL);
 	arrays = palloc0(sizeof(ArrayType *) * info->nkeys);
 	if (SPI_connect() != SPI_OK_CONNECT)

@@ -135,6 +135,26 @@ cmodel_citus_table(Oid relid)
 					   " WHERE logicalrelid OPERATOR(pg_catalog.=) $1::pg_catalog.oid", 1, args) != NULL;
 }
 
+/*
+ * See cmodel.h: does a TRUNCATE of relid now remove only rows the
+ * coordinator keeps in the table itself, not the table's rows?  So it is
+ * for a Citus table truncated with citus.enable_ddl_propagation off: what
+ * truncate_local_data_after_distributing_table() does to the rows
+ * create_distributed_table() or create_reference_table() copied to the
+ * shards and left behind.  The shards keep the rows, so their children
+ * keep theirs.
+ */
+bool
+cmodel_citus_truncates_local_only(Oid relid)
+{
+	const char *propagation;
+
+	if (!cmodel_citus_present())
+		return false;
+	propagation = GetConfigOption("citus.enable_ddl_propagation", true, false);
+	return propagation && strcmp(propagation, "off") == 0 && cmodel_citus_table(relid);
+}
+
 /* See cmodel.h: is namespace ns a Citus distributed (tenant) schema? */
 bool
 cmodel_citus_tenant_schema(const char *ns)

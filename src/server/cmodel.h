@@ -110,6 +110,7 @@ extern void cmodel_require_primary(const char *what);
 extern bool cmodel_citus_present(void);
 extern void cmodel_citus_require_coordinator(const char *what);
 extern bool cmodel_citus_table(Oid relid);
+extern bool cmodel_citus_truncates_local_only(Oid relid);
 extern bool cmodel_citus_tenant_schema(const char *ns);
 typedef enum CmCitusPlacement
 {

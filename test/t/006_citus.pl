@@ -176,5 +176,30 @@ is($coord->safe_psql('postgres', "SELECT attrs->>'k' FROM sharded_ns.cmodel_hubs
 is($coord->safe_psql('postgres', "SELECT cmodel_hub_get('sharded_ns', 'settings', 'global', 'k', NULL::text)"),
 	'v', 'and the hub functions read them back from its shard');
 
+# --- Citus's cleanup of local rows after distributing a non-empty table ------
+# create_reference_table() copies a non-empty table's rows to the shards and
+# leaves them in the coordinator's own table too; Citus suggests
+# truncate_local_data_after_distributing_table(), a TRUNCATE with DDL
+# propagation off.  The rows still exist (in the shards): their children
+# must stay.
+$coord->safe_psql('postgres', q{
+CREATE TABLE public.clinic (dbid bigint PRIMARY KEY, name text);
+INSERT INTO public.clinic VALUES (1, 'north'), (2, 'south');
+SELECT cmodel_register_core_model('Clinic', 'public.clinic', 'dbid');
+SELECT count(*) FROM cmodel_register_models('clinic_ns', '[{"name": "Room", "fields": [{"name": "clinic", "type": "ForeignKey", "to": "Clinic", "on_delete": "CASCADE", "related_name": "+"}]}]');
+INSERT INTO clinic_ns.room (clinic_id) VALUES (1), (1), (2);
+SET citus.enable_unsafe_triggers = on;
+SELECT create_reference_table('public.clinic');
+RESET citus.enable_unsafe_triggers;
+SELECT truncate_local_data_after_distributing_table('public.clinic');
+});
+is($coord->safe_psql('postgres', 'SELECT count(*) FROM clinic_ns.room'), '3',
+	'truncate_local_data_after_distributing_table() leaves the children of the distributed rows');
+is($coord->safe_psql('postgres', 'SELECT count(*) FROM public.clinic'), '2',
+	'the reference table keeps its rows');
+$coord->safe_psql('postgres', 'TRUNCATE public.clinic');
+is($coord->safe_psql('postgres', 'SELECT count(*) FROM clinic_ns.room'), '0',
+	'a TRUNCATE of the reference table still cascades');
+
 $_->stop for @nodes;
 done_testing();
