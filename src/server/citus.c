@@ -40,6 +40,7 @@
 #include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/lsyscache.h"
 
 #include "cmodel.h"
 
@@ -153,6 +154,36 @@ cmodel_citus_truncates_local_only(Oid relid)
 		return false;
 	propagation = GetConfigOption("citus.enable_ddl_propagation", true, false);
 	return propagation && strcmp(propagation, "off") == 0 && cmodel_citus_table(relid);
+}
+
+/*
+ * See cmodel.h: the logical table a Citus shard stands for.  A shard is a
+ * relation named <table>_<shard id> in its table's schema, and the node's
+ * pg_dist_shard (synced to every node) names the table of that shard id.
+ * Fills *relname with the table's name and returns true, or returns false
+ * for any other relation.
+ */
+bool
+cmodel_citus_shard_of(Oid relid, char **relname)
+{
+	char	   *name = get_rel_name(relid);
+	char	   *digits = name ? strrchr(name, '_') : NULL;
+	const char *args[2];
+	char	   *logical;
+
+	if (digits == NULL || digits[1] == '\0' || strspn(digits + 1, "0123456789") != strlen(digits + 1) ||
+		!cmodel_citus_present())
+		return false;
+	args[0] = digits + 1;
+	args[1] = psprintf("%u", get_rel_namespace(relid));
+	logical = query_value("SELECT c.relname FROM pg_catalog.pg_dist_shard s"
+						  "  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) s.logicalrelid"
+						  " WHERE s.shardid OPERATOR(pg_catalog.=) $1::pg_catalog.int8"
+						  "   AND c.relnamespace OPERATOR(pg_catalog.=) $2::pg_catalog.oid", 2, args);
+	if (logical == NULL)
+		return false;
+	*relname = logical;
+	return true;
 }
 
 /* See cmodel.h: is namespace ns a Citus distributed (tenant) schema? */

@@ -111,6 +111,7 @@ extern bool cmodel_citus_present(void);
 extern void cmodel_citus_require_coordinator(const char *what);
 extern bool cmodel_citus_table(Oid relid);
 extern bool cmodel_citus_truncates_local_only(Oid relid);
+extern bool cmodel_citus_shard_of(Oid relid, char **relname);
 extern bool cmodel_citus_tenant_schema(const char *ns);
 typedef enum CmCitusPlacement
 {
@@ -235,7 +236,9 @@ typedef struct CmRelInfo
 	bool		valid;
 	bool		built;
 	MemoryContext cxt;			/* everything the entry points to */
-	char	   *qualname;		/* schema-qualified, for messages */
+	char	   *qualname;		/* schema-qualified and quoted, for queries */
+	char	   *shown;			/* "schema.table" for messages: a Citus
+								 * shard's logical table */
 	char	   *label;			/* the model's Django label, for previews */
 
 	/* on_delete: rules whose parent is this table */

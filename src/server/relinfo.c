@@ -301,12 +301,12 @@ is_hub_type(Oid type)
 
 /* A namespace's hub store: the columns whose limits the write trigger keeps. */
 static void
-find_hub_store(CmRelInfo *e, Relation rel, const char *ns)
+find_hub_store(CmRelInfo *e, Relation rel, const char *ns, const char *relname)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
 	int			i;
 
-	if (strcmp(RelationGetRelationName(rel), CM_HUB_STORE) != 0)
+	if (strcmp(relname, CM_HUB_STORE) != 0)
 		return;
 	for (i = 0; i < desc->natts; i++)
 	{
@@ -331,6 +331,7 @@ build(CmRelInfo *e, Relation rel)
 	MemoryContext old;
 	TupleDesc	desc = RelationGetDescr(rel);
 	char	   *ns = get_namespace_name(RelationGetNamespace(rel));
+	char	   *relname = RelationGetRelationName(rel);
 	int			i;
 
 	if (e->cxt)
@@ -359,9 +360,12 @@ build(CmRelInfo *e, Relation rel)
 	{
 		old = MemoryContextSwitchTo(e->cxt);
 		e->qualname = quote_qualified_identifier(ns, RelationGetRelationName(rel));
+		/* a Citus shard is judged and named as its table */
+		(void) cmodel_citus_shard_of(RelationGetRelid(rel), &relname);
+		e->shown = psprintf("%s.%s", ns, relname);
 		e->limited_atts = palloc0(sizeof(AttrNumber) * (desc->natts + 1));
 		e->limited_kinds = palloc0(sizeof(CmLimitKind) * (desc->natts + 1));
-		find_hub_store(e, rel, ns);
+		find_hub_store(e, rel, ns, relname);
 		for (i = 0; i < desc->natts; i++)
 		{
 			Form_pg_attribute a = TupleDescAttr(desc, i);

@@ -182,14 +182,13 @@ cmodel_limit_rule(CmLimitKind kind)
 }
 
 static void
-too_long(Relation rel, AttrNumber att, int64 size, CmLimitKind kind)
+too_long(const CmRelInfo *info, Relation rel, AttrNumber att, int64 size, CmLimitKind kind)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_STRING_DATA_RIGHT_TRUNCATION),
-			 errmsg("value of column \"%s\" of table \"%s.%s\" is too long: " INT64_FORMAT " %s",
+			 errmsg("value of column \"%s\" of table \"%s\" is too long: " INT64_FORMAT " %s",
 					NameStr(TupleDescAttr(RelationGetDescr(rel), att - 1)->attname),
-					get_namespace_name(RelationGetNamespace(rel)), RelationGetRelationName(rel),
-					size, cmodel_limit_unit(kind)),
+					info->shown, size, cmodel_limit_unit(kind)),
 			 errdetail("%s", cmodel_limit_rule(kind)),
 			 errhint("Keep large content outside the row, for example in a file store, and store a reference to it."),
 			 errtablecol(rel, att)));
@@ -293,7 +292,8 @@ cmodel_value_size(CmLimitKind kind, Datum d)
 
 /* Reject a value longer than the limit. */
 static void
-check_value(Relation rel, AttrNumber att, CmLimitKind kind, Datum d, TupleTableSlot *old)
+check_value(const CmRelInfo *info, Relation rel, AttrNumber att, CmLimitKind kind, Datum d,
+			TupleTableSlot *old)
 {
 	int64		size;
 
@@ -301,7 +301,7 @@ check_value(Relation rel, AttrNumber att, CmLimitKind kind, Datum d, TupleTableS
 	if (old && !is_plain(d) && same_stored_value(d, old, att))
 		return;
 	if ((size = cmodel_value_size(kind, d)) > CM_VALUE_LIMIT)
-		too_long(rel, att, size, kind);
+		too_long(info, rel, att, size, kind);
 }
 
 /* ------------------------------------------------------------------------
@@ -409,14 +409,13 @@ typedef struct WriteState
 } WriteState;
 
 static void
-count_row(Relation rel)
+count_row(const CmRelInfo *info, Relation rel)
 {
 	if (cmodel_statement_count_row(RelationGetRelid(rel)) > cmodel_max_bulk_rows)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("insert into table \"%s.%s\" exceeds %d rows in one statement",
-						get_namespace_name(RelationGetNamespace(rel)), RelationGetRelationName(rel),
-						cmodel_max_bulk_rows),
+				 errmsg("insert into table \"%s\" exceeds %d rows in one statement",
+						info->shown, cmodel_max_bulk_rows),
 				 errdetail("One statement (an INSERT with its rules' actions, a COPY, or all of a statement's data-modifying WITH queries together) may write at most cmodel.max_bulk_rows rows into a namespace table (the SDK's bulk operation limit)."),
 				 errhint("Insert in batches of at most %d rows, or have a superuser raise cmodel.max_bulk_rows (0 means no limit).",
 						 cmodel_max_bulk_rows),
@@ -490,7 +489,7 @@ cmodel_on_write(PG_FUNCTION_ARGS)
 	 */
 	replica = SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA;
 	if (insert && cmodel_max_bulk_rows > 0 && !replica)
-		count_row(rel);
+		count_row(info, rel);
 
 	slot = insert ? td->tg_trigslot : td->tg_newslot;
 	if (!insert)
@@ -503,7 +502,7 @@ cmodel_on_write(PG_FUNCTION_ARGS)
 		Datum		d = slot_getattr(slot, info->limited_atts[i], &isnull);
 
 		if (!isnull)
-			check_value(rel, info->limited_atts[i], info->limited_kinds[i], d, old);
+			check_value(info, rel, info->limited_atts[i], info->limited_kinds[i], d, old);
 	}
 
 	if (info->nauto > 0 && !replica)

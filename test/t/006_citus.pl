@@ -158,6 +158,27 @@ is($coord->safe_psql('postgres', q{
 SELECT s.first_name || ' ' || c.certification_code FROM my_plugin.staffcertification c JOIN public.staff s ON s.dbid = c.staff_id}),
 	'Ann C-1', 'a namespace table joins a reference core table');
 
+# the limits run on the shard, and their errors name the logical table; an
+# INSERT a worker runs keeps the SQLSTATE and hint (Citus relays an
+# INSERT ... SELECT's as XX000, without the hint)
+my $coach = $coord->safe_psql('postgres', 'SELECT min(dbid) FROM my_plugin.healthcoach');
+($rc, $out, $err) = $coord->psql('postgres', qq{
+INSERT INTO my_plugin.visit (coach_id, note) VALUES ($coach, repeat('x', 1048577))},
+	extra_params => [ '-v', 'VERBOSITY=verbose' ]);
+isnt($rc, 0, 'a value over the limit is refused on the shard');
+like($err, qr/22001/, 'the shard keeps the limit\'s SQLSTATE');
+like($err, qr/value of column "note" of table "my_plugin\.visit" is too long/,
+	'the error names the logical table, not the shard');
+like($err, qr/HINT:  Keep large content outside the row/, 'and keeps the hint');
+($rc, $out, $err) = $coord->psql('postgres', q{
+INSERT INTO my_plugin.visit (coach_id, note) SELECT dbid, repeat('x', 1048577) FROM my_plugin.healthcoach});
+like($err, qr/table "my_plugin\.visit"/, 'an INSERT ... SELECT\'s error names the logical table too');
+($rc, $out, $err) = $coord->psql('postgres', q{
+SET cmodel.max_bulk_rows = 0;
+INSERT INTO my_plugin.cmodel_hubs (type, id, attrs) VALUES (repeat('t', 101), 'x', '{}')});
+like($err, qr/hub type in namespace "my_plugin" is too long: 101 characters/,
+	'a hub store\'s shard is judged as the hub store (its key limit)');
+
 # --- a namespace made while schema-based sharding is on ---------------------
 $coord->safe_psql('postgres', q{
 SET citus.enable_schema_based_sharding = on;
