@@ -180,7 +180,9 @@ cmodel_citus_shard_of(Oid relid, char **relname)
 						  "  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) s.logicalrelid"
 						  " WHERE s.shardid OPERATOR(pg_catalog.=) $1::pg_catalog.int8"
 						  "   AND c.relnamespace OPERATOR(pg_catalog.=) $2::pg_catalog.oid", 2, args);
-	if (logical == NULL)
+	/* <table>_<shard id> (a name Citus had to shorten is left as it is) */
+	if (logical == NULL || strlen(logical) != (size_t) (digits - name) ||
+		strncmp(name, logical, digits - name) != 0)
 		return false;
 	*relname = logical;
 	return true;
