@@ -179,6 +179,21 @@ INSERT INTO my_plugin.cmodel_hubs (type, id, attrs) VALUES (repeat('t', 101), 'x
 like($err, qr/hub type in namespace "my_plugin" is too long: 101 characters/,
 	'a hub store\'s shard is judged as the hub store (its key limit)');
 
+# a session's cmodel.max_bulk_rows reaches the shard as SET LOCAL with
+# citus.propagate_set_commands = 'local'
+($rc, $out, $err) = $coord->psql('postgres', qq{
+BEGIN;
+SET LOCAL citus.propagate_set_commands = 'local';
+SET LOCAL cmodel.max_bulk_rows = 1;
+INSERT INTO my_plugin.visit (coach_id, note) VALUES ($coach, 'a'), ($coach, 'b');
+COMMIT;});
+like($err, qr/insert into table "my_plugin\.visit" exceeds 1 rows in one statement/,
+	'SET LOCAL cmodel.max_bulk_rows, propagated, holds on the shard') or diag($err);
+($rc, $out, $err) = $coord->psql('postgres', qq{
+SET cmodel.max_bulk_rows = 1;
+INSERT INTO my_plugin.visit (coach_id, note) VALUES ($coach, 'a'), ($coach, 'b');});
+is($rc, 0, 'a plain SET stays on the coordinator (the documented limit)');
+
 # --- a namespace made while schema-based sharding is on ---------------------
 $coord->safe_psql('postgres', q{
 SET citus.enable_schema_based_sharding = on;
