@@ -105,6 +105,8 @@ CREATE OPERATOR CLASS public.sl_tops FOR TYPE integer USING btree AS
 CREATE UNIQUE INDEX sl_topsidx ON sl_ns.note (n public.sl_tops);
 CREATE TYPE public.sl_trange AS RANGE (subtype = integer, subtype_opclass = public.sl_tops);
 ALTER TABLE sl_ns.note ADD COLUMN r7 public.sl_trange;
+-- a temporary object on a namespace table that holds nothing of it passes
+CREATE STATISTICS pg_temp.sl_tstats ON body, n FROM sl_ns.note;
 -- outside namespaces such objects are PostgreSQL's business
 CREATE VIEW public.sl_free_view AS SELECT pg_temp.sl_tf(1) AS x;
 DROP VIEW public.sl_free_view;
@@ -165,6 +167,9 @@ DROP INDEX public.sl_staff_dbid_again;
 -- nor its key change type, the table become a typed table of a temporary
 -- type, or an extension's member (which pg_dump leaves out)
 ALTER TABLE public.sl_staff ALTER COLUMN dbid TYPE text;
+ALTER TABLE public.sl_staff ALTER COLUMN dbid TYPE bigint USING dbid + 1;
+-- (a migration tool's no-op to the same type passes)
+ALTER TABLE public.sl_staff ALTER COLUMN dbid TYPE bigint;
 CREATE TYPE pg_temp.sl_tstaff AS (dbid bigint, name text);
 ALTER TABLE public.sl_staff OF pg_temp.sl_tstaff;
 ALTER EXTENSION plpgsql ADD TABLE public.sl_staff;
@@ -417,7 +422,10 @@ SELECT n, length(body) FROM sl_ns.note ORDER BY n;
 SELECT count(*) AS not_always FROM pg_trigger
  WHERE tgname IN ('cmodel_write', 'cmodel_on_delete', 'cmodel_on_truncate') AND tgenabled <> 'A';
 ALTER TABLE public.sl_staff ENABLE TRIGGER cmodel_on_delete;
+-- ENABLE TRIGGER ALL | USER passes (the platform's own triggers), and
+-- cmodel's are put back to the modes cmodel made them with
 ALTER TABLE sl_ns.note ENABLE TRIGGER ALL;
+ALTER TABLE public.sl_staff ENABLE TRIGGER USER;
 -- the delete trigger's row twin for apply workers fires REPLICA, and stays so
 SELECT tgname, tgenabled FROM pg_trigger
  WHERE tgrelid = 'public.sl_staff'::regclass AND tgname LIKE 'cmodel%' ORDER BY tgname;

@@ -181,6 +181,7 @@ extern char *cmodel_models_hash(CmArena *arena, const char *json);
 extern int	cmodel_triggers_of(Oid relid, Snapshot snapshot);
 extern bool cmodel_trigger_function_exists(int which);
 extern int	cmodel_trigger_bit(Oid relid, const char *name);
+extern void cmodel_restore_trigger_modes(Oid relid);
 extern bool cmodel_is_cmodel_trigger(Oid relid, const char *name);
 extern bool cmodel_is_write_function(Oid fnoid);
 extern int	cmodel_trigger_type(Oid relid, const char *name);
@@ -401,6 +402,7 @@ extern void cmodel_guard_check_core_parent(CmGuardScope *scope, CmGuardRel *r,
 										   const char *what);
 extern void cmodel_guard_check_core_key_index(CmGuardScope *scope, Oid indexoid);
 extern void cmodel_guard_check_new_defaults(AlterTableStmt *stmt);
+extern void cmodel_guard_restore_trigger_modes(AlterTableStmt *stmt);
 extern void cmodel_guard_check_core_key_column(CmGuardScope *scope, CmGuardRel *r, const char *column,
 											   const char *what);
 extern bool cmodel_guard_type_in_namespace_column(Oid typid, CmGuardRel *r, AttrNumber *attnum);

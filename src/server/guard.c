@@ -341,7 +341,10 @@ cmodel_guard_ddl_command_end(PG_FUNCTION_ARGS)
 	creates = strncmp(GetCommandTagName(trigdata->tag), "CREATE", 6) == 0 ||
 		trigdata->tag == CMDTAG_SELECT_INTO;
 	if (IsA(trigdata->parsetree, AlterTableStmt))
+	{
 		cmodel_guard_check_new_defaults((AlterTableStmt *) trigdata->parsetree);
+		cmodel_guard_restore_trigger_modes((AlterTableStmt *) trigdata->parsetree);
+	}
 	cmodel_guard_check_registry_schema(&scope, creates ? "create" :
 									   IsA(trigdata->parsetree, AlterObjectSchemaStmt) ? "move" : NULL,
 									   n, classids, objids);

@@ -338,6 +338,37 @@ check_alter_cmd(CmGuardScope *scope, CmGuardRel *r, AlterTableCmd *cmd)
 }
 
 /*
+ * ALTER COLUMN ... TYPE to the type, modifier and collation the column has,
+ * with no USING but the column itself: a migration tool's no-op.
+ */
+static bool
+same_type(CmGuardRel *r, AlterTableCmd *cmd)
+{
+	ColumnDef  *def = castNode(ColumnDef, cmd->def);
+	AttrNumber	attnum = get_attnum(r->relid, cmd->name);
+	Oid			typid;
+	int32		typmod;
+	Oid			cur_type;
+	int32		cur_typmod;
+	Oid			cur_coll;
+	Type		tup;
+
+	if (attnum == InvalidAttrNumber || def->collClause ||
+		(def->raw_default && !(IsA(def->raw_default, ColumnRef) &&
+							   list_length(((ColumnRef *) def->raw_default)->fields) == 1 &&
+							   IsA(linitial(((ColumnRef *) def->raw_default)->fields), String) &&
+							   strcmp(strVal(linitial(((ColumnRef *) def->raw_default)->fields)), cmd->name) == 0)))
+		return false;
+	tup = LookupTypeName(NULL, def->typeName, &typmod, true);
+	if (tup == NULL)
+		return false;
+	typid = typeTypeId(tup);
+	ReleaseSysCache(tup);
+	get_atttypetypmodcoll(r->relid, attnum, &cur_type, &cur_typmod, &cur_coll);
+	return typid == cur_type && typmod == cur_typmod;
+}
+
+/*
  * Subcommands of an ALTER on any table that reach a guarded one: inherit
  * from it, attach or detach it as a partition, or reference it; and those
  * that would bypass the on_delete of a table relations point at.
@@ -411,8 +442,7 @@ check_alter_reach(CmGuardScope *scope, CmGuardRel *r, AlterTableCmd *cmd)
 			break;
 		case AT_EnableTrigAll:
 		case AT_EnableTrigUser:
-			if (cmodel_is_cmodel_trigger(r->relid, NULL))
-				cmodel_guard_trigger_violation(scope, r, "ENABLE (ORIGIN) all", NULL);
+			/* passes: cmodel_guard_restore_trigger_modes puts cmodel's back afterwards */
 			break;
 		case AT_DropColumn:
 		case AT_DropColumnRecurse:
@@ -421,7 +451,8 @@ check_alter_reach(CmGuardScope *scope, CmGuardRel *r, AlterTableCmd *cmd)
 			if (!r->guarded)
 				cmodel_guard_check_type_change(scope, get_rel_type_id(r->relid), CM_GUARD_ALTER_FIELD,
 								  "drop or retype an attribute of");
-			if (!r->guarded && cmd->name)
+			if (!r->guarded && cmd->name &&
+				!(cmd->subtype == AT_AlterColumnType && same_type(r, cmd)))
 				cmodel_guard_check_core_key_column(scope, r, cmd->name,
 												   cmd->subtype == AT_AlterColumnType ? "change the type of" : "drop");
 			break;
@@ -598,4 +629,30 @@ cmodel_guard_check_new_defaults(AlterTableStmt *stmt)
 				 errtablecol(rel, attnum)));
 	}
 	table_close(rel, NoLock);
+}
+
+/*
+ * See cmodel.h: after ALTER TABLE ... ENABLE TRIGGER ALL | USER, which
+ * PostgreSQL carries out by making every trigger ENABLE (ORIGIN): cmodel's
+ * triggers of the table (and of its inheritors) are put back to the modes
+ * cmodel made them with, so replica mode still does not skip them.
+ */
+void
+cmodel_guard_restore_trigger_modes(AlterTableStmt *stmt)
+{
+	ListCell   *lc;
+	Oid			relid = RangeVarGetRelidExtended(stmt->relation, NoLock, RVR_MISSING_OK, NULL, NULL);
+	bool		enables = false;
+
+	foreach(lc, stmt->cmds)
+	{
+		AlterTableCmd *cmd = lfirst_node(AlterTableCmd, lc);
+
+		enables |= cmd->subtype == AT_EnableTrigAll || cmd->subtype == AT_EnableTrigUser;
+	}
+	if (!enables || !OidIsValid(relid))
+		return;
+	foreach(lc, stmt->relation->inh && has_subclass(relid) ?
+			find_all_inheritors(relid, NoLock, NULL) : list_make1_oid(relid))
+		cmodel_restore_trigger_modes(lfirst_oid(lc));
 }

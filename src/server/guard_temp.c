@@ -550,12 +550,16 @@ typedef struct Victim
 static bool
 is_victim(Relation dep, DepNode *n, Victim *v)
 {
-	Oid			relid = owning_relation(dep, n);
+	Oid			relid;
 	ObjectAddress addr;
 	char	   *qualname;
 	bool		guarded;
 	char	   *ns;
 
+	/* a temporary object itself (statistics on a namespace table) holds nothing of it */
+	if (in_temp_schema(n))
+		return false;
+	relid = owning_relation(dep, n);
 	ObjectAddressSet(addr, n->classid, n->objid);
 	if (!OidIsValid(relid))
 	{
