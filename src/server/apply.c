@@ -93,10 +93,13 @@ cmodel_apply_plan(const CmPlan *plan)
 	ErrorContextCallback cb;
 	int			guc_level = cmodel_citus_local_settings();
 	int			i;
+	bool		twin;
 
 	cb.callback = action_error_callback;
 	cb.arg = &ctx;
 	cb.previous = error_context_stack;
+	/* an update's older steps run before 0.8.0's script makes the row twin's function */
+	twin = cmodel_trigger_function_exists(CM_TRIG_DELETE_ROW);
 	error_context_stack = &cb;
 	for (i = 0; i < plan->nactions; i++)
 	{
@@ -125,8 +128,8 @@ cmodel_apply_plan(const CmPlan *plan)
 		if (rc < 0)
 			elog(ERROR, "cmodel: SPI_execute failed (%s): %s", SPI_result_code_string(rc), a->sql);
 		for (t = 0; a->then[t]; t++)
-			if (t > 0 && !cmodel_trigger_function_exists(CM_TRIG_DELETE_ROW))
-				break;			/* an update's older step: 0.8.0 makes the twin */
+			if (a->kind == CM_ACT_CREATE_TRIGGER && t > 0 && !twin)
+				break;			/* then[1..]: the twin (plan.c add_trigger); 0.8.0 makes it */
 			else if ((rc = SPI_execute(a->then[t], false, 0)) < 0)
 				elog(ERROR, "cmodel: SPI_execute failed (%s): %s", SPI_result_code_string(rc), a->then[t]);
 		if (is_table)

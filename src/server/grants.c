@@ -169,7 +169,6 @@ cmodel_grants_set(const char *ns, const char *role, CmLevel level)
 typedef struct NewObject
 {
 	char	   *ns;
-	Oid			relid;			/* InvalidOid for the schema */
 	char	   *qualname;		/* quoted; the schema itself for 'n' */
 	char		kind;			/* pg_class relkind, or 'n' for the schema */
 	bool		public_acl;		/* PUBLIC holds something on it */
@@ -259,7 +258,7 @@ new_namespace_objects(void)
 	uint64		i;
 
 	if (SPI_execute("SELECT n.nspname, c.relname, c.relkind::pg_catalog.text,"
-					"       EXISTS (SELECT 1 FROM pg_catalog.aclexplode(c.relacl) a WHERE a.grantee = 0), c.oid"
+					"       EXISTS (SELECT 1 FROM pg_catalog.aclexplode(c.relacl) a WHERE a.grantee = 0)"
 					"  FROM pg_catalog.pg_event_trigger_ddl_commands() d"
 					"  JOIN pg_catalog.pg_class c ON c.oid = d.objid"
 					"  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
@@ -269,7 +268,7 @@ new_namespace_objects(void)
 					"        OR d.command_tag IN ('SELECT INTO', 'IMPORT FOREIGN SCHEMA'))"
 					" UNION ALL "	/* the sequences a table moved in took along */
 					"SELECT n.nspname, s.relname, 'S',"
-					"       EXISTS (SELECT 1 FROM pg_catalog.aclexplode(s.relacl) a WHERE a.grantee = 0), s.oid"
+					"       EXISTS (SELECT 1 FROM pg_catalog.aclexplode(s.relacl) a WHERE a.grantee = 0)"
 					"  FROM pg_catalog.pg_event_trigger_ddl_commands() d"
 					"  JOIN pg_catalog.pg_depend p ON p.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass"
 					"   AND p.refobjid = d.objid AND p.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
@@ -279,7 +278,7 @@ new_namespace_objects(void)
 					" WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.command_tag LIKE 'ALTER %'"
 					" UNION ALL "
 					"SELECT n.nspname, NULL, 'n',"
-					"       EXISTS (SELECT 1 FROM pg_catalog.aclexplode(n.nspacl) a WHERE a.grantee = 0), 0::pg_catalog.oid"
+					"       EXISTS (SELECT 1 FROM pg_catalog.aclexplode(n.nspacl) a WHERE a.grantee = 0)"
 					"  FROM pg_catalog.pg_event_trigger_ddl_commands() d"
 					"  JOIN pg_catalog.pg_namespace n ON n.oid = d.objid"
 					" WHERE d.classid = 'pg_catalog.pg_namespace'::pg_catalog.regclass",
@@ -301,7 +300,6 @@ new_namespace_objects(void)
 		o->kind = SPI_getvalue(tup, desc, 3)[0];
 		o->qualname = rel ? quote_qualified_identifier(ns, rel) : (char *) quote_identifier(ns);
 		o->public_acl = DatumGetBool(SPI_getbinval(tup, desc, 4, &isnull));
-		o->relid = DatumGetObjectId(SPI_getbinval(tup, desc, 5, &isnull));
 		objects = lappend(objects, o);
 	}
 	return objects;

@@ -17,8 +17,10 @@
  *	ddl_command_end		refuses what the statement made depend on a
  *						temporary object when something of a namespace
  *						would go with it at the session's end (guard_temp.c),
- *						and a new column's default over the value limit,
- *						which existing rows take without being written.
+ *						objects made in or moved into schema cmodel, and a
+ *						new column's default over the value limit, which
+ *						existing rows take without being written; puts
+ *						cmodel's triggers back after ENABLE TRIGGER ALL.
  *
  * An error in any of them aborts the statement's transaction, so nothing is
  * changed.  Statements the guard lets through that touch a namespace, or a

@@ -482,23 +482,12 @@ char *
 cmodel_temp_dependency(Oid relid)
 {
 	ObjectAddress found;
-	Relation	dep;
-	List	   *parts;
-	ListCell   *lc;
+	Relation	dep = table_open(DependRelationId, AccessShareLock);
+	DepNode		whole = {RelationRelationId, relid, SUB_ANY};
+	bool		hit = temp_reach_all(dep, lcons(&whole, relation_parts(dep, relid)), &found);
 
-	if (temp_reach(RelationRelationId, relid, SUB_ANY, &found))
-		return temp_identity(&found);
-	dep = table_open(DependRelationId, AccessShareLock);
-	parts = relation_parts(dep, relid);
 	table_close(dep, AccessShareLock);
-	foreach(lc, parts)
-	{
-		DepNode	   *n = lfirst(lc);
-
-		if (temp_reach(n->classid, n->objid, n->sub, &found))
-			return temp_identity(&found);
-	}
-	return NULL;
+	return hit ? temp_identity(&found) : NULL;
 }
 
 /* ------------------------------------------------------------------------

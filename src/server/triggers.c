@@ -372,24 +372,15 @@ cmodel_core_model_moved(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
-static void
-collect_trigger(Form_pg_trigger t, int bit, void *arg)
-{
-	if (bit > 0)
-		*(List **) arg = lappend(*(List **) arg, psprintf("%d:%s", bit, NameStr(t->tgname)));
-}
-
 /* See cmodel.h: cmodel's triggers of relid fire as cmodel made them (ALWAYS, the row twin REPLICA). */
 void
 cmodel_restore_trigger_modes(Oid relid)
 {
-	List	   *found = NIL;
-	ListCell   *lc;
+	int			bits = cmodel_triggers_of(relid, NULL);
 	CmArena    *arena;
 	char	   *qualname;
 
-	scan_triggers(relid, NULL, NULL, collect_trigger, &found);
-	if (found == NIL)
+	if (bits == 0)
 		return;
 	qualname = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
 										  get_rel_name(relid));
@@ -398,17 +389,11 @@ cmodel_restore_trigger_modes(Oid relid)
 	arena = cmodel_core_begin();
 	PG_TRY();
 	{
-		foreach(lc, found)
-		{
-			char	   *entry = lfirst(lc);
-			int			bit = atoi(entry);
-			const char *name = strchr(entry, ':') + 1;
+		int			bit;
 
-			if (SPI_execute(psprintf("ALTER TABLE %s ENABLE %s TRIGGER %s", qualname,
-									 bit == CM_TRIG_DELETE_ROW ? "REPLICA" : "ALWAYS",
-									 quote_identifier(name)), false, 0) < 0)
-				elog(ERROR, "cmodel: could not restore trigger %s on %s", name, qualname);
-		}
+		for (bit = 1; bit < (1 << CM_TRIG_COUNT); bit <<= 1)
+			if ((bits & bit) && SPI_execute(cm_trigger_enable_sql(arena, qualname, bit), false, 0) < 0)
+				elog(ERROR, "cmodel: could not restore trigger %s on %s", cm_trigger_name(bit), qualname);
 	}
 	PG_FINALLY();
 	{
