@@ -178,6 +178,21 @@ DELETE FROM public.od_staff WHERE dbid = 7;
 SELECT count(*) AS author_70_kept FROM del_ns.author WHERE dbid = 70;
 DELETE FROM public.od_staff2 WHERE dbid = 7;
 SELECT count(*) AS author_70_gone FROM del_ns.author WHERE dbid = 70;
+-- and so does the node catalog, which Citus shards read their rules from
+SELECT schema_name, table_name, column_name, child_table, child_column, flag
+  FROM cmodel.node_catalog WHERE kind = 'r' AND schema_name = 'public'
+ ORDER BY table_name COLLATE "C", child_table COLLATE "C", child_column COLLATE "C";
+-- it names core tables by name: a renamed or moved one takes its rows along
+ALTER TABLE public.od_staff2 RENAME TO od_staff3;
+CREATE SCHEMA od_elsewhere;
+ALTER TABLE public.od_staff3 SET SCHEMA od_elsewhere;
+SELECT schema_name, table_name FROM cmodel.node_catalog WHERE kind = 'r' AND child_table = 'author';
+ALTER SCHEMA od_elsewhere RENAME TO od_elsewhere2;
+SELECT schema_name, table_name FROM cmodel.node_catalog WHERE kind = 'r' AND child_table = 'author';
+ALTER TABLE od_elsewhere2.od_staff3 SET SCHEMA public;
+ALTER TABLE public.od_staff3 RENAME TO od_staff2;
+DROP SCHEMA od_elsewhere2;
+SELECT schema_name, table_name FROM cmodel.node_catalog WHERE kind = 'r' AND child_table = 'author';
 -- only plain tables can be core models
 CREATE TABLE public.od_parted (dbid bigint PRIMARY KEY) PARTITION BY RANGE (dbid);
 CREATE TABLE public.od_inh (dbid bigint PRIMARY KEY);
@@ -222,6 +237,10 @@ SELECT * FROM cmodel_delete_preview('public.od_nokey', ARRAY[1]);
 SET cmodel.allow_destructive_ddl = on;
 SET client_min_messages TO warning;
 DROP TABLE del_ns.cmodel_hubs;
+-- after every registration above, the node catalog says what the registry says
+SELECT (SELECT count(*) FROM (SELECT * FROM cmodel.node_catalog EXCEPT ALL SELECT * FROM cmodel.node_facts) d) AS extra,
+       (SELECT count(*) FROM (SELECT * FROM cmodel.node_facts EXCEPT ALL SELECT * FROM cmodel.node_catalog) d) AS missing,
+       (SELECT count(*) FROM cmodel.node_catalog) > 0 AS has_rows;
 DROP EXTENSION cmodel;
 SELECT count(*) AS cmodel_triggers_left FROM pg_catalog.pg_trigger WHERE tgname LIKE 'cmodel_%';
 DROP SCHEMA del_ns CASCADE;

@@ -127,6 +127,17 @@ SELECT tg.tgrelid::pg_catalog.regclass AS tbl, tg.tgname, tg.tgenabled
  WHERE tg.tgname IN ('cmodel_write', 'cmodel_on_delete', 'cmodel_on_truncate', 'cmodel_on_delete_row')
  ORDER BY tg.tgrelid::pg_catalog.regclass::text COLLATE "C", tg.tgname COLLATE "C";
 
+-- 0.9.0 adds the node catalog (the rules by table name that Citus shards
+-- read), filled from the registry by the update: the same rows as
+-- cmodel.node_facts derives, none missing, none extra
+ALTER EXTENSION cmodel UPDATE TO '0.9.0';
+SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'cmodel';
+SELECT kind, schema_name, table_name, column_name, child_table, child_column, flag
+  FROM cmodel.node_catalog WHERE namespace = 'upg_ns'
+ ORDER BY kind, table_name COLLATE "C", column_name COLLATE "C", child_table COLLATE "C";
+SELECT (SELECT count(*) FROM (SELECT * FROM cmodel.node_catalog EXCEPT ALL SELECT * FROM cmodel.node_facts) d) AS extra,
+       (SELECT count(*) FROM (SELECT * FROM cmodel.node_facts EXCEPT ALL SELECT * FROM cmodel.node_catalog) d) AS missing;
+
 -- an upgraded install has the same objects as a fresh one, with the same
 -- properties.  cmodel_objects lists every member of the extension as rows
 -- (kind, identity, property=value): types, casts and operators; functions

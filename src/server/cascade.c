@@ -25,6 +25,14 @@
  * by keyset.c; what a delete would cascade to, without deleting, is
  * preview.c.
  *
+ * On Citus, a table's rows are in its shards, and so is the work: Citus
+ * copies the triggers to every shard, where they fire on the node that
+ * holds it, with the node catalog's rules (relinfo.c) and the children's
+ * shards on that node as the children.  The DELETE triggers of the table
+ * itself (the shell, whose own rows are at most what distributing it left
+ * behind) do nothing; its TRUNCATE trigger, which Citus keeps off the
+ * shards, does the TRUNCATE's work.
+ *
  * src/server/cascade.c
  *
  *-------------------------------------------------------------------------
@@ -47,6 +55,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
+#include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
@@ -300,11 +309,16 @@ cascade(CmRelInfo *info, Relation rel, Tuplestorestate *ts, ArrayType **arrays, 
 	held = cmodel_relinfo_hold(true);
 	PG_TRY();
 	{
+		/* a shard's children are other shards of this node */
+		int			guc_level = OidIsValid(info->catalog_rel) ? cmodel_citus_shard_writes() : 0;
+
 		enqueue(info, rel, ts, arrays, skip_self);
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "cmodel: SPI_connect failed");
 		run_queue();
 		SPI_finish();
+		if (guc_level > 0)
+			AtEOXact_GUC(true, guc_level);
 	}
 	PG_FINALLY();
 	{
@@ -348,6 +362,8 @@ cmodel_on_delete(PG_FUNCTION_ARGS)
 	TriggerData *td = trigger_data(fcinfo, "cmodel.on_delete()", true);
 	CmRelInfo  *info = cmodel_relinfo(td->tg_relation);
 
+	if (info->citus_shell)
+		return PointerGetDatum(NULL);
 	cmodel_relinfo_check_keys(info);
 
 	if (info->nrules > 0 && tuplestore_tuple_count(td->tg_oldtable) > 0)
@@ -382,6 +398,8 @@ cmodel_on_delete_row(PG_FUNCTION_ARGS)
 	if (!IsLogicalWorker())
 		return PointerGetDatum(NULL);
 	info = cmodel_relinfo(td->tg_relation);
+	if (info->citus_shell)
+		return PointerGetDatum(NULL);
 	cmodel_relinfo_check_keys(info);
 	if (info->nrules == 0)
 		return PointerGetDatum(NULL);
@@ -405,6 +423,9 @@ cmodel_on_delete_row(PG_FUNCTION_ARGS)
  * BEFORE TRUNCATE FOR EACH STATEMENT: every row goes, so the children of
  * every row get their on_delete first, as a DELETE of all rows would give
  * them.  Rows of the table itself that point at it go with the TRUNCATE.
+ * Citus gives a shard no TRUNCATE triggers: a Citus table's own trigger
+ * reads the keys from its shards and deletes the children through their
+ * tables, so that the children's shards cascade further as for a DELETE.
  * A TRUNCATE that only clears a Citus table's leftover local rows (its
  * rows are in the shards) takes no children along.
  */
@@ -420,8 +441,10 @@ cmodel_on_truncate(PG_FUNCTION_ARGS)
 	int			save_sec;
 	int			k;
 
+	if (info->citus_shell && cmodel_citus_truncates_local_only())
+		return PointerGetDatum(NULL);
 	cmodel_relinfo_check_keys(info);
-	if (info->nrules == 0 || cmodel_citus_truncates_local_only(RelationGetRelid(rel)))
+	if (info->nrules == 0)
 		return PointerGetDatum(NULL);
 	arrays = palloc0(sizeof(ArrayType *) * info->nkeys);
 	if (SPI_connect() != SPI_OK_CONNECT)

@@ -33,6 +33,9 @@
  */
 #include "postgres.h"
 
+#include "catalog/dependency.h"
+#include "catalog/index.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "commands/extension.h"
 #include "executor/spi.h"
@@ -137,23 +140,47 @@ cmodel_citus_table(Oid relid)
 }
 
 /*
- * See cmodel.h: does a TRUNCATE of relid now remove only rows the
- * coordinator keeps in the table itself, not the table's rows?  So it is
- * for a Citus table truncated with citus.enable_ddl_propagation off: what
+ * See cmodel.h: does a TRUNCATE of a Citus table now remove only the rows
+ * the node keeps in the table itself, not the table's rows?  So it is with
+ * citus.enable_ddl_propagation off: what
  * truncate_local_data_after_distributing_table() does to the rows
  * create_distributed_table() or create_reference_table() copied to the
  * shards and left behind.  The shards keep the rows, so their children
  * keep theirs.
  */
 bool
-cmodel_citus_truncates_local_only(Oid relid)
+cmodel_citus_truncates_local_only(void)
 {
-	const char *propagation;
+	const char *propagation = GetConfigOption("citus.enable_ddl_propagation", true, false);
+
+	return propagation && strcmp(propagation, "off") == 0;
+}
+
+/* See cmodel.h: is this node a Citus worker (a group other than the coordinator's)? */
+bool
+cmodel_citus_worker(void)
+{
+	char	   *group;
 
 	if (!cmodel_citus_present())
 		return false;
-	propagation = GetConfigOption("citus.enable_ddl_propagation", true, false);
-	return propagation && strcmp(propagation, "off") == 0 && cmodel_citus_table(relid);
+	group = query_value("SELECT groupid FROM pg_catalog.pg_dist_local_group", 0, NULL);
+	return group != NULL && strcmp(group, "0") != 0;
+}
+
+/* See cmodel.h: is relid a Citus reference table (a placement on every node)? */
+bool
+cmodel_citus_reference_table(Oid relid)
+{
+	const char *args[1];
+
+	if (!cmodel_citus_present())
+		return false;
+	args[0] = psprintf("%u", relid);
+	return query_value("SELECT 1 FROM pg_catalog.pg_dist_partition"
+					   " WHERE logicalrelid OPERATOR(pg_catalog.=) $1::pg_catalog.oid"
+					   "   AND partmethod OPERATOR(pg_catalog.=) 'n'"
+					   "   AND repmodel OPERATOR(pg_catalog.=) 't'", 1, args) != NULL;
 }
 
 /*
@@ -186,6 +213,35 @@ cmodel_citus_shard_of(Oid relid, char **relname)
 		return false;
 	*relname = logical;
 	return true;
+}
+
+/*
+ * See cmodel.h: is relid a Citus placement of one of cmodel's own tables
+ * (the node catalog), or an index of one?  Citus creates them on every
+ * node as <table>_<shard id> in schema cmodel, before its metadata there
+ * knows the shard, and maintains them itself.
+ */
+bool
+cmodel_citus_own_shard(Oid relid)
+{
+	Oid			table = relid;
+	char	   *name;
+	char	   *digits;
+	Oid			base;
+	Oid			ext;
+
+	if (get_rel_relkind(relid) == RELKIND_INDEX)
+		table = IndexGetRelation(relid, true);
+	name = OidIsValid(table) ? get_rel_name(table) : NULL;
+	digits = name ? strrchr(name, '_') : NULL;
+	if (digits == NULL || digits[1] == '\0' || strspn(digits + 1, "0123456789") != strlen(digits + 1) ||
+		!cmodel_citus_present())
+		return false;
+	*digits = '\0';
+	base = get_relname_relid(name, get_rel_namespace(table));
+	ext = get_extension_oid("cmodel", true);
+	return OidIsValid(base) && OidIsValid(ext) &&
+		getExtensionOfObject(RelationRelationId, base) == ext;
 }
 
 /* See cmodel.h: is namespace ns a Citus distributed (tenant) schema? */
@@ -291,5 +347,104 @@ cmodel_citus_local_settings(void)
 	(void) set_config_option("citus.enable_unsafe_triggers", "on",
 							 superuser() ? PGC_SUSET : PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
+	return level;
+}
+
+/*
+ * See cmodel.h: the shards of Citus table relid placed on this node, as
+ * relations here (in the caller's memory); *all_here says whether every
+ * shard of the table has a placement on this node.
+ */
+List *
+cmodel_citus_local_shards(Oid relid, bool *all_here)
+{
+	Oid			types[1] = {OIDOID};
+	Datum		values[1] = {ObjectIdGetDatum(relid)};
+	MemoryContext caller = CurrentMemoryContext;
+	List	   *shards = NIL;
+	bool		missing = false;
+	uint64		r;
+
+	*all_here = true;
+	if (!cmodel_citus_present())
+		return NIL;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "cmodel: SPI_connect failed");
+	if (SPI_execute_with_args("SELECT pg_catalog.to_regclass(pg_catalog.shard_name(s.logicalrelid, s.shardid))"
+							  "         ::pg_catalog.oid,"
+							  "       pg_catalog.bool_or(p.groupid OPERATOR(pg_catalog.=)"
+							  "         (SELECT groupid FROM pg_catalog.pg_dist_local_group))"
+							  "  FROM pg_catalog.pg_dist_shard s"
+							  "  JOIN pg_catalog.pg_dist_placement p ON p.shardid OPERATOR(pg_catalog.=) s.shardid"
+							  " WHERE s.logicalrelid OPERATOR(pg_catalog.=) $1"
+							  " GROUP BY s.logicalrelid, s.shardid ORDER BY s.shardid",
+							  1, types, values, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "cmodel: Citus metadata query failed for the shards of relation %u", relid);
+	for (r = 0; r < SPI_processed; r++)
+	{
+		bool		isnull;
+		Datum		shard = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull);
+		bool		here = !isnull && DatumGetBool(SPI_getbinval(SPI_tuptable->vals[r],
+																 SPI_tuptable->tupdesc, 2, &isnull));
+
+		if (here)
+		{
+			MemoryContext old = MemoryContextSwitchTo(caller);
+
+			shards = lappend_oid(shards, DatumGetObjectId(shard));
+			MemoryContextSwitchTo(old);
+		}
+		else
+			missing = true;
+	}
+	SPI_finish();
+	*all_here = !missing;
+	return shards;
+}
+
+/* See cmodel.h: does Citus's metadata list an active primary node to place tables on? */
+bool
+cmodel_citus_has_nodes(void)
+{
+	return cmodel_citus_present() &&
+		query_value("SELECT 1 FROM pg_catalog.pg_dist_node WHERE isactive"
+					"   AND noderole OPERATOR(pg_catalog.=) 'primary' LIMIT 1", 0, NULL) != NULL;
+}
+
+/*
+ * See cmodel.h: make relid (one of cmodel's own tables) a reference table,
+ * its notices kept from the caller.  Its triggers need
+ * citus.enable_unsafe_triggers, which the caller has set
+ * (cmodel_citus_local_settings).
+ */
+void
+cmodel_citus_make_reference(Oid relid)
+{
+	const char *args[1] = {psprintf("%u", relid)};
+	int			level = NewGUCNestLevel();
+
+	(void) set_config_option("client_min_messages", "warning", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	query_value("SELECT pg_catalog.create_reference_table($1::pg_catalog.oid::pg_catalog.regclass)", 1, args);
+	AtEOXact_GUC(true, level);
+}
+
+/*
+ * See cmodel.h: on_delete on a shard changes other shards of this node
+ * (its children's), which Citus allows a client only with
+ * citus.enable_manual_changes_to_shards: set at a new GUC nesting level
+ * that the caller closes with AtEOXact_GUC(true, level) (returned; 0 when
+ * Citus is absent).  An error ends the level with its transaction.
+ */
+int
+cmodel_citus_shard_writes(void)
+{
+	int			level;
+
+	if (!cmodel_citus_present())
+		return 0;
+	level = NewGUCNestLevel();
+	(void) set_config_option("citus.enable_manual_changes_to_shards", "on", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
 	return level;
 }

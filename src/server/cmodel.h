@@ -41,7 +41,9 @@
  *					guard_report.c refusing, break-glass, generations
  *	probe.c			fast registry reads for the guard
  *	citus.c			Citus: which node this is, distributed schemas, placing
- *					new tables in a namespace's colocation group
+ *					new tables in a namespace's colocation group, shards
+ *	node_catalog.c	the registry's rules by table name, for shards on any
+ *					node (a Citus reference table)
  *	registry_lock.c	the scope of cmodel's own registry writes, which
  *					guard_registry.c (the registry tables' trigger) lets
  *					through
@@ -110,8 +112,15 @@ extern void cmodel_require_primary(const char *what);
 extern bool cmodel_citus_present(void);
 extern void cmodel_citus_require_coordinator(const char *what);
 extern bool cmodel_citus_table(Oid relid);
-extern bool cmodel_citus_truncates_local_only(Oid relid);
+extern bool cmodel_citus_truncates_local_only(void);
+extern bool cmodel_citus_worker(void);
+extern bool cmodel_citus_reference_table(Oid relid);
 extern bool cmodel_citus_shard_of(Oid relid, char **relname);
+extern bool cmodel_citus_own_shard(Oid relid);
+extern List *cmodel_citus_local_shards(Oid relid, bool *all_here);
+extern bool cmodel_citus_has_nodes(void);
+extern void cmodel_citus_make_reference(Oid relid);
+extern int	cmodel_citus_shard_writes(void);
 extern bool cmodel_citus_tenant_schema(const char *ns);
 typedef enum CmCitusPlacement
 {
@@ -123,6 +132,11 @@ extern CmCitusPlacement cmodel_citus_before_table(const char *ns);
 extern void cmodel_citus_after_table(const char *ns, const char *table,
 									 CmCitusPlacement placement);
 extern int	cmodel_citus_local_settings(void);
+
+/* node_catalog.c: the registry's rules by table name, on every node */
+extern Oid	cmodel_node_catalog_here(void);
+extern void cmodel_node_catalog_refresh(const char *ns);
+extern void cmodel_node_catalog_follow_renames(void);
 
 /* grants.c: the privileges of the access levels */
 typedef enum CmLevel
@@ -241,11 +255,17 @@ typedef struct CmRelInfo
 	char	   *shown;			/* "schema.table" for messages: a Citus
 								 * shard's logical table */
 	char	   *label;			/* the model's Django label, for previews */
+	bool		citus_shell;	/* a Citus table: its rows, and its triggers'
+								 * work, are in its shards */
+	Oid			catalog_rel;	/* a shard: the node catalog relation its rules
+								 * came from (node_catalog.c) */
 
 	/* on_delete: rules whose parent is this table */
 	int			nrules;
 	CmDeleteRule *rules;
 	char	   *missing_key;		/* a column relations point at that is gone */
+	char	   *unreachable;	/* a shard: a child table with shards on other
+								 * nodes */
 	int			nkeys;
 	AttrNumber *key_atts;		/* distinct parent columns the rules match */
 	Oid		   *key_types;

@@ -297,7 +297,9 @@ cmodel_guard_sql_drop(PG_FUNCTION_ARGS)
  * namespace objects depend on a temporary object (guard_temp.c), nothing
  * but cmodel's scripts may create objects in schema cmodel
  * (guard_registry.c), and a new column's default must be within the value
- * limit (guard_alter.c).  cmodel's own scripts are not judged.
+ * limit (guard_alter.c).  cmodel's own scripts are not judged.  A renamed
+ * or moved core table takes its name in the node catalog along
+ * (node_catalog.c).
  */
 PG_FUNCTION_INFO_V1(cmodel_guard_ddl_command_end);
 Datum
@@ -352,6 +354,8 @@ cmodel_guard_ddl_command_end(PG_FUNCTION_ARGS)
 									   n, classids, objids);
 	cmodel_guard_check_temp_objects(&scope, creates ? "create" : "change", n, classids, objids);
 	cmodel_guard_conclude(&scope, trigdata->parsetree, false);
+	if (IsA(trigdata->parsetree, RenameStmt) || IsA(trigdata->parsetree, AlterObjectSchemaStmt))
+		cmodel_node_catalog_follow_renames();
 	PG_RETURN_VOID();
 }
 

@@ -29,6 +29,8 @@
 
 #include "catalog/namespace.h"
 #include "catalog/objectaddress.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_trigger.h"
 #include "commands/trigger.h"
 #include "fmgr.h"
 #include "miscadmin.h"
@@ -101,7 +103,8 @@ cmodel_registry_lock(PG_FUNCTION_ARGS)
 /*
  * See cmodel.h: at the end of a statement, nothing but cmodel's own scripts
  * may create objects in (verb "create") or move them into ("move") schema
- * cmodel (verb NULL: the statement does neither): a function
+ * cmodel (verb NULL: the statement does neither), but Citus, which places
+ * a copy of the node catalog on every node there: a function
  * there counts as cmodel's (its triggers are protected as cmodel's), and a
  * table there would be dumped and dropped with the extension.
  */
@@ -117,7 +120,16 @@ cmodel_guard_check_registry_schema(CmGuardScope *scope, const char *verb, int n,
 	for (i = 0; i < n && !scope->violated; i++)
 	{
 		ObjectAddress addr;
+		Oid			relid = InvalidOid;
+		char	   *trigger;
 
+		/* Citus's placements of cmodel's own tables, and their triggers, are Citus's */
+		if (classids[i] == RelationRelationId)
+			relid = objids[i];
+		else if (classids[i] == TriggerRelationId)
+			(void) cmodel_trigger_by_oid(objids[i], &relid, &trigger);
+		if (OidIsValid(relid) && cmodel_citus_own_shard(relid))
+			continue;
 		ObjectAddressSet(addr, classids[i], objids[i]);
 		if (is_objectclass_supported(classids[i]) && get_object_namespace(&addr) == cmodel)
 			cmodel_guard_violation(scope, CM_GUARD_REGISTRY, "cmodel", NULL,

@@ -101,8 +101,9 @@ cmodel_guard_describe_rel(Oid relid, CmGuardRel *r)
 	r->qualname = psprintf("%s.%s", r->ns ? r->ns : get_namespace_name(r->nspid), r->relname);
 	r->guarded = r->ns != NULL && guarded_relkind(r->relkind) &&
 		(!cmodel_guard_is_index(r->relkind) || index_guarded(relid));
-	/* cmodel's own scripts may change the registry; nothing else may */
-	r->registry = !cmodel_probe_own_script() && r->nspid == get_namespace_oid("cmodel", true);
+	/* cmodel's own scripts may change the registry, and Citus its placements; nothing else may */
+	r->registry = !cmodel_probe_own_script() && r->nspid == get_namespace_oid("cmodel", true) &&
+		!cmodel_citus_own_shard(relid);
 	return true;
 }
 

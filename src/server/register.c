@@ -102,7 +102,10 @@ plan_and_apply(FunctionCallInfo fcinfo, CmArena *arena, const char *ns,
 		changed = cmodel_write_registry(arena, &snap, &plan, plugin, hash,
 										cmodel_access_deployer(caller));
 		if (changed)
+		{
 			cmodel_relinfo_invalidate_namespace(ns);
+			cmodel_node_catalog_refresh(ns);
+		}
 		if (call_hash)
 			cmodel_record_applied(ns, call_hash, changed);
 	}

@@ -27,6 +27,7 @@
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "utils/builtins.h"
@@ -58,7 +59,7 @@ relinfo_invalidate(Datum arg, Oid relid)
 	{
 		int			i;
 
-		if (relid == InvalidOid || e->relid == relid)
+		if (relid == InvalidOid || e->relid == relid || (e->catalog_rel == relid && OidIsValid(relid)))
 		{
 			e->valid = false;
 			continue;
@@ -155,6 +156,59 @@ cell(int row, int col)
 	return SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col);
 }
 
+/*
+ * Add the rule that child (its column, quoted; its relation name qualified
+ * and quoted) is CASCADE or SET_NULL of rel's column target.  A target
+ * column the table no longer has is remembered instead.
+ */
+static void
+add_rule(CmRelInfo *e, Relation rel, const char *target, Oid child, const char *child_name,
+		 const char *column, bool set_null)
+{
+	CmDeleteRule *rule = &e->rules[e->nrules];
+	AttrNumber	att = get_attnum(e->relid, target);
+	HeapTuple	tuple;
+	int			k;
+
+	if (att == InvalidAttrNumber)
+	{
+		/* renamed or dropped: deletes must not go on as if nothing pointed here */
+		e->missing_key = pstrdup(target);
+		return;
+	}
+	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(child));
+	if (!HeapTupleIsValid(tuple))
+		return;					/* dropped since the query read it */
+	rule->child_owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
+	ReleaseSysCache(tuple);
+	for (k = 0; k < e->nkeys && e->key_atts[k] != att; k++)
+		;
+	if (k == e->nkeys)
+	{
+		e->key_atts[k] = att;
+		e->key_types[k] = TupleDescAttr(RelationGetDescr(rel), att - 1)->atttypid;
+		get_typlenbyval(e->key_types[k], &e->key_typlens[k], &e->key_byvals[k]);
+		e->nkeys++;
+	}
+	rule->child = child;
+	rule->child_name = pstrdup(child_name);
+	rule->column = pstrdup(quote_identifier(column));
+	rule->key = k;
+	rule->set_null = set_null;
+	e->nrules++;
+}
+
+/* Room for n rules (and as many key columns). */
+static void
+alloc_rules(CmRelInfo *e, int n)
+{
+	e->rules = palloc0(sizeof(CmDeleteRule) * (n + 1));
+	e->key_atts = palloc0(sizeof(AttrNumber) * (n + 1));
+	e->key_types = palloc0(sizeof(Oid) * (n + 1));
+	e->key_typlens = palloc0(sizeof(int16) * (n + 1));
+	e->key_byvals = palloc0(sizeof(bool) * (n + 1));
+}
+
 /* The relations whose parent is rel: its on_delete rules. */
 static void
 load_rules(CmRelInfo *e, Relation rel)
@@ -167,7 +221,7 @@ load_rules(CmRelInfo *e, Relation rel)
 	int			r;
 	int			n;
 
-	query(e, "SELECT c.oid, c.relowner, n.nspname, c.relname, r.column_name, r.target_column,"
+	query(e, "SELECT c.oid, n.nspname, c.relname, r.column_name, r.target_column,"
 		  "       r.on_delete OPERATOR(pg_catalog.=) $2"
 		  "  FROM cmodel.reg_relation r"
 		  "  JOIN cmodel.reg_model m ON m.namespace OPERATOR(pg_catalog.=) r.namespace"
@@ -182,63 +236,113 @@ load_rules(CmRelInfo *e, Relation rel)
 		  " ORDER BY n.nspname, c.relname, r.column_name",
 		  4, types, values);
 	n = (int) SPI_processed;
-	e->rules = palloc0(sizeof(CmDeleteRule) * (n + 1));
-	e->key_atts = palloc0(sizeof(AttrNumber) * (n + 1));
-	e->key_types = palloc0(sizeof(Oid) * (n + 1));
-	e->key_typlens = palloc0(sizeof(int16) * (n + 1));
-	e->key_byvals = palloc0(sizeof(bool) * (n + 1));
+	alloc_rules(e, n);
 	for (r = 0; r < n; r++)
-	{
-		CmDeleteRule *rule = &e->rules[e->nrules];
-		char	   *target = cell(r, 6);
-		AttrNumber	att = get_attnum(e->relid, target);
-		int			k;
+		add_rule(e, rel, cell(r, 5), DatumGetObjectId(DirectFunctionCall1(oidin, CStringGetDatum(cell(r, 1)))),
+				 quote_qualified_identifier(cell(r, 2), cell(r, 3)), cell(r, 4),
+				 strcmp(cell(r, 6), "t") == 0);
+}
 
-		if (att == InvalidAttrNumber)
+/*
+ * The rules of a table the node catalog knows it by, ns.relname: of a
+ * Citus shard, whose children are each child's shards placed on this node
+ * (a table that is not Citus's, on the coordinator, as itself), or of a
+ * Citus table on a worker, whose children are the child tables (Citus
+ * takes a statement on them to their shards).  A shard's child with shards
+ * elsewhere is left to the nodes that hold them when the parent is a
+ * reference table (reference: each of them has the parent's rows too),
+ * and makes deletes fail otherwise: nothing here could reach them.
+ */
+static void
+load_catalog_rules(CmRelInfo *e, Relation rel, const char *ns, const char *relname, bool shard,
+				   bool reference)
+{
+	Oid			types[2] = {TEXTOID, TEXTOID};
+	Datum		values[2] = {CStringGetTextDatum(ns), CStringGetTextDatum(relname)};
+	MemoryContext cxt = CurrentMemoryContext;
+	SPITupleTable *rows;
+	int			nrows;
+	int			r;
+	List	   *children = NIL;
+	ListCell   *lc;
+
+	query(e, psprintf("SELECT column_name, child_schema, child_table, child_column, flag FROM %s"
+					  " WHERE schema_name OPERATOR(pg_catalog.=) $1 AND table_name OPERATOR(pg_catalog.=) $2"
+					  "   AND kind OPERATOR(pg_catalog.=) 'r'"
+					  " ORDER BY child_schema, child_table, child_column",
+					  quote_qualified_identifier("cmodel", get_rel_name(e->catalog_rel))),
+		  2, types, values);
+	rows = SPI_tuptable;
+	nrows = (int) SPI_processed;
+	/* each row's children: its child's shards here */
+	for (r = 0; r < nrows; r++)
+	{
+		char	   *cschema = SPI_getvalue(rows->vals[r], rows->tupdesc, 2);
+		char	   *ctable = SPI_getvalue(rows->vals[r], rows->tupdesc, 3);
+		Oid			cnsp = get_namespace_oid(cschema, true);
+		Oid			child = OidIsValid(cnsp) ? get_relname_relid(ctable, cnsp) : InvalidOid;
+		List	   *shards = NIL;
+		bool		all_here = true;
+
+		if (OidIsValid(child) && shard && cmodel_citus_table(child))
+			shards = cmodel_citus_local_shards(child, &all_here);
+		else if (OidIsValid(child))
+			shards = list_make1_oid(child);
+		MemoryContextSwitchTo(cxt);
+		if (!all_here && !reference && e->unreachable == NULL)
+			e->unreachable = psprintf("%s.%s", cschema, ctable);
+		children = lappend(children, shards);
+	}
+	r = 0;
+	foreach(lc, children)
+		r += list_length((List *) lfirst(lc));
+	alloc_rules(e, r);
+	r = 0;
+	foreach(lc, children)
+	{
+		char	   *target = SPI_getvalue(rows->vals[r], rows->tupdesc, 1);
+		char	   *cschema = SPI_getvalue(rows->vals[r], rows->tupdesc, 2);
+		char	   *column = SPI_getvalue(rows->vals[r], rows->tupdesc, 4);
+		bool		set_null = strcmp(SPI_getvalue(rows->vals[r], rows->tupdesc, 5), "t") == 0;
+		ListCell   *sc;
+
+		foreach(sc, (List *) lfirst(lc))
 		{
-			/* renamed or dropped: deletes must not go on as if nothing pointed here */
-			e->missing_key = pstrdup(target);
-			continue;
+			Oid			shard = lfirst_oid(sc);
+
+			add_rule(e, rel, target, shard, quote_qualified_identifier(cschema, get_rel_name(shard)),
+					 column, set_null);
 		}
-		for (k = 0; k < e->nkeys && e->key_atts[k] != att; k++)
-			;
-		if (k == e->nkeys)
-		{
-			e->key_atts[k] = att;
-			e->key_types[k] = TupleDescAttr(RelationGetDescr(rel), att - 1)->atttypid;
-			get_typlenbyval(e->key_types[k], &e->key_typlens[k], &e->key_byvals[k]);
-			e->nkeys++;
-		}
-		rule->child = DatumGetObjectId(DirectFunctionCall1(oidin, CStringGetDatum(cell(r, 1))));
-		rule->child_owner = DatumGetObjectId(DirectFunctionCall1(oidin, CStringGetDatum(cell(r, 2))));
-		rule->child_name = quote_qualified_identifier(cell(r, 3), cell(r, 4));
-		rule->column = pstrdup(quote_identifier(cell(r, 5)));
-		rule->key = k;
-		rule->set_null = strcmp(cell(r, 7), "t") == 0;
-		e->nrules++;
+		r++;
 	}
 }
 
-/* Time columns the registry marks auto_now or auto_now_add. */
+/* Time columns the registry (for a shard: the node catalog) marks auto_now or auto_now_add. */
 static void
-load_auto_fields(CmRelInfo *e, Relation rel, const char *ns)
+load_auto_fields(CmRelInfo *e, Relation rel, const char *ns, const char *relname)
 {
 	Oid			types[3] = {TEXTOID, TEXTOID, TEXTOID};
-	Datum		values[3] = {CStringGetTextDatum(ns),
-		CStringGetTextDatum(RelationGetRelationName(rel)),
+	Datum		values[3] = {CStringGetTextDatum(ns), CStringGetTextDatum(relname),
 	CStringGetTextDatum(cm_model_kind_name(CM_MODEL_CONCRETE))};
 	int			r;
 
-	query(e, "SELECT f.column_name, (f.options OPERATOR(pg_catalog.->>) 'auto_now')"
-		  "       IS NOT DISTINCT FROM 'true'"
-		  "  FROM cmodel.reg_model m"
-		  "  JOIN cmodel.reg_field f ON f.namespace OPERATOR(pg_catalog.=) m.namespace"
-		  "   AND f.model OPERATOR(pg_catalog.=) m.name"
-		  " WHERE m.namespace OPERATOR(pg_catalog.=) $1 AND m.table_name OPERATOR(pg_catalog.=) $2"
-		  "   AND m.kind OPERATOR(pg_catalog.=) $3 AND NOT m.retired AND NOT f.retired"
-		  "   AND ((f.options OPERATOR(pg_catalog.->>) 'auto_now') IS NOT DISTINCT FROM 'true'"
-		  "     OR (f.options OPERATOR(pg_catalog.->>) 'auto_now_add') IS NOT DISTINCT FROM 'true')",
-		  3, types, values);
+	if (OidIsValid(e->catalog_rel))
+		query(e, psprintf("SELECT column_name, flag FROM %s"
+						  " WHERE schema_name OPERATOR(pg_catalog.=) $1 AND table_name OPERATOR(pg_catalog.=) $2"
+						  "   AND kind OPERATOR(pg_catalog.=) 'a'",
+						  quote_qualified_identifier("cmodel", get_rel_name(e->catalog_rel))),
+			  2, types, values);
+	else
+		query(e, "SELECT f.column_name, (f.options OPERATOR(pg_catalog.->>) 'auto_now')"
+			  "       IS NOT DISTINCT FROM 'true'"
+			  "  FROM cmodel.reg_model m"
+			  "  JOIN cmodel.reg_field f ON f.namespace OPERATOR(pg_catalog.=) m.namespace"
+			  "   AND f.model OPERATOR(pg_catalog.=) m.name"
+			  " WHERE m.namespace OPERATOR(pg_catalog.=) $1 AND m.table_name OPERATOR(pg_catalog.=) $2"
+			  "   AND m.kind OPERATOR(pg_catalog.=) $3 AND NOT m.retired AND NOT f.retired"
+			  "   AND ((f.options OPERATOR(pg_catalog.->>) 'auto_now') IS NOT DISTINCT FROM 'true'"
+			  "     OR (f.options OPERATOR(pg_catalog.->>) 'auto_now_add') IS NOT DISTINCT FROM 'true')",
+			  3, types, values);
 	e->auto_cols = palloc0(sizeof(int) * (SPI_processed + 1));
 	e->auto_types = palloc0(sizeof(Oid) * (SPI_processed + 1));
 	e->auto_on_update = palloc0(sizeof(bool) * (SPI_processed + 1));
@@ -261,13 +365,22 @@ load_auto_fields(CmRelInfo *e, Relation rel, const char *ns)
 
 /* The Django label of the table's model ("app_label.Model"), or a core model's name. */
 static char *
-load_label(CmRelInfo *e, const char *ns)
+load_label(CmRelInfo *e, const char *ns, const char *relname)
 {
 	Oid			types[4] = {OIDOID, TEXTOID, TEXTOID, TEXTOID};
 	Datum		values[4] = {ObjectIdGetDatum(e->relid), CStringGetTextDatum(ns),
-		CStringGetTextDatum(get_rel_name(e->relid)),
+		CStringGetTextDatum(relname),
 	CStringGetTextDatum(cm_model_kind_name(CM_MODEL_CONCRETE))};
 
+	if (OidIsValid(e->catalog_rel))
+	{
+		query(e, psprintf("SELECT label FROM %s"
+						  " WHERE schema_name OPERATOR(pg_catalog.=) $2 AND table_name OPERATOR(pg_catalog.=) $3"
+						  "   AND kind OPERATOR(pg_catalog.=) 'm' ORDER BY label COLLATE \"C\" LIMIT 1",
+						  quote_qualified_identifier("cmodel", get_rel_name(e->catalog_rel))),
+			  4, types, values);
+		return SPI_processed ? pstrdup(cell(0, 1)) : pstrdup(e->shown);
+	}
 	query(e, "SELECT label FROM ("
 		  " SELECT m.app_label OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) m.name, 0, m.retired, m.name"
 		  "   FROM cmodel.reg_model m"
@@ -325,6 +438,27 @@ find_hub_store(CmRelInfo *e, Relation rel, const char *ns, const char *relname)
 	e->ns = pstrdup(ns);
 }
 
+/*
+ * The node catalog relation that rel (a shard of table ns.relname, or that
+ * table on a worker) reads its rules from: without a catalog on its node
+ * it cannot be judged, and its deletes and writes must not go on as if it
+ * had no rules.
+ */
+static Oid
+node_catalog_of(Relation rel, const char *ns, const char *relname)
+{
+	Oid			catalog = cmodel_node_catalog_here();
+
+	if (!OidIsValid(catalog))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot apply cmodel's rules to \"%s\" (table %s.%s): this node has no copy of cmodel's node catalog",
+						RelationGetRelationName(rel), ns, relname),
+				 errdetail("The table's on_delete rules and auto_now columns are in cmodel.node_catalog, a Citus reference table that has no placement on this node."),
+				 errhint("On the coordinator, run SELECT cmodel_citus_prepare(); (and SELECT replicate_reference_tables(); after adding a node).")));
+	return catalog;
+}
+
 static void
 build(CmRelInfo *e, Relation rel)
 {
@@ -332,6 +466,7 @@ build(CmRelInfo *e, Relation rel)
 	TupleDesc	desc = RelationGetDescr(rel);
 	char	   *ns = get_namespace_name(RelationGetNamespace(rel));
 	char	   *relname = RelationGetRelationName(rel);
+	bool		shard = false;
 	int			i;
 
 	if (e->cxt)
@@ -360,8 +495,16 @@ build(CmRelInfo *e, Relation rel)
 	{
 		old = MemoryContextSwitchTo(e->cxt);
 		e->qualname = quote_qualified_identifier(ns, RelationGetRelationName(rel));
-		/* a Citus shard is judged and named as its table */
-		(void) cmodel_citus_shard_of(RelationGetRelid(rel), &relname);
+		/*
+		 * A Citus shard is judged and named as its table, by the node
+		 * catalog; so is a Citus table on a worker, which has no registry.
+		 */
+		if (cmodel_citus_shard_of(RelationGetRelid(rel), &relname))
+			shard = true;
+		else
+			e->citus_shell = cmodel_citus_table(RelationGetRelid(rel));
+		if (shard || (e->citus_shell && cmodel_citus_worker()))
+			e->catalog_rel = node_catalog_of(rel, ns, relname);
 		e->shown = psprintf("%s.%s", ns, relname);
 		e->limited_atts = palloc0(sizeof(AttrNumber) * (desc->natts + 1));
 		e->limited_kinds = palloc0(sizeof(CmLimitKind) * (desc->natts + 1));
@@ -379,9 +522,14 @@ build(CmRelInfo *e, Relation rel)
 			e->limited_atts[e->nlimited] = a->attnum;
 			e->limited_kinds[e->nlimited++] = kind;
 		}
-		load_rules(e, rel);
-		load_auto_fields(e, rel, ns);
-		e->label = load_label(e, ns);
+		if (OidIsValid(e->catalog_rel))
+			load_catalog_rules(e, rel, ns, relname, shard,
+							   shard && cmodel_citus_reference_table(get_relname_relid(relname,
+																					   RelationGetNamespace(rel))));
+		else
+			load_rules(e, rel);
+		load_auto_fields(e, rel, ns, relname);
+		e->label = load_label(e, ns, relname);
 		MemoryContextSwitchTo(old);
 		PopActiveSnapshot();
 	}
@@ -446,6 +594,14 @@ cmodel_relinfo_hold(bool hold)
 void
 cmodel_relinfo_check_keys(const CmRelInfo *info)
 {
+	if (info->unreachable)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot apply on_delete for table %s: table %s has shards on other nodes",
+						info->shown, info->unreachable),
+				 errdetail("on_delete runs where the deleted rows are, and the rows of %s that point at %s are not all on this node.",
+						   info->unreachable, info->shown),
+				 errhint("Keep a namespace's tables in its distributed schema (citus_schema_distribute places them together), or make the parent a reference table.")));
 	if (info->missing_key)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_COLUMN),

@@ -367,6 +367,7 @@ cmodel_core_model_moved(PG_FUNCTION_ARGS)
 		CacheInvalidateRelcacheByRelid(old_tbl);
 	CacheInvalidateRelcacheByRelid(new_tbl);
 	SPI_finish();
+	cmodel_node_catalog_refresh(NULL);
 	if (guc_level > 0)
 		AtEOXact_GUC(true, guc_level);
 	PG_RETURN_VOID();

@@ -58,6 +58,7 @@ install_rules(const char *ns, const char *json)
 		}
 		cmodel_apply_plan(&plan);
 		cmodel_relinfo_invalidate_namespace(ns);
+		cmodel_node_catalog_refresh(ns);
 	}
 	PG_FINALLY();
 	{
