@@ -193,10 +193,11 @@ $$;
 /* ------------------------------------------------------------------------
  * The node catalog (node_catalog.c)
  *
- * What cmodel's triggers need of the registry, by schema and table name:
- * the on_delete rules a table's deletes apply, its auto_now and
- * auto_now_add columns, its model's label.  A Citus worker has no
- * registry, and a shard there is judged as its table by these rows; with
+ * What cmodel's triggers and guard need of the registry, by schema and
+ * table name: the namespaces, the on_delete rules a table's deletes apply,
+ * its auto_now and auto_now_add columns, its model's label.  A Citus
+ * worker has no registry, and a shard there is judged as its table by
+ * these rows; with
  * Citus installed the table is a reference table, so every node has them.
  * cmodel.node_facts derives them from the registry; registration rewrites
  * a namespace's rows from it in the same transaction.
@@ -204,7 +205,7 @@ $$;
  */
 CREATE TABLE cmodel.node_catalog (
     namespace text NOT NULL,
-    kind "char" NOT NULL CHECK (kind IN ('m', 'r', 'a')),
+    kind "char" NOT NULL CHECK (kind IN ('n', 'm', 'r', 'a')),
     schema_name name NOT NULL,
     table_name name NOT NULL,
     column_name name,
@@ -216,14 +217,17 @@ CREATE TABLE cmodel.node_catalog (
 );
 CREATE INDEX node_catalog_table ON cmodel.node_catalog (schema_name, table_name, kind);
 COMMENT ON TABLE cmodel.node_catalog IS
-'Derived from the registry (cmodel.node_facts), per namespace: kind m a model table (label), r an on_delete rule of the table (column_name its key, child_* the relation, flag SET_NULL), a an auto_now (flag) or auto_now_add column; a Citus reference table, read by shards on every node';
+'Derived from the registry (cmodel.node_facts), per namespace: kind n the namespace (schema_name), m a model table (label), r an on_delete rule of the table (column_name its key, child_* the relation, flag SET_NULL), a an auto_now (flag) or auto_now_add column; a Citus reference table, read by shards on every node';
 SELECT pg_catalog.pg_extension_config_dump('cmodel.node_catalog', '');
 
 CREATE VIEW cmodel.node_facts AS
-SELECT m.namespace, 'm'::"char" AS kind, m.namespace::name AS schema_name,
-       m.table_name::name AS table_name, NULL::name AS column_name, NULL::name AS child_schema,
-       NULL::name AS child_table, NULL::name AS child_column, NULL::boolean AS flag,
-       m.app_label OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) m.name AS label
+SELECT n.namespace, 'n'::"char" AS kind, n.namespace::name AS schema_name, ''::name AS table_name,
+       NULL::name AS column_name, NULL::name AS child_schema, NULL::name AS child_table,
+       NULL::name AS child_column, NULL::boolean AS flag, NULL::text AS label
+  FROM cmodel.reg_namespace n
+UNION ALL
+SELECT m.namespace, 'm', m.namespace::name, m.table_name::name, NULL, NULL, NULL, NULL, NULL,
+       m.app_label OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) m.name
   FROM cmodel.reg_model m
  WHERE m.kind OPERATOR(pg_catalog.=) 'model' AND NOT m.retired
 UNION ALL

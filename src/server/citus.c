@@ -156,16 +156,42 @@ cmodel_citus_truncates_local_only(void)
 	return propagation && strcmp(propagation, "off") == 0;
 }
 
-/* See cmodel.h: is this node a Citus worker (a group other than the coordinator's)? */
+/*
+ * See cmodel.h: is this node a Citus worker (a group other than the
+ * coordinator's)?  Asked once per transaction: the guard asks for every
+ * relation it judges.
+ */
 bool
 cmodel_citus_worker(void)
 {
-	char	   *group;
+	static LocalTransactionId checked = InvalidLocalTransactionId;
+	static bool worker = false;
 
 	if (!cmodel_citus_present())
 		return false;
-	group = query_value("SELECT groupid FROM pg_catalog.pg_dist_local_group", 0, NULL);
-	return group != NULL && strcmp(group, "0") != 0;
+	if (checked != MyProc->lxid || !LocalTransactionIdIsValid(checked))
+	{
+		char	   *group = query_value("SELECT groupid FROM pg_catalog.pg_dist_local_group", 0, NULL);
+
+		worker = group != NULL && strcmp(group, "0") != 0;
+		checked = MyProc->lxid;
+	}
+	return worker;
+}
+
+/*
+ * See cmodel.h: is this session on a worker one that Citus opened from
+ * another node (its application_name says so, as Citus itself asks)?  DDL
+ * there is Citus's: statements the coordinator already judged, passed on to
+ * the shards, and Citus's own shard maintenance (moves, cleanup).
+ */
+bool
+cmodel_citus_own_connection(void)
+{
+	return application_name != NULL &&
+		(strncmp(application_name, "citus_internal gpid=", 20) == 0 ||
+		 strncmp(application_name, "citus_rebalancer gpid=", 22) == 0) &&
+		cmodel_citus_worker();
 }
 
 /* See cmodel.h: is relid a Citus reference table (a placement on every node)? */
@@ -184,6 +210,26 @@ cmodel_citus_reference_table(Oid relid)
 }
 
 /*
+ * Split a relation's name as Citus names a shard, <table>_<shard id>: the
+ * table's name and the shard id (in the caller's memory), or false for a
+ * name of any other form.
+ */
+static bool
+shard_name_parts(Oid relid, char **table, char **shardid)
+{
+	char	   *name = get_rel_name(relid);
+	char	   *digits = name ? strrchr(name, '_') : NULL;
+
+	if (digits == NULL || digits == name || digits[1] == '\0' ||
+		strspn(digits + 1, "0123456789") != strlen(digits + 1))
+		return false;
+	*shardid = pstrdup(digits + 1);
+	*digits = '\0';
+	*table = name;
+	return true;
+}
+
+/*
  * See cmodel.h: the logical table a Citus shard stands for.  A shard is a
  * relation named <table>_<shard id> in its table's schema, and the node's
  * pg_dist_shard (synced to every node) names the table of that shard id.
@@ -193,26 +239,50 @@ cmodel_citus_reference_table(Oid relid)
 bool
 cmodel_citus_shard_of(Oid relid, char **relname)
 {
-	char	   *name = get_rel_name(relid);
-	char	   *digits = name ? strrchr(name, '_') : NULL;
+	char	   *table;
 	const char *args[2];
 	char	   *logical;
 
-	if (digits == NULL || digits[1] == '\0' || strspn(digits + 1, "0123456789") != strlen(digits + 1) ||
-		!cmodel_citus_present())
+	if (!shard_name_parts(relid, &table, (char **) &args[0]) || !cmodel_citus_present())
 		return false;
-	args[0] = digits + 1;
 	args[1] = psprintf("%u", get_rel_namespace(relid));
 	logical = query_value("SELECT c.relname FROM pg_catalog.pg_dist_shard s"
 						  "  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) s.logicalrelid"
 						  " WHERE s.shardid OPERATOR(pg_catalog.=) $1::pg_catalog.int8"
 						  "   AND c.relnamespace OPERATOR(pg_catalog.=) $2::pg_catalog.oid", 2, args);
 	/* <table>_<shard id> (a name Citus had to shorten is left as it is) */
-	if (logical == NULL || strlen(logical) != (size_t) (digits - name) ||
-		strncmp(name, logical, digits - name) != 0)
+	if (logical == NULL || strcmp(logical, table) != 0)
 		return false;
 	*relname = logical;
 	return true;
+}
+
+/*
+ * See cmodel.h: is relid named as a shard of a Citus table of its schema,
+ * <table>_<shard id>, with no placement of that shard on this node?  So is
+ * a shard Citus moved away (and drops later), one it is copying here, and
+ * one left by a split: Citus's to make and drop, and no rows of the
+ * table's are in it.
+ */
+bool
+cmodel_citus_stale_shard(Oid relid)
+{
+	char	   *table;
+	const char *args[2];
+	Oid			base;
+
+	if (!shard_name_parts(relid, &table, (char **) &args[0]) || !cmodel_citus_present())
+		return false;
+	base = get_relname_relid(table, get_rel_namespace(relid));
+	if (!OidIsValid(base))
+		return false;
+	args[1] = psprintf("%u", base);
+	return query_value("SELECT 1 FROM pg_catalog.pg_dist_partition p"
+					   " WHERE p.logicalrelid OPERATOR(pg_catalog.=) $2::pg_catalog.oid"
+					   "   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_placement pl"
+					   "        WHERE pl.shardid OPERATOR(pg_catalog.=) $1::pg_catalog.int8"
+					   "          AND pl.groupid OPERATOR(pg_catalog.=)"
+					   "              (SELECT groupid FROM pg_catalog.pg_dist_local_group))", 2, args) != NULL;
 }
 
 /*
@@ -226,18 +296,14 @@ cmodel_citus_own_shard(Oid relid)
 {
 	Oid			table = relid;
 	char	   *name;
-	char	   *digits;
+	char	   *shardid;
 	Oid			base;
 	Oid			ext;
 
 	if (get_rel_relkind(relid) == RELKIND_INDEX)
 		table = IndexGetRelation(relid, true);
-	name = OidIsValid(table) ? get_rel_name(table) : NULL;
-	digits = name ? strrchr(name, '_') : NULL;
-	if (digits == NULL || digits[1] == '\0' || strspn(digits + 1, "0123456789") != strlen(digits + 1) ||
-		!cmodel_citus_present())
+	if (!OidIsValid(table) || !shard_name_parts(table, &name, &shardid) || !cmodel_citus_present())
 		return false;
-	*digits = '\0';
 	base = get_relname_relid(name, get_rel_namespace(table));
 	ext = get_extension_oid("cmodel", true);
 	return OidIsValid(base) && OidIsValid(ext) &&

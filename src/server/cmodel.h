@@ -114,9 +114,11 @@ extern void cmodel_citus_require_coordinator(const char *what);
 extern bool cmodel_citus_table(Oid relid);
 extern bool cmodel_citus_truncates_local_only(void);
 extern bool cmodel_citus_worker(void);
+extern bool cmodel_citus_own_connection(void);
 extern bool cmodel_citus_reference_table(Oid relid);
 extern bool cmodel_citus_shard_of(Oid relid, char **relname);
 extern bool cmodel_citus_own_shard(Oid relid);
+extern bool cmodel_citus_stale_shard(Oid relid);
 extern List *cmodel_citus_local_shards(Oid relid, bool *all_here);
 extern bool cmodel_citus_has_nodes(void);
 extern void cmodel_citus_make_reference(Oid relid);
@@ -137,6 +139,7 @@ extern int	cmodel_citus_local_settings(void);
 extern Oid	cmodel_node_catalog_here(void);
 extern void cmodel_node_catalog_refresh(const char *ns);
 extern void cmodel_node_catalog_follow_renames(void);
+extern bool cmodel_node_catalog_has_namespace(const char *name);
 
 /* grants.c: the privileges of the access levels */
 typedef enum CmLevel
@@ -406,6 +409,8 @@ typedef struct CmGuardRel
 	char	   *qualname;		/* schema.relname, for messages */
 	bool		guarded;		/* a table, index or sequence in a namespace */
 	bool		registry;		/* one of cmodel's own registry relations */
+	bool		citus_stale;	/* a Citus shard this node does not hold (yet,
+								 * or any more): Citus's to make and drop */
 } CmGuardRel;
 
 extern bool cmodel_guard_describe_rel(Oid relid, CmGuardRel *r);

@@ -198,7 +198,7 @@ judge_dropped_triggers(CmGuardScope *scope, List *rels, List *triggers)
 			continue;
 		if (!list_member_oid(rels, d->table.relid))
 			cmodel_guard_trigger_violation(scope, &d->table, "drop", d->name);
-		else if (d->table.ns == NULL && (d->bit & CM_TRIG_DELETE))
+		else if (d->table.ns == NULL && !d->table.citus_stale && (d->bit & CM_TRIG_DELETE))
 			cmodel_guard_violation(scope, CM_GUARD_CORE_PARENT, d->table.qualname, NULL,
 								   "cannot drop table \"%s\": CASCADE or SET_NULL relations point at it",
 								   d->table.qualname);

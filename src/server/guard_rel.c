@@ -88,6 +88,7 @@ cmodel_guard_describe_rel(Oid relid, CmGuardRel *r)
 {
 	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
 	Form_pg_class form;
+	char	   *logical;
 
 	if (!HeapTupleIsValid(tuple))
 		return false;
@@ -99,11 +100,15 @@ cmodel_guard_describe_rel(Oid relid, CmGuardRel *r)
 	ReleaseSysCache(tuple);
 	r->ns = cmodel_probe_schema_namespace(r->nspid);
 	r->qualname = psprintf("%s.%s", r->ns ? r->ns : get_namespace_name(r->nspid), r->relname);
+	/* a Citus shard in a namespace is judged, and named, as its table */
+	if (r->ns && cmodel_citus_shard_of(relid, &logical))
+		r->qualname = psprintf("%s.%s", r->ns, logical);
 	r->guarded = r->ns != NULL && guarded_relkind(r->relkind) &&
 		(!cmodel_guard_is_index(r->relkind) || index_guarded(relid));
 	/* cmodel's own scripts may change the registry, and Citus its placements; nothing else may */
 	r->registry = !cmodel_probe_own_script() && r->nspid == get_namespace_oid("cmodel", true) &&
 		!cmodel_citus_own_shard(relid);
+	r->citus_stale = r->relkind == RELKIND_RELATION && cmodel_citus_stale_shard(relid);
 	return true;
 }
 
@@ -204,12 +209,14 @@ cmodel_guard_trigger_violation(CmGuardScope *scope, CmGuardRel *r, const char *w
  * (it has cmodel's on_delete triggers): dropping it, giving it inheritance
  * children or partitions, or making it unlogged would lose or bypass their
  * on_delete.  what is the verb of the message ("drop", "make unlogged").
+ * A Citus shard this node does not hold has no rows of the table's: Citus
+ * drops it after a move.
  */
 void
 cmodel_guard_check_core_parent(CmGuardScope *scope, CmGuardRel *r, const char *what)
 {
 	if (r->ns || (r->relkind != RELKIND_RELATION && r->relkind != RELKIND_PARTITIONED_TABLE) ||
-		!(cmodel_triggers_of(r->relid, NULL) & CM_TRIG_DELETE))
+		r->citus_stale || !(cmodel_triggers_of(r->relid, NULL) & CM_TRIG_DELETE))
 		return;
 	cmodel_guard_violation(scope, CM_GUARD_CORE_PARENT, r->qualname, NULL,
 						   "cannot %s table \"%s\": CASCADE or SET_NULL relations point at it",

@@ -29,6 +29,8 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/table.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
@@ -37,9 +39,15 @@
 #include "storage/lmgr.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
 
 #include "cmodel.h"
+
+/* Attribute numbers in cmodel.node_catalog (see cmodel.sql). */
+#define Anum_node_catalog_kind 2
+#define Anum_node_catalog_schema_name 3
 
 /* The catalog's own relation (the Citus table's shell, if it is one), or InvalidOid. */
 static Oid
@@ -156,6 +164,36 @@ cmodel_node_catalog_follow_renames(void)
 	SPI_finish();
 	if (stale)
 		cmodel_node_catalog_refresh(NULL);
+}
+
+/*
+ * See cmodel.h: does this node's catalog list namespace name?  For the
+ * guard on a worker, whose registry is empty: a scan of the catalog's
+ * placement here, as the guard reads the registry (probe.c).
+ */
+bool
+cmodel_node_catalog_has_namespace(const char *name)
+{
+	Oid			relid = cmodel_node_catalog_here();
+	Relation	rel;
+	ScanKeyData keys[2];
+	Snapshot	snapshot;
+	SysScanDesc scan;
+	bool		found;
+
+	if (!OidIsValid(relid))
+		return false;
+	rel = table_open(relid, AccessShareLock);
+	ScanKeyInit(&keys[0], Anum_node_catalog_kind, BTEqualStrategyNumber, F_CHAREQ, CharGetDatum('n'));
+	ScanKeyInit(&keys[1], Anum_node_catalog_schema_name, BTEqualStrategyNumber, F_NAMEEQ,
+				DirectFunctionCall1(namein, CStringGetDatum(name)));
+	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	scan = systable_beginscan(rel, InvalidOid, false, snapshot, 2, keys);
+	found = HeapTupleIsValid(systable_getnext(scan));
+	systable_endscan(scan);
+	UnregisterSnapshot(snapshot);
+	table_close(rel, AccessShareLock);
+	return found;
 }
 
 /*

@@ -186,7 +186,7 @@ cmodel_probe_registry_owner(void)
 	return owner;
 }
 
-/* Is there a registered namespace of this name? */
+/* Is there a registered namespace of this name (on a Citus worker: one the node catalog lists)? */
 bool
 cmodel_probe_is_namespace(const char *name)
 {
@@ -199,7 +199,8 @@ cmodel_probe_is_namespace(const char *name)
 		return false;
 	found = HeapTupleIsValid(systable_getnext(rs.scan));
 	registry_scan_end(&rs);
-	return found;
+	/* a Citus worker has no registry: the node catalog names the namespaces */
+	return found || (cmodel_citus_worker() && cmodel_node_catalog_has_namespace(name));
 }
 
 /*

@@ -251,7 +251,10 @@ load_rules(CmRelInfo *e, Relation rel)
  * takes a statement on them to their shards).  A shard's child with shards
  * elsewhere is left to the nodes that hold them when the parent is a
  * reference table (reference: each of them has the parent's rows too),
- * and makes deletes fail otherwise: nothing here could reach them.
+ * and makes deletes fail otherwise: nothing here could reach them.  So
+ * does, for a Citus table on a worker, a child only the coordinator has
+ * (a namespace that is not distributed): a TRUNCATE there must not leave
+ * its rows behind.
  */
 static void
 load_catalog_rules(CmRelInfo *e, Relation rel, const char *ns, const char *relname, bool shard,
@@ -289,7 +292,7 @@ load_catalog_rules(CmRelInfo *e, Relation rel, const char *ns, const char *relna
 		else if (OidIsValid(child))
 			shards = list_make1_oid(child);
 		MemoryContextSwitchTo(cxt);
-		if (!all_here && !reference && e->unreachable == NULL)
+		if (((shard && !all_here && !reference) || (!shard && !OidIsValid(child))) && e->unreachable == NULL)
 			e->unreachable = psprintf("%s.%s", cschema, ctable);
 		children = lappend(children, shards);
 	}
@@ -597,11 +600,11 @@ cmodel_relinfo_check_keys(const CmRelInfo *info)
 	if (info->unreachable)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("cannot apply on_delete for table %s: table %s has shards on other nodes",
+				 errmsg("cannot apply on_delete for table %s on this node: rows of table %s that point at it are on other nodes",
 						info->shown, info->unreachable),
-				 errdetail("on_delete runs where the deleted rows are, and the rows of %s that point at %s are not all on this node.",
-						   info->unreachable, info->shown),
-				 errhint("Keep a namespace's tables in its distributed schema (citus_schema_distribute places them together), or make the parent a reference table.")));
+				 errdetail("on_delete runs on the node that deletes the rows, and this node cannot reach all of %s.",
+						   info->unreachable),
+				 errhint("Run the statement on the coordinator, and keep each namespace's tables together in its distributed schema (citus_schema_distribute places them on one node).")));
 	if (info->missing_key)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_COLUMN),

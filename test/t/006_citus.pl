@@ -43,6 +43,8 @@ for my $name (qw(coordinator worker1 worker2))
 shared_preload_libraries = 'citus'
 max_prepared_transactions = 100
 wal_level = logical
+max_wal_senders = 10
+max_replication_slots = 10
 citus.log_remote_commands = off
 });
 	$node->start;
@@ -193,6 +195,183 @@ like($err, qr/insert into table "my_plugin\.visit" exceeds 1 rows in one stateme
 SET cmodel.max_bulk_rows = 1;
 INSERT INTO my_plugin.visit (coach_id, note) VALUES ($coach, 'a'), ($coach, 'b');});
 is($rc, 0, 'a plain SET stays on the coordinator (the documented limit)');
+
+# --- on_delete where the rows are ---------------------------------------------
+# The shards' triggers run on their workers, which have no registry: they
+# read the node catalog (a reference table) and cascade into the children's
+# shards on their node.  Checked from the coordinator and from a worker:
+# reference-table parents with children in two distributed namespaces and a
+# local one, distributed parents, SET_NULL, DO_NOTHING, a self reference
+# three deep, TRUNCATE as DELETE, the preview, auto_now, a shard move.
+is($coord->safe_psql('postgres',
+		"SELECT partmethod::text || repmodel::text FROM pg_dist_partition WHERE logicalrelid = 'cmodel.node_catalog'::regclass"),
+	'nt', 'the node catalog is a reference table');
+for my $w ($w1, $w2)
+{
+	is($w->safe_psql('postgres', 'SELECT count(*) FROM cmodel.reg_relation'), '0',
+		'worker ' . $w->port . ': the registry is empty');
+}
+my $catalog_rows = q{SELECT string_agg(format('%s %s.%s %s %s.%s.%s %s', kind, schema_name, table_name, column_name,
+                                child_schema, child_table, child_column, flag), ';' ORDER BY 1) FROM cmodel.node_catalog};
+my $catalog_here = $coord->safe_psql('postgres', $catalog_rows);
+is($coord->safe_psql('postgres',
+		'SELECT count(*) FROM (SELECT * FROM cmodel.node_facts EXCEPT ALL SELECT * FROM cmodel.node_catalog) d'),
+	'0', 'the node catalog has every fact the registry states');
+
+$coord->safe_psql(
+	'postgres', q{
+SELECT count(*) FROM cmodel_register_models('od_far', '[{"name": "Task", "fields": [
+  {"name": "staff", "type": "ForeignKey", "to": "Staff", "on_delete": "CASCADE", "related_name": "+"},
+  {"name": "parent", "type": "ForeignKey", "to": "self", "on_delete": "CASCADE", "null": true, "related_name": "+"},
+  {"name": "touched", "type": "DateTimeField", "auto_now": true, "null": true},
+  {"name": "made", "type": "DateTimeField", "auto_now_add": true, "null": true}]}]', 'od_far');
+SELECT count(*) FROM cmodel_register_models('od_local', '[{"name": "Memo", "fields": [
+  {"name": "staff", "type": "ForeignKey", "to": "Staff", "on_delete": "CASCADE", "related_name": "+"},
+  {"name": "reviewer", "type": "ForeignKey", "to": "Staff", "on_delete": "SET_NULL", "null": true, "related_name": "+"}]}]', 'od_local');
+SET citus.enable_unsafe_triggers = on;
+SELECT citus_schema_distribute('od_far');
+});
+for my $w ($w1, $w2)
+{
+	is($w->safe_psql('postgres', $catalog_rows), $coord->safe_psql('postgres', $catalog_rows),
+		'worker ' . $w->port . ': its placement of the node catalog has the coordinator\'s rows, new namespaces included');
+}
+
+# od_far goes to the worker my_plugin is not on, by citus_schema_move: the
+# two distributed namespaces are on different workers, and the move
+# changes no row
+my $node_of = sub {
+	my ($table) = @_;
+	return $coord->safe_psql('postgres', "SELECT nodeport FROM citus_shards WHERE table_name = '$table'::regclass");
+};
+my $plugin_port = $node_of->('my_plugin.healthcoach');
+my ($other) = grep { $_->port != $plugin_port } ($w1, $w2);
+$coord->safe_psql(
+	'postgres', q{
+INSERT INTO public.staff SELECT g, 's' || g, 'F' || g, 'L' || g FROM generate_series(2, 6) g;
+INSERT INTO od_far.task (staff_id) SELECT g FROM generate_series(1, 6) g;
+INSERT INTO od_far.task (staff_id, parent_id) SELECT 6, dbid FROM od_far.task WHERE staff_id = 5;
+INSERT INTO od_far.task (staff_id, parent_id) SELECT 6, dbid FROM od_far.task WHERE parent_id IS NOT NULL;
+INSERT INTO od_local.memo (staff_id, reviewer_id) SELECT g, 1 + g % 6 FROM generate_series(1, 6) g;
+INSERT INTO my_plugin.specialty (name, code) VALUES ('cardio', 'C'), ('derm', 'D');
+INSERT INTO my_plugin.biography (biography, language, staff_id) SELECT 'bio', 'en', g FROM generate_series(1, 6) g;
+INSERT INTO my_plugin.department (name, code) VALUES ('north', 'N');
+INSERT INTO my_plugin.staffcertification (staff_id, certification_code) SELECT g, 'C-' || g FROM generate_series(2, 6) g;
+});
+# (the keys are read first: Citus 13.0.5 inserts nothing for an INSERT ...
+# SELECT into a table with an identity column that joins a distributed
+# table through the coordinator; see the README)
+my ($spec1, $spec2) = split /\n/, $coord->safe_psql('postgres', 'SELECT dbid FROM my_plugin.specialty ORDER BY dbid');
+my $dept = $coord->safe_psql('postgres', 'SELECT dbid FROM my_plugin.department');
+$coord->safe_psql(
+	'postgres', qq{
+INSERT INTO my_plugin.staffspecialty (staff_id, specialty_id)
+SELECT g, s FROM generate_series(1, 6) g, (VALUES ($spec1), ($spec2)) v (s);
+INSERT INTO my_plugin.staffdepartment (staff_id, department_id, role) SELECT g, $dept, 'r' FROM generate_series(1, 6) g;
+});
+my $task_rows = 'SELECT md5(string_agg(t::text, \',\' ORDER BY dbid)) FROM od_far.task t';
+my $tasks_before = $coord->safe_psql('postgres', $task_rows);
+$coord->safe_psql('postgres',
+	"SELECT citus_schema_move('od_far', '127.0.0.1', " . $_->port . ")")
+  for ($node_of->('od_far.task') == $other->port ? ($w1->port == $other->port ? $w2 : $w1) : (), $other);
+is($node_of->('od_far.task'), $other->port, 'od_far is on the other worker after citus_schema_move');
+$coord->safe_psql('postgres', 'CALL citus_cleanup_orphaned_resources()');
+is($coord->safe_psql('postgres', 'SELECT count(*) FROM pg_dist_cleanup'), '0',
+	'Citus dropped the shards the move left behind (the workers\' guard, which knows od_far, let it)');
+is($coord->safe_psql('postgres', $task_rows), $tasks_before,
+	'the move changed no row (auto_now and the write rules left the copied rows alone)');
+is($coord->safe_psql('postgres', 'SELECT count(*) FROM od_far.task WHERE made IS NOT NULL AND touched IS NOT NULL'),
+	'8', 'auto_now and auto_now_add were applied on the shard');
+
+# what the whole cluster holds, per table, as one line
+my $counts = q{SELECT format('task=%s memo=%s reviewed=%s cert=%s bio=%s spec=%s dept=%s dept_staff=%s',
+  (SELECT count(*) FROM od_far.task), (SELECT count(*) FROM od_local.memo),
+  (SELECT count(*) FROM od_local.memo WHERE reviewer_id IS NOT NULL),
+  (SELECT count(*) FROM my_plugin.staffcertification), (SELECT count(*) FROM my_plugin.biography),
+  (SELECT count(*) FROM my_plugin.staffspecialty), (SELECT count(*) FROM my_plugin.staffdepartment),
+  (SELECT count(*) FROM my_plugin.staffdepartment WHERE staff_id IS NOT NULL))};
+is($coord->safe_psql('postgres', $counts),
+	'task=8 memo=6 reviewed=6 cert=6 bio=6 spec=12 dept=6 dept_staff=6', 'the rows before any delete');
+
+# the preview counts what the DELETE then removes, on every node
+my $preview = $coord->safe_psql('postgres',
+	"SELECT total || ' ' || per_model::text FROM cmodel_delete_preview('public.staff', ARRAY[2]::bigint[])");
+is($preview, '6 {"Staff": 1, "od_far.Task": 1, "od_local.Memo": 1, "my_plugin.Biography": 1, "my_plugin.StaffSpecialty": 2}',
+	'the preview of a reference-table delete counts the children in both distributed namespaces and the local one');
+$coord->safe_psql('postgres', 'DELETE FROM public.staff WHERE dbid = 2');
+is($coord->safe_psql('postgres', $counts),
+	'task=7 memo=5 reviewed=4 cert=6 bio=5 spec=10 dept=6 dept_staff=5',
+	'a reference-table DELETE cascades on both workers and the coordinator, nulls SET_NULL children and leaves DO_NOTHING ones');
+
+# a distributed parent: its shard cascades into colocated shards
+$coord->safe_psql('postgres', "DELETE FROM my_plugin.specialty WHERE code = 'D'");
+is($coord->safe_psql('postgres', 'SELECT count(*) FROM my_plugin.staffspecialty'), '5',
+	'a DELETE from a distributed table cascades to its children\'s shards');
+# a self reference, three deep, from the top
+$coord->safe_psql('postgres', 'DELETE FROM od_far.task WHERE staff_id = 5');
+is($coord->safe_psql('postgres', 'SELECT count(*) FROM od_far.task WHERE staff_id IN (5, 6)'), '1',
+	'a self reference cascades through every level on the shard');
+
+# from a client of a worker (Citus runs queries from any node)
+$other->safe_psql('postgres', 'DELETE FROM public.staff WHERE dbid = 3');
+is($coord->safe_psql('postgres', $counts),
+	'task=3 memo=4 reviewed=3 cert=6 bio=4 spec=4 dept=6 dept_staff=4',
+	'a DELETE run on a worker cascades the same way');
+
+# a model registered after distribution, related to a distributed table:
+# the workers' pooled sessions take the new rule at once
+$coord->safe_psql('postgres', q{
+SELECT count(*) FROM cmodel_register_model('od_far', '{"name": "Step", "fields": [{"name": "task", "type": "ForeignKey", "to": "Task", "on_delete": "CASCADE"}]}');
+INSERT INTO od_far.step (task_id) SELECT dbid FROM od_far.task;
+});
+is($coord->safe_psql('postgres', q{DELETE FROM od_far.task WHERE staff_id = 4; SELECT count(*) FROM od_far.step}),
+	'2', 'a rule registered after distribution holds on the shard in the same session');
+
+# TRUNCATE as DELETE: Citus gives shards no TRUNCATE trigger, so the
+# table's own cascades through the child tables, whose shards go on
+$coord->safe_psql('postgres', 'TRUNCATE my_plugin.department');
+is($coord->safe_psql('postgres', 'SELECT count(*) FROM my_plugin.staffdepartment'), '0',
+	'TRUNCATE of a distributed parent cascades to its children');
+$coord->safe_psql('postgres', 'TRUNCATE od_far.task');
+is($coord->safe_psql('postgres', 'SELECT count(*) FROM od_far.step'), '0',
+	'TRUNCATE of a distributed parent reaches a child registered later');
+# a worker cannot reach the children in a namespace only the coordinator
+# has: TRUNCATE of the reference table there is refused, and runs on the
+# coordinator
+($rc, $out, $err) = $w1->psql('postgres', 'TRUNCATE public.staff', extra_params => [ '-v', 'VERBOSITY=verbose' ]);
+like($err, qr/0A000: cannot apply on_delete for table public\.staff on this node: rows of table od_local\.memo that point at it are on other nodes/,
+	'TRUNCATE of a reference table on a worker is refused when the coordinator has children of it');
+like($err, qr/HINT:  Run the statement on the coordinator/, 'and the hint says where to run it');
+is($coord->safe_psql('postgres', 'SELECT count(*) FROM public.staff'), '4', 'nothing was truncated');
+$coord->safe_psql('postgres', 'TRUNCATE public.staff');
+is($coord->safe_psql('postgres', $counts),
+	'task=0 memo=0 reviewed=0 cert=6 bio=0 spec=0 dept=0 dept_staff=0',
+	'TRUNCATE of the reference table cascades on every node and leaves DO_NOTHING children');
+
+# --- the guard on a worker -----------------------------------------------------
+# A worker's registry is empty, but its node catalog names the namespaces:
+# a shard is judged as its table, for a client of the worker; what Citus
+# itself sends there (DDL the coordinator judged, shard maintenance) passes.
+for my $case (
+	[ "ALTER TABLE $shard_name DROP COLUMN note", qr/cannot drop column "my_plugin\.visit\.note"/, 'DROP COLUMN' ],
+	[ "ALTER TABLE $shard_name ALTER COLUMN note TYPE varchar(10)", qr/cannot change the type of column "my_plugin\.visit\.note"/, 'ALTER COLUMN TYPE' ],
+	[ "SET citus.enable_manual_changes_to_shards = on; DROP TABLE $shard_name", qr/cannot drop table "my_plugin\.visit"/, 'DROP TABLE (with Citus\'s manual changes on)' ])
+{
+	my ($sql, $re, $what) = @$case;
+	($rc, $out, $err) = $home->psql('postgres', $sql, extra_params => [ '-v', 'VERBOSITY=verbose' ]);
+	like($err, $re, "worker: $what on a shard is refused, naming the logical table");
+	like($err, qr/0A000/, "worker: $what keeps the guard's SQLSTATE");
+}
+is($home->safe_psql('postgres', "SELECT count(*) FROM pg_attribute WHERE attrelid = '$shard_name'::regclass AND attname = 'note' AND NOT attisdropped"),
+	'1', 'worker: the shard kept its column');
+($rc, $out, $err) = $coord->psql('postgres', q{
+SET cmodel.allow_destructive_ddl = on;
+ALTER TABLE my_plugin.visit ADD COLUMN scratch int;
+ALTER TABLE my_plugin.visit DROP COLUMN scratch;});
+is($rc, 0, 'DDL the coordinator let through (break-glass) passes the worker\'s guard on its way to the shard')
+  or diag($err);
+is($home->safe_psql('postgres', "SELECT count(*) FROM pg_attribute WHERE attrelid = '$shard_name'::regclass AND attname = 'scratch' AND NOT attisdropped"),
+	'0', 'and reached the shard');
 
 # --- a namespace made while schema-based sharding is on ---------------------
 $coord->safe_psql('postgres', q{
