@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# bench/citus.sh — on_delete in a distributed namespace against Citus's own
+# foreign keys, on a coordinator and two workers (`make bench-citus`, or
+# `bash bench/citus.sh`, as root from the repository root).  See
+# bench/README.md for how to read the output.
+#
+#   1. builds and installs the extension (skip with BENCH_NO_INSTALL=1);
+#      reports itself skipped, and exits 0, where Citus is not installed
+#      (../shared/tools/citus/install.sh installs it);
+#   2. starts three throwaway PostgreSQL 15 servers as the postgres user,
+#      listening on 127.0.0.1 only (ports $BENCH_PORT .. $BENCH_PORT+2), in
+#      one temp dir (in /dev/shm when it can), with Citus: a coordinator in
+#      the metadata and two workers;
+#   3. the same two tables twice, each schema distributed with
+#      citus_schema_distribute and both on the same worker: namespace
+#      bench_cm registered through cmodel (Parent, Child with a ForeignKey
+#      on_delete CASCADE), and schema bench_fk with REFERENCES ... ON DELETE
+#      CASCADE (Citus supports foreign keys between a distributed schema's
+#      tables);
+#   4. fills both with $BENCH_PARENTS parents x 10 children (checked);
+#   5. $BENCH_ROUNDS rounds: each deletes another 10% of the parents (dbid
+#      % 10 = round - 1) from both sides, in alternating order, timed on the
+#      coordinator around the distributed DELETE;
+#   6. prints the medians, the ratio cmodel/native with its target, and a
+#      summary line; always stops the servers (by PID if need be) and
+#      removes the temp dir.
+#
+# The benchmark reports; it never fails because a ratio missed its target.
+# Environment: BENCH_ROUNDS (5, at most 10), BENCH_PARENTS (100000),
+# BENCH_PORT (54350), BENCH_NO_INSTALL=1, PG_CONFIG.
+set -euo pipefail
+shopt -s inherit_errexit
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PG_BIN=/usr/lib/postgresql/15/bin
+PG_CONFIG=${PG_CONFIG:-$PG_BIN/pg_config}
+PORT=${BENCH_PORT:-54350}
+ROUNDS=${BENCH_ROUNDS:-5}
+PARENTS=${BENCH_PARENTS:-100000}
+
+for v in ROUNDS PARENTS PORT; do
+	if ! [[ ${!v} =~ ^[1-9][0-9]*$ ]]; then
+		echo "bench: BENCH_$v must be a whole number of at least 1, not '${!v}'" >&2
+		exit 2
+	fi
+done
+if ((ROUNDS > 10)); then
+	echo "bench: BENCH_ROUNDS must be at most 10 (each round deletes another tenth)" >&2
+	exit 2
+fi
+# shellcheck source=bench/prepare.sh
+. bench/prepare.sh bench-citus
+
+if [ ! -f "$("$PG_CONFIG" --sharedir)/extension/citus.control" ]; then
+	echo "bench-citus: skipped: Citus is not installed (../shared/tools/citus/install.sh installs it)"
+	exit 0
+fi
+
+WORK=""
+cleanup() {
+	local rc=$? pid d
+	set +e
+	for d in "$WORK"/n*; do
+		[ -f "$d/postmaster.pid" ] || continue
+		pid=$(head -1 "$d/postmaster.pid")
+		runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$d" -m fast -w stop >/dev/null 2>&1 ||
+			kill -TERM "$pid" 2>/dev/null
+	done
+	[ -n "$WORK" ] && rm -rf "$WORK"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+base=/tmp
+[ -d /dev/shm ] && [ -w /dev/shm ] && base=/dev/shm
+WORK=$(mktemp -d "$base/cmodel-bench-citus.XXXXXX")
+chown postgres "$WORK"
+chmod 700 "$WORK"
+
+echo "==> starting a coordinator and two workers on 127.0.0.1:$PORT..$((PORT + 2))"
+for i in 0 1 2; do
+	d=$WORK/n$i
+	runuser -u postgres -- "$PG_BIN/initdb" -D "$d" -A trust >/dev/null
+	runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$d" -l "$WORK/n$i.log" -w \
+		-o "-p $((PORT + i)) -c listen_addresses=127.0.0.1 -k $WORK -c shared_preload_libraries=citus \
+			-c max_prepared_transactions=100 -c fsync=off -c synchronous_commit=off -c autovacuum=off \
+			-c shared_buffers=256MB -c max_wal_size=4GB -c checkpoint_timeout=1h \
+			-c cmodel.max_bulk_rows=0" start >/dev/null
+done
+
+# q NODE SQL... — psql on node 0 (coordinator), 1 or 2, one value per line
+q() {
+	local node=$1
+	shift
+	psql -X -q -At -v ON_ERROR_STOP=1 -P pager=off -h 127.0.0.1 -p $((PORT + node)) -U postgres -d postgres "$@" </dev/null
+}
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'
+}
+
+for i in 0 1 2; do q "$i" -c 'CREATE EXTENSION citus'; done
+q 0 -c "SELECT citus_set_coordinator_host('127.0.0.1', $PORT)" \
+	-c "SELECT citus_add_node('127.0.0.1', $((PORT + 1)))" \
+	-c "SELECT citus_add_node('127.0.0.1', $((PORT + 2)))" >/dev/null
+VERSION=$(q 0 -c "SELECT current_setting('server_version') || ', Citus ' || extversion FROM pg_extension WHERE extname = 'citus'")
+
+echo "==> setting up: bench_cm through cmodel, bench_fk with Citus's foreign keys"
+q 0 -c 'CREATE EXTENSION cmodel' -c "SELECT count(*) FROM cmodel_register_models('bench_cm', '[
+  {\"name\": \"Parent\", \"fields\": [{\"name\": \"n\", \"type\": \"IntegerField\"}]},
+  {\"name\": \"Child\", \"fields\": [{\"name\": \"parent\", \"type\": \"ForeignKey\", \"to\": \"Parent\",
+    \"on_delete\": \"CASCADE\"}, {\"name\": \"n\", \"type\": \"IntegerField\", \"null\": true}]}]')" >/dev/null
+q 0 -c 'CREATE SCHEMA bench_fk' \
+	-c 'CREATE TABLE bench_fk.parent (dbid bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, n integer)' \
+	-c 'CREATE TABLE bench_fk.child (dbid bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+		parent_id bigint REFERENCES bench_fk.parent ON DELETE CASCADE, n integer)' \
+	-c 'CREATE INDEX ON bench_fk.child (parent_id)' >/dev/null
+# the same columns and indexes on both sides
+for t in parent child; do
+	cm=$(q 0 -c "SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod) || ' ' || attnotnull, ', ' ORDER BY attnum)
+		FROM pg_attribute WHERE attrelid = 'bench_cm.$t'::regclass AND attnum > 0 AND NOT attisdropped")
+	fk=$(q 0 -c "SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod) || ' ' || attnotnull, ', ' ORDER BY attnum)
+		FROM pg_attribute WHERE attrelid = 'bench_fk.$t'::regclass AND attnum > 0 AND NOT attisdropped")
+	if [ "$cm" != "$fk" ]; then
+		echo "bench-citus: bench_cm.$t ($cm) and bench_fk.$t ($fk) differ" >&2
+		exit 1
+	fi
+done
+q 0 -c 'SET citus.enable_unsafe_triggers = on' -c "SELECT citus_schema_distribute('bench_cm')" \
+	-c "SELECT citus_schema_distribute('bench_fk')" >/dev/null 2>&1
+node_of() {
+	q 0 -c "SELECT nodeport FROM citus_shards WHERE table_name = '$1'::regclass"
+}
+if [ "$(node_of bench_fk.parent)" != "$(node_of bench_cm.parent)" ]; then
+	q 0 -c "SELECT citus_schema_move('bench_fk', '127.0.0.1', $(node_of bench_cm.parent), 'block_writes')" >/dev/null
+fi
+WORKER=$(node_of bench_cm.parent)
+
+echo "==> filling both: $PARENTS parents x 10 children each, on the worker at port $WORKER"
+for s in bench_cm bench_fk; do
+	q 0 -c "INSERT INTO $s.parent (n) SELECT g FROM generate_series(1, $PARENTS) g"
+	for ((k = 1; k <= 10; k++)); do
+		q 0 -c "INSERT INTO $s.child (parent_id, n) SELECT dbid, $k FROM $s.parent"
+	done
+	got=$(q 0 -c "SELECT (SELECT count(*) FROM $s.parent) || ' ' || (SELECT count(*) FROM $s.child)")
+	if [ "$got" != "$PARENTS $((PARENTS * 10))" ]; then
+		echo "bench-citus: $s has $got parents and children, not $PARENTS $((PARENTS * 10))" >&2
+		exit 1
+	fi
+done
+q 0 -c 'CREATE FUNCTION bench_time(sql text) RETURNS numeric LANGUAGE plpgsql AS $$
+DECLARE t0 timestamptz := clock_timestamp();
+BEGIN
+    EXECUTE sql;
+    RETURN round(extract(epoch FROM clock_timestamp() - t0) * 1000, 3);
+END $$'
+
+echo "==> $ROUNDS rounds: each deletes another 10% of the parents on both sides"
+cm=()
+fk=()
+for ((r = 1; r <= ROUNDS; r++)); do
+	k=$((r - 1))
+	q 0 -c 'VACUUM ANALYZE bench_cm.parent, bench_cm.child, bench_fk.parent, bench_fk.child'
+	q "$([ "$WORKER" = $((PORT + 1)) ] && echo 1 || echo 2)" -c CHECKPOINT
+	order=(fk cm)
+	((r % 2)) || order=(cm fk)
+	for side in "${order[@]}"; do
+		t=$(q 0 -c "SELECT bench_time('DELETE FROM bench_$side.parent WHERE dbid % 10 = $k')")
+		if [ "$side" = cm ]; then cm+=("$t"); else fk+=("$t"); fi
+	done
+	echo "    round $r: native ${fk[-1]} ms, cmodel ${cm[-1]} ms, ratio $(ratio "${cm[-1]}" "${fk[-1]}")" >&2
+done
+for s in bench_cm bench_fk; do
+	left=$(q 0 -c "SELECT count(*) FROM $s.child")
+	if [ "$left" != "$((PARENTS * 10 * (10 - ROUNDS) / 10))" ]; then
+		echo "bench-citus: $s has $left children left, not $((PARENTS * 10 * (10 - ROUNDS) / 10))" >&2
+		exit 1
+	fi
+done
+
+CM=$(median "${cm[@]}")
+FK=$(median "${fk[@]}")
+R=$(ratio "$CM" "$FK")
+verdict=$(awk -v r="$R" 'BEGIN { print (r <= 1.0) ? "met" : "MISSED" }')
+echo
+echo "PostgreSQL $VERSION; coordinator and two workers on 127.0.0.1; medians of $ROUNDS rounds"
+printf '%-28s %12s %12s %8s\n' case native_ms cmodel_ms ratio
+printf '%-28s %12s %12s %8s\n' "cascade_10pct_distributed" "$FK" "$CM" "$R"
+echo "cascade_10pct_distributed: cmodel/native = $R (target <= 1.0: $verdict)"
+echo "summary: citus cascade_10pct ratio=$R native=${FK}ms cmodel=${CM}ms parents=$PARENTS rounds=$ROUNDS"
