@@ -269,6 +269,10 @@ typedef struct CmRelInfo
 	char	   *missing_key;		/* a column relations point at that is gone */
 	char	   *unreachable;	/* a shard: a child table with shards on other
 								 * nodes */
+	int			nwatch;
+	Oid		   *watch;			/* a shard: its table and its children's tables,
+								 * whose relcache Citus invalidates when their
+								 * placements change */
 	int			nkeys;
 	AttrNumber *key_atts;		/* distinct parent columns the rules match */
 	Oid		   *key_types;

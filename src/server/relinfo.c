@@ -67,6 +67,9 @@ relinfo_invalidate(Datum arg, Oid relid)
 		for (i = 0; i < e->nrules && e->valid; i++)
 			if (e->rules[i].child == relid)
 				e->valid = false;
+		for (i = 0; i < e->nwatch && e->valid; i++)
+			if (e->watch[i] == relid)
+				e->valid = false;
 	}
 }
 
@@ -277,6 +280,9 @@ load_catalog_rules(CmRelInfo *e, Relation rel, const char *ns, const char *relna
 		  2, types, values);
 	rows = SPI_tuptable;
 	nrows = (int) SPI_processed;
+	/* a placement of the table or of a child moving here or away makes the entry stale */
+	e->watch = palloc0(sizeof(Oid) * (nrows + 1));
+	e->watch[e->nwatch++] = get_relname_relid(relname, RelationGetNamespace(rel));
 	/* each row's children: its child's shards here */
 	for (r = 0; r < nrows; r++)
 	{
@@ -287,6 +293,8 @@ load_catalog_rules(CmRelInfo *e, Relation rel, const char *ns, const char *relna
 		List	   *shards = NIL;
 		bool		all_here = true;
 
+		if (OidIsValid(child))
+			e->watch[e->nwatch++] = child;
 		if (OidIsValid(child) && shard && cmodel_citus_table(child))
 			shards = cmodel_citus_local_shards(child, &all_here);
 		else if (OidIsValid(child))
@@ -539,7 +547,7 @@ build(CmRelInfo *e, Relation rel)
 	PG_CATCH();
 	{
 		e->valid = false;
-		e->nrules = e->nkeys = e->nlimited = e->nauto = 0;
+		e->nrules = e->nkeys = e->nlimited = e->nauto = e->nwatch = 0;
 		e->hub_store = false;
 		PG_RE_THROW();
 	}

@@ -282,6 +282,10 @@ is($coord->safe_psql('postgres', $task_rows), $tasks_before,
 	'the move changed no row (auto_now and the write rules left the copied rows alone)');
 is($coord->safe_psql('postgres', 'SELECT count(*) FROM od_far.task WHERE made IS NOT NULL AND touched IS NOT NULL'),
 	'8', 'auto_now and auto_now_add were applied on the shard');
+is($coord->safe_psql('postgres', q{
+SELECT (SELECT string_agg(DISTINCT version::text, ',') FROM my_plugin.healthcoach) || ' ' ||
+       (SELECT count(*) FROM my_plugin.staffcertification WHERE extended_attributes = '{}' AND version = 1.0)}),
+	'1.0 6', 'the descriptors\' defaults (a decimal, a JSON object) are the shards\' too');
 
 # what the whole cluster holds, per table, as one line
 my $counts = q{SELECT format('task=%s memo=%s reviewed=%s cert=%s bio=%s spec=%s dept=%s dept_staff=%s',
@@ -327,6 +331,17 @@ INSERT INTO od_far.step (task_id) SELECT dbid FROM od_far.task;
 is($coord->safe_psql('postgres', q{DELETE FROM od_far.task WHERE staff_id = 4; SELECT count(*) FROM od_far.step}),
 	'2', 'a rule registered after distribution holds on the shard in the same session');
 
+# a namespace moved onto a worker whose sessions already cached the rules
+# of the reference table's copy there: the move's new placements make them
+# stale, and the next delete reaches the moved children
+my $to = $node_of->('od_far.task') == $w1->port ? $w2 : $w1;
+$coord->safe_psql('postgres', qq{
+DELETE FROM public.staff WHERE dbid = 0;
+SELECT citus_schema_move('od_far', '127.0.0.1', } . $to->port . q{);
+DELETE FROM public.staff WHERE dbid = 6;});
+is($coord->safe_psql('postgres', 'SELECT count(*) FROM od_far.task WHERE staff_id = 6'), '0',
+	'after a schema move in the same session, a reference-table delete cascades into the moved namespace');
+
 # TRUNCATE as DELETE: Citus gives shards no TRUNCATE trigger, so the
 # table's own cascades through the child tables, whose shards go on
 $coord->safe_psql('postgres', 'TRUNCATE my_plugin.department');
@@ -342,7 +357,7 @@ is($coord->safe_psql('postgres', 'SELECT count(*) FROM od_far.step'), '0',
 like($err, qr/0A000: cannot apply on_delete for table public\.staff on this node: rows of table od_local\.memo that point at it are on other nodes/,
 	'TRUNCATE of a reference table on a worker is refused when the coordinator has children of it');
 like($err, qr/HINT:  Run the statement on the coordinator/, 'and the hint says where to run it');
-is($coord->safe_psql('postgres', 'SELECT count(*) FROM public.staff'), '4', 'nothing was truncated');
+is($coord->safe_psql('postgres', 'SELECT count(*) FROM public.staff'), '3', 'nothing was truncated');
 $coord->safe_psql('postgres', 'TRUNCATE public.staff');
 is($coord->safe_psql('postgres', $counts),
 	'task=0 memo=0 reviewed=0 cert=6 bio=0 spec=0 dept=0 dept_staff=0',
