@@ -216,6 +216,7 @@ CREATE TABLE cmodel.node_catalog (
     label text
 );
 CREATE INDEX node_catalog_table ON cmodel.node_catalog (schema_name, table_name, kind);
+CREATE INDEX node_catalog_namespace ON cmodel.node_catalog (namespace);
 COMMENT ON TABLE cmodel.node_catalog IS
 'Derived from the registry (cmodel.node_facts), per namespace: kind n the namespace (schema_name), m a model table (label), r an on_delete rule of the table (column_name its key, child_* the relation, flag SET_NULL), a an auto_now (flag) or auto_now_add column; a Citus reference table, read by shards on every node';
 SELECT pg_catalog.pg_extension_config_dump('cmodel.node_catalog', '');
@@ -257,6 +258,8 @@ COMMENT ON VIEW cmodel.node_facts IS
 CREATE FUNCTION cmodel.node_catalog_changed()
 RETURNS trigger
 LANGUAGE C
+VOLATILE
+PARALLEL UNSAFE
 AS 'MODULE_PATHNAME', 'cmodel_node_catalog_changed';
 COMMENT ON FUNCTION cmodel.node_catalog_changed() IS
 'Internal: after a change to cmodel.node_catalog (or a Citus placement of it), invalidate the rules sessions cached from it';
@@ -270,6 +273,7 @@ CREATE FUNCTION @extschema@.cmodel_citus_prepare()
 RETURNS void
 LANGUAGE C
 VOLATILE
+PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'cmodel_citus_prepare';
 COMMENT ON FUNCTION @extschema@.cmodel_citus_prepare() IS

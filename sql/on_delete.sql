@@ -182,8 +182,15 @@ SELECT count(*) AS author_70_gone FROM del_ns.author WHERE dbid = 70;
 SELECT schema_name, table_name, column_name, child_table, child_column, flag
   FROM cmodel.node_catalog WHERE kind = 'r' AND schema_name = 'public'
  ORDER BY table_name COLLATE "C", child_table COLLATE "C", child_column COLLATE "C";
--- it names core tables by name: a renamed or moved one takes its rows along
+-- it names core tables by name: a renamed or moved one takes its rows along,
+-- also when the table's owner, who may only read the catalog, renames it
+CREATE ROLE od_core_owner;
+GRANT CREATE ON SCHEMA public TO od_core_owner;
+ALTER TABLE public.od_staff2 OWNER TO od_core_owner;
+SET ROLE od_core_owner;
 ALTER TABLE public.od_staff2 RENAME TO od_staff3;
+SELECT schema_name, table_name FROM cmodel.node_catalog WHERE kind = 'r' AND child_table = 'author';
+RESET ROLE;
 CREATE SCHEMA od_elsewhere;
 ALTER TABLE public.od_staff3 SET SCHEMA od_elsewhere;
 SELECT schema_name, table_name FROM cmodel.node_catalog WHERE kind = 'r' AND child_table = 'author';
@@ -191,6 +198,9 @@ ALTER SCHEMA od_elsewhere RENAME TO od_elsewhere2;
 SELECT schema_name, table_name FROM cmodel.node_catalog WHERE kind = 'r' AND child_table = 'author';
 ALTER TABLE od_elsewhere2.od_staff3 SET SCHEMA public;
 ALTER TABLE public.od_staff3 RENAME TO od_staff2;
+ALTER TABLE public.od_staff2 OWNER TO CURRENT_USER;
+REVOKE CREATE ON SCHEMA public FROM od_core_owner;
+DROP ROLE od_core_owner;
 DROP SCHEMA od_elsewhere2;
 SELECT schema_name, table_name FROM cmodel.node_catalog WHERE kind = 'r' AND child_table = 'author';
 -- only plain tables can be core models

@@ -55,7 +55,6 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
-#include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
@@ -309,16 +308,11 @@ cascade(CmRelInfo *info, Relation rel, Tuplestorestate *ts, ArrayType **arrays, 
 	held = cmodel_relinfo_hold(true);
 	PG_TRY();
 	{
-		/* a shard's children are other shards of this node */
-		int			guc_level = OidIsValid(info->catalog_rel) ? cmodel_citus_shard_writes() : 0;
-
 		enqueue(info, rel, ts, arrays, skip_self);
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "cmodel: SPI_connect failed");
 		run_queue();
 		SPI_finish();
-		if (guc_level > 0)
-			AtEOXact_GUC(true, guc_level);
 	}
 	PG_FINALLY();
 	{

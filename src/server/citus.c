@@ -44,6 +44,7 @@
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
 
 #include "cmodel.h"
 
@@ -65,9 +66,25 @@ cmodel_citus_present(void)
 	return present;
 }
 
-/* One value of a one-row query with text parameters, or NULL (in the caller's memory). */
+/*
+ * The snapshot Citus's metadata is read with: the latest, as catalog
+ * lookups read the catalogs (a REPEATABLE READ transaction still sees a
+ * table another session distributed since), but the active one in a
+ * parallel worker, which cannot take a new one.
+ */
+static void
+push_metadata_snapshot(void)
+{
+	PushActiveSnapshot(IsInParallelMode() ? GetActiveSnapshot() : GetLatestSnapshot());
+}
+
+/*
+ * One value of a one-row statement with text parameters, or NULL (in the
+ * caller's memory): Citus's metadata read as of now (metadata), or one of
+ * Citus's functions called.
+ */
 static char *
-query_value(const char *sql, int nargs, const char **args)
+run_value(const char *sql, int nargs, const char **args, bool metadata)
 {
 	Oid			types[2] = {TEXTOID, TEXTOID};
 	Datum		values[2];
@@ -75,13 +92,19 @@ query_value(const char *sql, int nargs, const char **args)
 	char	   *result = NULL;
 	MemoryContext caller = CurrentMemoryContext;
 	int			i;
+	int			rc;
 
 	Assert(nargs <= 2);
 	for (i = 0; i < nargs; i++)
 		values[i] = CStringGetTextDatum(args[i]);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "cmodel: SPI_connect failed");
-	if (SPI_execute_with_args(sql, nargs, types, values, nulls, false, 1) < 0)
+	if (metadata)
+		push_metadata_snapshot();
+	rc = SPI_execute_with_args(sql, nargs, types, values, nulls, metadata, 1);
+	if (metadata)
+		PopActiveSnapshot();
+	if (rc < 0)
 		elog(ERROR, "cmodel: Citus metadata query failed: %s", sql);
 	if (SPI_processed > 0)
 	{
@@ -92,6 +115,20 @@ query_value(const char *sql, int nargs, const char **args)
 	}
 	SPI_finish();
 	return result;
+}
+
+/* One value of Citus's metadata, as of now. */
+static char *
+meta_value(const char *sql, int nargs, const char **args)
+{
+	return run_value(sql, nargs, args, true);
+}
+
+/* Call one of Citus's functions. */
+static char *
+call_value(const char *sql, int nargs, const char **args)
+{
+	return run_value(sql, nargs, args, false);
 }
 
 /*
@@ -107,10 +144,10 @@ cmodel_citus_require_coordinator(const char *what)
 
 	if (!cmodel_citus_present())
 		return;
-	group = query_value("SELECT groupid FROM pg_catalog.pg_dist_local_group", 0, NULL);
+	group = meta_value("SELECT groupid FROM pg_catalog.pg_dist_local_group", 0, NULL);
 	if (group == NULL || strcmp(group, "0") == 0)
 		return;
-	coordinator = query_value("SELECT nodename OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) nodeport"
+	coordinator = meta_value("SELECT nodename OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) nodeport"
 							  "  FROM pg_catalog.pg_dist_node WHERE groupid OPERATOR(pg_catalog.=) 0"
 							  "   AND noderole OPERATOR(pg_catalog.=) 'primary' LIMIT 1", 0, NULL);
 	ereport(ERROR,
@@ -135,7 +172,7 @@ cmodel_citus_table(Oid relid)
 	if (!cmodel_citus_present())
 		return false;
 	args[0] = psprintf("%u", relid);
-	return query_value("SELECT 1 FROM pg_catalog.pg_dist_partition"
+	return meta_value("SELECT 1 FROM pg_catalog.pg_dist_partition"
 					   " WHERE logicalrelid OPERATOR(pg_catalog.=) $1::pg_catalog.oid", 1, args) != NULL;
 }
 
@@ -171,7 +208,7 @@ cmodel_citus_worker(void)
 		return false;
 	if (checked != MyProc->lxid || !LocalTransactionIdIsValid(checked))
 	{
-		char	   *group = query_value("SELECT groupid FROM pg_catalog.pg_dist_local_group", 0, NULL);
+		char	   *group = meta_value("SELECT groupid FROM pg_catalog.pg_dist_local_group", 0, NULL);
 
 		worker = group != NULL && strcmp(group, "0") != 0;
 		checked = MyProc->lxid;
@@ -181,14 +218,15 @@ cmodel_citus_worker(void)
 
 /*
  * See cmodel.h: is this session on a worker one that Citus opened from
- * another node (its application_name says so, as Citus itself asks)?  DDL
- * there is Citus's: statements the coordinator already judged, passed on to
- * the shards, and Citus's own shard maintenance (moves, cleanup).
+ * another node (its application_name says so, as Citus itself asks), as a
+ * superuser?  DDL there is Citus's: statements the coordinator already
+ * judged, passed on to the shards, and Citus's own shard maintenance.  A
+ * role that is not a superuser is judged however it names its session.
  */
 bool
 cmodel_citus_own_connection(void)
 {
-	return application_name != NULL &&
+	return application_name != NULL && superuser() &&
 		(strncmp(application_name, "citus_internal gpid=", 20) == 0 ||
 		 strncmp(application_name, "citus_rebalancer gpid=", 22) == 0) &&
 		cmodel_citus_worker();
@@ -203,7 +241,7 @@ cmodel_citus_reference_table(Oid relid)
 	if (!cmodel_citus_present())
 		return false;
 	args[0] = psprintf("%u", relid);
-	return query_value("SELECT 1 FROM pg_catalog.pg_dist_partition"
+	return meta_value("SELECT 1 FROM pg_catalog.pg_dist_partition"
 					   " WHERE logicalrelid OPERATOR(pg_catalog.=) $1::pg_catalog.oid"
 					   "   AND partmethod OPERATOR(pg_catalog.=) 'n'"
 					   "   AND repmodel OPERATOR(pg_catalog.=) 't'", 1, args) != NULL;
@@ -230,11 +268,13 @@ shard_name_parts(Oid relid, char **table, char **shardid)
 }
 
 /*
- * See cmodel.h: the logical table a Citus shard stands for.  A shard is a
- * relation named <table>_<shard id> in its table's schema, and the node's
- * pg_dist_shard (synced to every node) names the table of that shard id.
- * Fills *relname with the table's name and returns true, or returns false
- * for any other relation.
+ * See cmodel.h: the logical table a Citus shard stands for.  A shard is
+ * named <table>_<shard id> (with the table's name shortened and hashed
+ * where the whole would be too long), and the node's pg_dist_shard (synced
+ * to every node) names the table of that shard id: the relation is its
+ * shard when Citus's own shard_name() of the two names it.  Fills *relname
+ * with the table's name and returns true, or returns false for any other
+ * relation.
  */
 bool
 cmodel_citus_shard_of(Oid relid, char **relname)
@@ -245,51 +285,65 @@ cmodel_citus_shard_of(Oid relid, char **relname)
 
 	if (!shard_name_parts(relid, &table, (char **) &args[0]) || !cmodel_citus_present())
 		return false;
-	args[1] = psprintf("%u", get_rel_namespace(relid));
-	logical = query_value("SELECT c.relname FROM pg_catalog.pg_dist_shard s"
-						  "  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) s.logicalrelid"
-						  " WHERE s.shardid OPERATOR(pg_catalog.=) $1::pg_catalog.int8"
-						  "   AND c.relnamespace OPERATOR(pg_catalog.=) $2::pg_catalog.oid", 2, args);
-	/* <table>_<shard id> (a name Citus had to shorten is left as it is) */
-	if (logical == NULL || strcmp(logical, table) != 0)
+	args[1] = psprintf("%u", relid);
+	logical = meta_value("SELECT c.relname FROM pg_catalog.pg_dist_shard s"
+						 "  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) s.logicalrelid"
+						 " WHERE s.shardid OPERATOR(pg_catalog.=) $1::pg_catalog.int8"
+						 "   AND pg_catalog.to_regclass(pg_catalog.shard_name(s.logicalrelid, s.shardid))"
+						 "       ::pg_catalog.oid OPERATOR(pg_catalog.=) $2::pg_catalog.oid", 2, args);
+	if (logical == NULL)
 		return false;
 	*relname = logical;
 	return true;
 }
 
 /*
- * See cmodel.h: is relid named as a shard of a Citus table of its schema,
- * <table>_<shard id>, with no placement of that shard on this node?  So is
- * a shard Citus moved away (and drops later), one it is copying here, and
- * one left by a split: Citus's to make and drop, and no rows of the
- * table's are in it.
+ * See cmodel.h: is relid a shard of a Citus table (as cmodel_citus_shard_of
+ * knows one) with no placement on this node?  So is a shard Citus moved
+ * away, and drops later, and one it is still copying here: Citus's to make
+ * and drop, and no rows of the table's that this node holds are in it.
  */
 bool
 cmodel_citus_stale_shard(Oid relid)
 {
 	char	   *table;
 	const char *args[2];
-	Oid			base;
 
 	if (!shard_name_parts(relid, &table, (char **) &args[0]) || !cmodel_citus_present())
 		return false;
-	base = get_relname_relid(table, get_rel_namespace(relid));
-	if (!OidIsValid(base))
-		return false;
-	args[1] = psprintf("%u", base);
-	return query_value("SELECT 1 FROM pg_catalog.pg_dist_partition p"
-					   " WHERE p.logicalrelid OPERATOR(pg_catalog.=) $2::pg_catalog.oid"
-					   "   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_placement pl"
-					   "        WHERE pl.shardid OPERATOR(pg_catalog.=) $1::pg_catalog.int8"
-					   "          AND pl.groupid OPERATOR(pg_catalog.=)"
-					   "              (SELECT groupid FROM pg_catalog.pg_dist_local_group))", 2, args) != NULL;
+	args[1] = psprintf("%u", relid);
+	return meta_value("SELECT 1 FROM pg_catalog.pg_dist_shard s"
+					  " WHERE s.shardid OPERATOR(pg_catalog.=) $1::pg_catalog.int8"
+					  "   AND pg_catalog.to_regclass(pg_catalog.shard_name(s.logicalrelid, s.shardid))"
+					  "       ::pg_catalog.oid OPERATOR(pg_catalog.=) $2::pg_catalog.oid"
+					  "   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_placement pl"
+					  "        WHERE pl.shardid OPERATOR(pg_catalog.=) s.shardid"
+					  "          AND pl.groupid OPERATOR(pg_catalog.=)"
+					  "              (SELECT groupid FROM pg_catalog.pg_dist_local_group))", 2, args) != NULL;
 }
+
+/* See cmodel.h: does group 0 (the coordinator) hold a placement of Citus table relid? */
+bool
+cmodel_citus_on_coordinator(Oid relid)
+{
+	const char *args[1] = {psprintf("%u", relid)};
+
+	return cmodel_citus_present() &&
+		meta_value("SELECT 1 FROM pg_catalog.pg_dist_shard s"
+				   "  JOIN pg_catalog.pg_dist_placement p ON p.shardid OPERATOR(pg_catalog.=) s.shardid"
+				   " WHERE s.logicalrelid OPERATOR(pg_catalog.=) $1::pg_catalog.oid"
+				   "   AND p.groupid OPERATOR(pg_catalog.=) 0 LIMIT 1", 1, args) != NULL;
+}
+
+/* Set while cmodel itself makes one of its tables a reference table. */
+static bool making_reference = false;
 
 /*
  * See cmodel.h: is relid a Citus placement of one of cmodel's own tables
- * (the node catalog), or an index of one?  Citus creates them on every
- * node as <table>_<shard id> in schema cmodel, before its metadata there
- * knows the shard, and maintains them itself.
+ * (the node catalog), or an index of one, being made by Citus?  Citus
+ * creates them as <table>_<shard id> in schema cmodel, on the coordinator
+ * inside cmodel's own create_reference_table() call and on the other nodes
+ * through its own sessions, before its metadata there knows the shard.
  */
 bool
 cmodel_citus_own_shard(Oid relid)
@@ -300,9 +354,11 @@ cmodel_citus_own_shard(Oid relid)
 	Oid			base;
 	Oid			ext;
 
+	if (!making_reference && !cmodel_citus_own_connection())
+		return false;
 	if (get_rel_relkind(relid) == RELKIND_INDEX)
 		table = IndexGetRelation(relid, true);
-	if (!OidIsValid(table) || !shard_name_parts(table, &name, &shardid) || !cmodel_citus_present())
+	if (!OidIsValid(table) || !shard_name_parts(table, &name, &shardid))
 		return false;
 	base = get_relname_relid(name, get_rel_namespace(table));
 	ext = get_extension_oid("cmodel", true);
@@ -318,7 +374,7 @@ cmodel_citus_tenant_schema(const char *ns)
 
 	if (!cmodel_citus_present())
 		return false;
-	return query_value("SELECT 1 FROM pg_catalog.pg_dist_schema s"
+	return meta_value("SELECT 1 FROM pg_catalog.pg_dist_schema s"
 					   "  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) s.schemaid"
 					   " WHERE n.nspname OPERATOR(pg_catalog.=) $1", 1, args) != NULL;
 }
@@ -329,7 +385,7 @@ distributed_table_of(const char *ns)
 {
 	const char *args[1] = {ns};
 
-	return query_value("SELECT p.logicalrelid::pg_catalog.text FROM pg_catalog.pg_dist_partition p"
+	return meta_value("SELECT p.logicalrelid::pg_catalog.text FROM pg_catalog.pg_dist_partition p"
 					   "  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) p.logicalrelid"
 					   "  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
 					   " WHERE n.nspname OPERATOR(pg_catalog.=) $1"
@@ -344,7 +400,7 @@ schema_call(const char *sql, const char *ns)
 
 	(void) set_config_option("client_min_messages", "warning", PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
-	query_value(sql, 1, &ns);
+	call_value(sql, 1, &ns);
 	AtEOXact_GUC(true, level);
 }
 
@@ -385,7 +441,7 @@ cmodel_citus_after_table(const char *ns, const char *table, CmCitusPlacement pla
 		case CM_CITUS_COLOCATE:
 			args[0] = quote_qualified_identifier(ns, table);
 			args[1] = distributed_table_of(ns);
-			query_value("SELECT pg_catalog.create_distributed_table($1::pg_catalog.regclass, NULL,"
+			call_value("SELECT pg_catalog.create_distributed_table($1::pg_catalog.regclass, NULL,"
 						" colocate_with => $2)", 2, args);
 			break;
 		case CM_CITUS_DISTRIBUTE_SCHEMA:
@@ -430,13 +486,15 @@ cmodel_citus_local_shards(Oid relid, bool *all_here)
 	List	   *shards = NIL;
 	bool		missing = false;
 	uint64		r;
+	int			rc;
 
 	*all_here = true;
 	if (!cmodel_citus_present())
 		return NIL;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "cmodel: SPI_connect failed");
-	if (SPI_execute_with_args("SELECT pg_catalog.to_regclass(pg_catalog.shard_name(s.logicalrelid, s.shardid))"
+	push_metadata_snapshot();
+	rc = SPI_execute_with_args("SELECT pg_catalog.to_regclass(pg_catalog.shard_name(s.logicalrelid, s.shardid))"
 							  "         ::pg_catalog.oid,"
 							  "       pg_catalog.bool_or(p.groupid OPERATOR(pg_catalog.=)"
 							  "         (SELECT groupid FROM pg_catalog.pg_dist_local_group))"
@@ -444,7 +502,9 @@ cmodel_citus_local_shards(Oid relid, bool *all_here)
 							  "  JOIN pg_catalog.pg_dist_placement p ON p.shardid OPERATOR(pg_catalog.=) s.shardid"
 							  " WHERE s.logicalrelid OPERATOR(pg_catalog.=) $1"
 							  " GROUP BY s.logicalrelid, s.shardid ORDER BY s.shardid",
-							  1, types, values, NULL, true, 0) != SPI_OK_SELECT)
+							  1, types, values, NULL, true, 0);
+	PopActiveSnapshot();
+	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "cmodel: Citus metadata query failed for the shards of relation %u", relid);
 	for (r = 0; r < SPI_processed; r++)
 	{
@@ -473,7 +533,7 @@ bool
 cmodel_citus_has_nodes(void)
 {
 	return cmodel_citus_present() &&
-		query_value("SELECT 1 FROM pg_catalog.pg_dist_node WHERE isactive"
+		meta_value("SELECT 1 FROM pg_catalog.pg_dist_node WHERE isactive"
 					"   AND noderole OPERATOR(pg_catalog.=) 'primary' LIMIT 1", 0, NULL) != NULL;
 }
 
@@ -491,26 +551,15 @@ cmodel_citus_make_reference(Oid relid)
 
 	(void) set_config_option("client_min_messages", "warning", PGC_USERSET, PGC_S_SESSION,
 							 GUC_ACTION_SAVE, true, 0, false);
-	query_value("SELECT pg_catalog.create_reference_table($1::pg_catalog.oid::pg_catalog.regclass)", 1, args);
+	making_reference = true;
+	PG_TRY();
+	{
+		call_value("SELECT pg_catalog.create_reference_table($1::pg_catalog.oid::pg_catalog.regclass)", 1, args);
+	}
+	PG_FINALLY();
+	{
+		making_reference = false;
+	}
+	PG_END_TRY();
 	AtEOXact_GUC(true, level);
-}
-
-/*
- * See cmodel.h: on_delete on a shard changes other shards of this node
- * (its children's), which Citus allows a client only with
- * citus.enable_manual_changes_to_shards: set at a new GUC nesting level
- * that the caller closes with AtEOXact_GUC(true, level) (returned; 0 when
- * Citus is absent).  An error ends the level with its transaction.
- */
-int
-cmodel_citus_shard_writes(void)
-{
-	int			level;
-
-	if (!cmodel_citus_present())
-		return 0;
-	level = NewGUCNestLevel();
-	(void) set_config_option("citus.enable_manual_changes_to_shards", "on", PGC_USERSET,
-							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-	return level;
 }

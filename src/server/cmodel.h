@@ -119,10 +119,10 @@ extern bool cmodel_citus_reference_table(Oid relid);
 extern bool cmodel_citus_shard_of(Oid relid, char **relname);
 extern bool cmodel_citus_own_shard(Oid relid);
 extern bool cmodel_citus_stale_shard(Oid relid);
+extern bool cmodel_citus_on_coordinator(Oid relid);
 extern List *cmodel_citus_local_shards(Oid relid, bool *all_here);
 extern bool cmodel_citus_has_nodes(void);
 extern void cmodel_citus_make_reference(Oid relid);
-extern int	cmodel_citus_shard_writes(void);
 extern bool cmodel_citus_tenant_schema(const char *ns);
 typedef enum CmCitusPlacement
 {

@@ -354,7 +354,11 @@ cmodel_guard_ddl_command_end(PG_FUNCTION_ARGS)
 									   n, classids, objids);
 	cmodel_guard_check_temp_objects(&scope, creates ? "create" : "change", n, classids, objids);
 	cmodel_guard_conclude(&scope, trigdata->parsetree, false);
-	if (IsA(trigdata->parsetree, RenameStmt) || IsA(trigdata->parsetree, AlterObjectSchemaStmt))
+	if ((IsA(trigdata->parsetree, RenameStmt) &&
+		 (((RenameStmt *) trigdata->parsetree)->renameType == OBJECT_TABLE ||
+		  ((RenameStmt *) trigdata->parsetree)->renameType == OBJECT_SCHEMA)) ||
+		(IsA(trigdata->parsetree, AlterObjectSchemaStmt) &&
+		 ((AlterObjectSchemaStmt *) trigdata->parsetree)->objectType == OBJECT_TABLE))
 		cmodel_node_catalog_follow_renames();
 	PG_RETURN_VOID();
 }

@@ -30,18 +30,22 @@
 #include "postgres.h"
 
 #include "access/genam.h"
+#include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "storage/lmgr.h"
+#include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/snapmgr.h"
+#include "utils/syscache.h"
 
 #include "cmodel.h"
 
@@ -61,19 +65,33 @@ catalog_relid(void)
 /*
  * See cmodel.h: the relation on this node that holds the catalog's rows:
  * the catalog itself, or, once it is a Citus reference table, its
- * placement here (InvalidOid when this node has none).
+ * placement here; InvalidOid when this node has none (a worker before the
+ * catalog became a reference table has only its own, empty copy).  Asked
+ * once per transaction.
  */
 Oid
 cmodel_node_catalog_here(void)
 {
-	Oid			relid = catalog_relid();
+	static LocalTransactionId checked = InvalidLocalTransactionId;
+	static Oid	here = InvalidOid;
+	Oid			relid;
 	List	   *shards;
 	bool		all_here;
 
-	if (!OidIsValid(relid) || !cmodel_citus_table(relid))
-		return relid;
-	shards = cmodel_citus_local_shards(relid, &all_here);
-	return shards ? linitial_oid(shards) : InvalidOid;
+	if (checked == MyProc->lxid && LocalTransactionIdIsValid(checked))
+		return here;
+	relid = catalog_relid();
+	if (!OidIsValid(relid))
+		here = InvalidOid;
+	else if (cmodel_citus_table(relid))
+	{
+		shards = cmodel_citus_local_shards(relid, &all_here);
+		here = shards ? linitial_oid(shards) : InvalidOid;
+	}
+	else
+		here = cmodel_citus_worker() ? InvalidOid : relid;	/* a worker's own is never written */
+	checked = MyProc->lxid;
+	return here;
 }
 
 /*
@@ -92,13 +110,13 @@ make_reference(Oid relid, bool required)
 		if (required)
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-					 errmsg("cannot place cmodel's node catalog on the Citus nodes: Citus has no nodes"),
+					 errmsg("cannot place cmodel's node catalog \"cmodel.node_catalog\" on the Citus nodes: Citus has no nodes"),
 					 errdetail("pg_dist_node lists no active primary node, so a reference table would have no placement."),
 					 errhint("Add the coordinator (citus_set_coordinator_host) and the workers (citus_add_node), then run cmodel_citus_prepare() again.")));
 		return;
 	}
 	LockRelationOid(relid, ExclusiveLock);
-	CommandCounterIncrement();
+	/* Citus's metadata is read as of now (citus.c), so the first's conversion shows */
 	if (!cmodel_citus_table(relid))
 		cmodel_citus_make_reference(relid);
 }
@@ -120,24 +138,56 @@ rewrite(const char *ns)
 		elog(ERROR, "cmodel: could not rewrite the node catalog");
 }
 
+/* The owner of relation relid. */
+static Oid
+rel_owner(Oid relid)
+{
+	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Oid			owner;
+
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cmodel: cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
+	ReleaseSysCache(tuple);
+	return owner;
+}
+
+/*
+ * Rewrite the catalog (ns's rows, or all with ns NULL) as its owner, who
+ * is the registry's: the statement that called for it may be a rename by
+ * a core table's owner, who may only read the catalog.  With Citus, make
+ * it a reference table first (required: or fail).
+ */
+static void
+rewrite_as_owner(Oid relid, const char *ns, bool required)
+{
+	Oid			save_user;
+	int			save_sec;
+	int			guc_level;
+
+	GetUserIdAndSecContext(&save_user, &save_sec);
+	SetUserIdAndSecContext(rel_owner(relid), save_sec | SECURITY_LOCAL_USERID_CHANGE);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "cmodel: SPI_connect failed");
+	guc_level = cmodel_citus_local_settings();
+	make_reference(relid, required);
+	rewrite(ns);
+	if (guc_level > 0)
+		AtEOXact_GUC(true, guc_level);
+	SPI_finish();
+	SetUserIdAndSecContext(save_user, save_sec);
+}
+
 /* See cmodel.h: the registry of namespace ns (NULL: any) changed in this transaction. */
 void
 cmodel_node_catalog_refresh(const char *ns)
 {
 	Oid			relid = catalog_relid();
-	int			guc_level;
 
 	/* an upgrade step before the catalog existed; a worker, whose registry is empty */
 	if (!OidIsValid(relid) || cmodel_citus_worker())
 		return;
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "cmodel: SPI_connect failed");
-	guc_level = cmodel_citus_local_settings();
-	make_reference(relid, false);
-	rewrite(ns);
-	if (guc_level > 0)
-		AtEOXact_GUC(true, guc_level);
-	SPI_finish();
+	rewrite_as_owner(relid, ns, false);
 }
 
 /*
@@ -206,19 +256,9 @@ PG_FUNCTION_INFO_V1(cmodel_citus_prepare);
 Datum
 cmodel_citus_prepare(PG_FUNCTION_ARGS)
 {
-	Oid			relid = catalog_relid();
-	int			guc_level;
-
 	cmodel_require_primary("rewrite cmodel's node catalog");
 	cmodel_citus_require_coordinator("rewrite cmodel's node catalog");
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "cmodel: SPI_connect failed");
-	guc_level = cmodel_citus_local_settings();
-	make_reference(relid, cmodel_citus_present());
-	rewrite(NULL);
-	if (guc_level > 0)
-		AtEOXact_GUC(true, guc_level);
-	SPI_finish();
+	rewrite_as_owner(catalog_relid(), NULL, cmodel_citus_present());
 	PG_RETURN_VOID();
 }
 

@@ -160,17 +160,17 @@ cell(int row, int col)
 }
 
 /*
- * Add the rule that child (its column, quoted; its relation name qualified
- * and quoted) is CASCADE or SET_NULL of rel's column target.  A target
- * column the table no longer has is remembered instead.
+ * Add the rule that relation child's column is CASCADE or SET_NULL of
+ * rel's column target.  A target column the table no longer has is
+ * remembered instead; a child dropped since it was found is left out.
  */
 static void
-add_rule(CmRelInfo *e, Relation rel, const char *target, Oid child, const char *child_name,
-		 const char *column, bool set_null)
+add_rule(CmRelInfo *e, Relation rel, const char *target, Oid child, const char *column, bool set_null)
 {
 	CmDeleteRule *rule = &e->rules[e->nrules];
 	AttrNumber	att = get_attnum(e->relid, target);
 	HeapTuple	tuple;
+	Form_pg_class form;
 	int			k;
 
 	if (att == InvalidAttrNumber)
@@ -181,8 +181,11 @@ add_rule(CmRelInfo *e, Relation rel, const char *target, Oid child, const char *
 	}
 	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(child));
 	if (!HeapTupleIsValid(tuple))
-		return;					/* dropped since the query read it */
-	rule->child_owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
+		return;					/* dropped since it was found */
+	form = (Form_pg_class) GETSTRUCT(tuple);
+	rule->child_owner = form->relowner;
+	rule->child_name = quote_qualified_identifier(get_namespace_name(form->relnamespace),
+												  pstrdup(NameStr(form->relname)));
 	ReleaseSysCache(tuple);
 	for (k = 0; k < e->nkeys && e->key_atts[k] != att; k++)
 		;
@@ -194,7 +197,6 @@ add_rule(CmRelInfo *e, Relation rel, const char *target, Oid child, const char *
 		e->nkeys++;
 	}
 	rule->child = child;
-	rule->child_name = pstrdup(child_name);
 	rule->column = pstrdup(quote_identifier(column));
 	rule->key = k;
 	rule->set_null = set_null;
@@ -224,7 +226,7 @@ load_rules(CmRelInfo *e, Relation rel)
 	int			r;
 	int			n;
 
-	query(e, "SELECT c.oid, n.nspname, c.relname, r.column_name, r.target_column,"
+	query(e, "SELECT c.oid, r.column_name, r.target_column,"
 		  "       r.on_delete OPERATOR(pg_catalog.=) $2"
 		  "  FROM cmodel.reg_relation r"
 		  "  JOIN cmodel.reg_model m ON m.namespace OPERATOR(pg_catalog.=) r.namespace"
@@ -241,9 +243,8 @@ load_rules(CmRelInfo *e, Relation rel)
 	n = (int) SPI_processed;
 	alloc_rules(e, n);
 	for (r = 0; r < n; r++)
-		add_rule(e, rel, cell(r, 5), DatumGetObjectId(DirectFunctionCall1(oidin, CStringGetDatum(cell(r, 1)))),
-				 quote_qualified_identifier(cell(r, 2), cell(r, 3)), cell(r, 4),
-				 strcmp(cell(r, 6), "t") == 0);
+		add_rule(e, rel, cell(r, 3), DatumGetObjectId(DirectFunctionCall1(oidin, CStringGetDatum(cell(r, 1)))),
+				 cell(r, 2), strcmp(cell(r, 4), "t") == 0);
 }
 
 /*
@@ -255,9 +256,11 @@ load_rules(CmRelInfo *e, Relation rel)
  * elsewhere is left to the nodes that hold them when the parent is a
  * reference table (reference: each of them has the parent's rows too),
  * and makes deletes fail otherwise: nothing here could reach them.  So
- * does, for a Citus table on a worker, a child only the coordinator has
- * (a namespace that is not distributed): a TRUNCATE there must not leave
- * its rows behind.
+ * does a child this node does not have at all (a namespace that is not
+ * distributed, on the coordinator), unless the parent is a reference table
+ * with a copy on the coordinator, whose triggers reach it; for a Citus
+ * table on a worker it always does: a TRUNCATE there must not leave its
+ * rows behind.
  */
 static void
 load_catalog_rules(CmRelInfo *e, Relation rel, const char *ns, const char *relname, bool shard,
@@ -271,6 +274,7 @@ load_catalog_rules(CmRelInfo *e, Relation rel, const char *ns, const char *relna
 	int			r;
 	List	   *children = NIL;
 	ListCell   *lc;
+	bool		coordinator_has_parent;
 
 	query(e, psprintf("SELECT column_name, child_schema, child_table, child_column, flag FROM %s"
 					  " WHERE schema_name OPERATOR(pg_catalog.=) $1 AND table_name OPERATOR(pg_catalog.=) $2"
@@ -283,6 +287,14 @@ load_catalog_rules(CmRelInfo *e, Relation rel, const char *ns, const char *relna
 	/* a placement of the table or of a child moving here or away makes the entry stale */
 	e->watch = palloc0(sizeof(Oid) * (nrows + 1));
 	e->watch[e->nwatch++] = get_relname_relid(relname, RelationGetNamespace(rel));
+
+	/*
+	 * A child only the coordinator has (a namespace that is not
+	 * distributed) is the coordinator's copy of a reference parent to
+	 * reach; without one, nothing reaches it.
+	 */
+	coordinator_has_parent = reference && nrows > 0 && cmodel_citus_on_coordinator(e->watch[0]);
+	MemoryContextSwitchTo(cxt);
 	/* each row's children: its child's shards here */
 	for (r = 0; r < nrows; r++)
 	{
@@ -300,7 +312,9 @@ load_catalog_rules(CmRelInfo *e, Relation rel, const char *ns, const char *relna
 		else if (OidIsValid(child))
 			shards = list_make1_oid(child);
 		MemoryContextSwitchTo(cxt);
-		if (((shard && !all_here && !reference) || (!shard && !OidIsValid(child))) && e->unreachable == NULL)
+		if (e->unreachable == NULL &&
+			(shard ? (!OidIsValid(child) ? !coordinator_has_parent : !all_here && !reference) :
+			 !OidIsValid(child)))
 			e->unreachable = psprintf("%s.%s", cschema, ctable);
 		children = lappend(children, shards);
 	}
@@ -312,18 +326,12 @@ load_catalog_rules(CmRelInfo *e, Relation rel, const char *ns, const char *relna
 	foreach(lc, children)
 	{
 		char	   *target = SPI_getvalue(rows->vals[r], rows->tupdesc, 1);
-		char	   *cschema = SPI_getvalue(rows->vals[r], rows->tupdesc, 2);
 		char	   *column = SPI_getvalue(rows->vals[r], rows->tupdesc, 4);
 		bool		set_null = strcmp(SPI_getvalue(rows->vals[r], rows->tupdesc, 5), "t") == 0;
 		ListCell   *sc;
 
 		foreach(sc, (List *) lfirst(lc))
-		{
-			Oid			shard = lfirst_oid(sc);
-
-			add_rule(e, rel, target, shard, quote_qualified_identifier(cschema, get_rel_name(shard)),
-					 column, set_null);
-		}
+			add_rule(e, rel, target, lfirst_oid(sc), column, set_null);
 		r++;
 	}
 }
@@ -463,7 +471,7 @@ node_catalog_of(Relation rel, const char *ns, const char *relname)
 	if (!OidIsValid(catalog))
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("cannot apply cmodel's rules to \"%s\" (table %s.%s): this node has no copy of cmodel's node catalog",
+				 errmsg("cannot apply cmodel's rules to \"%s\" (table \"%s.%s\"): this node has no copy of cmodel's node catalog",
 						RelationGetRelationName(rel), ns, relname),
 				 errdetail("The table's on_delete rules and auto_now columns are in cmodel.node_catalog, a Citus reference table that has no placement on this node."),
 				 errhint("On the coordinator, run SELECT cmodel_citus_prepare(); (and SELECT replicate_reference_tables(); after adding a node).")));
@@ -608,9 +616,9 @@ cmodel_relinfo_check_keys(const CmRelInfo *info)
 	if (info->unreachable)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("cannot apply on_delete for table %s on this node: rows of table %s that point at it are on other nodes",
+				 errmsg("cannot apply on_delete for table \"%s\" on this node: rows of table \"%s\" that point at it are on other nodes",
 						info->shown, info->unreachable),
-				 errdetail("on_delete runs on the node that deletes the rows, and this node cannot reach all of %s.",
+				 errdetail("on_delete runs on the node that deletes the rows, and this node cannot reach all of \"%s\".",
 						   info->unreachable),
 				 errhint("Run the statement on the coordinator, and keep each namespace's tables together in its distributed schema (citus_schema_distribute places them on one node).")));
 	if (info->missing_key)

@@ -342,6 +342,36 @@ DELETE FROM public.staff WHERE dbid = 6;});
 is($coord->safe_psql('postgres', 'SELECT count(*) FROM od_far.task WHERE staff_id = 6'), '0',
 	'after a schema move in the same session, a reference-table delete cascades into the moved namespace');
 
+# a table whose name Citus shortens for its shards (<prefix>_<hash>_<shard
+# id>) is still known as its table on the worker
+$coord->safe_psql('postgres', q{
+SELECT count(*) FROM cmodel_register_model('od_far', '{"name": "Averyveryverylongmodelnamethatgoesonandonforquiteawhileok", "fields": [{"name": "staff", "type": "ForeignKey", "to": "Staff", "on_delete": "CASCADE", "related_name": "+"}]}');
+INSERT INTO od_far.averyveryverylongmodelnamethatgoesonandonforquiteawhileok (staff_id) VALUES (5);
+});
+like($coord->safe_psql('postgres',
+		"SELECT shard_name FROM citus_shards WHERE table_name = 'od_far.averyveryverylongmodelnamethatgoesonandonforquiteawhileok'::regclass"),
+	qr/_[0-9a-f]{8}_\d+$/, 'Citus shortens that table\'s shard name');
+$coord->safe_psql('postgres', 'DELETE FROM public.staff WHERE dbid = 5');
+is($coord->safe_psql('postgres', 'SELECT count(*) FROM od_far.averyveryverylongmodelnamethatgoesonandonforquiteawhileok'),
+	'0', 'a shard with a shortened name cascades as its table');
+
+# a hash-distributed core table (shards on both workers) with children only
+# the coordinator has: the workers cannot reach them, so the delete is
+# refused rather than leaving them behind
+$coord->safe_psql('postgres', q{
+CREATE TABLE public.acct (dbid bigint PRIMARY KEY);
+SELECT create_distributed_table('public.acct', 'dbid');
+INSERT INTO public.acct SELECT generate_series(1, 4);
+SELECT cmodel_register_core_model('Acct', 'public.acct', 'dbid');
+SELECT count(*) FROM cmodel_register_model('od_local', '{"name": "Ledger", "fields": [{"name": "acct", "type": "ForeignKey", "to": "Acct", "on_delete": "CASCADE", "related_name": "+"}]}');
+INSERT INTO od_local.ledger (acct_id) VALUES (1), (2), (3), (4);
+});
+($rc, $out, $err) = $coord->psql('postgres', 'DELETE FROM public.acct', extra_params => [ '-v', 'VERBOSITY=verbose' ]);
+like($err, qr/0A000: cannot apply on_delete for table "public\.acct" on this node: rows of table "od_local\.ledger"/,
+	'a distributed core table whose children its shards\' nodes cannot reach refuses the delete');
+is($coord->safe_psql('postgres', 'SELECT (SELECT count(*) FROM public.acct) || \' \' || (SELECT count(*) FROM od_local.ledger)'),
+	'4 4', 'and deletes nothing');
+
 # TRUNCATE as DELETE: Citus gives shards no TRUNCATE trigger, so the
 # table's own cascades through the child tables, whose shards go on
 $coord->safe_psql('postgres', 'TRUNCATE my_plugin.department');
@@ -354,10 +384,10 @@ is($coord->safe_psql('postgres', 'SELECT count(*) FROM od_far.step'), '0',
 # has: TRUNCATE of the reference table there is refused, and runs on the
 # coordinator
 ($rc, $out, $err) = $w1->psql('postgres', 'TRUNCATE public.staff', extra_params => [ '-v', 'VERBOSITY=verbose' ]);
-like($err, qr/0A000: cannot apply on_delete for table public\.staff on this node: rows of table od_local\.memo that point at it are on other nodes/,
+like($err, qr/0A000: cannot apply on_delete for table "public\.staff" on this node: rows of table "od_local\.memo" that point at it are on other nodes/,
 	'TRUNCATE of a reference table on a worker is refused when the coordinator has children of it');
 like($err, qr/HINT:  Run the statement on the coordinator/, 'and the hint says where to run it');
-is($coord->safe_psql('postgres', 'SELECT count(*) FROM public.staff'), '3', 'nothing was truncated');
+is($coord->safe_psql('postgres', 'SELECT count(*) FROM public.staff'), '2', 'nothing was truncated');
 $coord->safe_psql('postgres', 'TRUNCATE public.staff');
 is($coord->safe_psql('postgres', $counts),
 	'task=0 memo=0 reviewed=0 cert=6 bio=0 spec=0 dept=0 dept_staff=0',
