@@ -2,14 +2,16 @@
  *
  * citus.c
  *	  What cmodel needs to know of Citus, and asks of it: which node this
- *	  is, which schemas are distributed, and placing a new namespace table
- *	  in its schema's colocation group.
+ *	  is, which schemas are distributed, placing a new namespace table in
+ *	  its schema's colocation group, which relation is a shard of which
+ *	  table and where its placements are, and Citus's own sessions.
  *
  * Citus is optional: nothing here runs unless the extension "citus" is
  * installed in the database, and everything reads Citus's own metadata
- * (pg_dist_local_group, pg_dist_node, pg_dist_schema, pg_dist_partition)
- * through SPI, so cmodel neither links against Citus nor depends on its
- * headers.
+ * (pg_dist_local_group, pg_dist_node, pg_dist_schema, pg_dist_partition,
+ * pg_dist_shard, pg_dist_placement) through SPI, as of now, so cmodel
+ * neither links against Citus nor depends on its headers.  A shard is the
+ * relation Citus's shard_name() gives for a shard id.
  *
  * The registry lives on the coordinator (group 0): registration, access
  * levels and the other registry writers refuse to run on a worker, naming
@@ -20,8 +22,8 @@
  * CREATE TABLE, and registration's run through SPI.  The first table of an
  * empty distributed schema is placed by distributing the schema again
  * (citus_schema_undistribute before the table is made, then
- * citus_schema_distribute), which gives it a group of its own; later ones are colocated with a table already there.
- * Tables made before the namespace was distributed are the user's to
+ * citus_schema_distribute), which gives it a group of its own; later ones
+ * are colocated with a table already there.  Tables made before the namespace was distributed are the user's to
  * distribute (citus_schema_distribute does all of them).
  * cmodel's own triggers on Citus tables need citus.enable_unsafe_triggers,
  * which registration sets for the length of its own DDL only

@@ -243,8 +243,9 @@ void
 cmodel_guard_conclude(CmGuardScope *scope, Node *statement, bool at_start)
 {
 	if (scope->violated && cmodel_citus_own_connection())
-		ereport(DEBUG1,
-				(errmsg("cmodel: Citus's own statement on a worker let through: %s", scope->message)));
+		ereport(LOG,
+				(errmsg("cmodel let through Citus's own statement on a worker: %s", scope->message),
+				 errdetail("Citus ran: %s", debug_query_string ? debug_query_string : "(unknown)")));
 	else if (scope->violated)
 	{
 		if (!guard_open())

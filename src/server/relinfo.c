@@ -12,6 +12,14 @@
  * stale; registration sends one for every table whose rules it may have
  * changed, so a new rule holds from the next statement after it commits.
  *
+ * A Citus shard (and a Citus table on a worker) reads its rules from the
+ * node catalog instead (node_catalog.c), by its table's name, with its
+ * children's shards on this node as the children: its entry is stale
+ * after a change to the catalog's relation here (the catalog's trigger
+ * sends the invalidation) or to the table or a child table, whose relcache
+ * Citus invalidates whenever their placements change (a namespace moved
+ * here or away).
+ *
  * While a cascade runs it holds the cache (cmodel_relinfo_hold): entries
  * already built are not rebuilt, because the cascade iterates their rules,
  * and a registration cannot commit in the middle of a statement anyway.

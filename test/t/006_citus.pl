@@ -461,5 +461,41 @@ $coord->safe_psql('postgres', 'TRUNCATE public.clinic');
 is($coord->safe_psql('postgres', 'SELECT count(*) FROM clinic_ns.room'), '0',
 	'a TRUNCATE of the reference table still cascades');
 
+# --- registrations made before Citus had nodes -------------------------------
+# A database whose namespace was registered while Citus had no nodes: its
+# node catalog stayed a plain table, so a worker has no copy, and its
+# shards refuse writes and deletes (55000) rather than apply no rules,
+# until cmodel_citus_prepare() on the coordinator places the catalog.
+$_->safe_psql('postgres', 'CREATE DATABASE late') for @nodes;
+$_->safe_psql('late', 'CREATE EXTENSION citus') for @nodes;
+$coord->safe_psql('late', q{
+CREATE EXTENSION cmodel;
+SELECT count(*) FROM cmodel_register_models('late_ns', '[{"name": "Box", "fields": [{"name": "touched", "type": "DateTimeField", "auto_now": true, "null": true}]}, {"name": "Item", "fields": [{"name": "box", "type": "ForeignKey", "to": "Box", "on_delete": "CASCADE"}]}]');
+});
+$coord->safe_psql('late', "SELECT citus_set_coordinator_host('127.0.0.1', " . $coord->port . ")");
+$coord->safe_psql('late', "SELECT citus_add_node('127.0.0.1', " . $_->port . ")") for ($w1, $w2);
+$coord->safe_psql('late', q{
+SET citus.enable_unsafe_triggers = on;
+SELECT citus_schema_distribute('late_ns');
+});
+is($coord->safe_psql('late', "SELECT count(*) FROM pg_dist_partition WHERE logicalrelid = 'cmodel.node_catalog'::regclass"),
+	'0', 'late: the node catalog is not a reference table yet');
+($rc, $out, $err) = $coord->psql('late', 'INSERT INTO late_ns.box DEFAULT VALUES', extra_params => [ '-v', 'VERBOSITY=verbose' ]);
+like($err, qr/55000: cannot apply cmodel's rules to "box_\d+" \(table "late_ns\.box"\): this node has no copy of cmodel's node catalog/,
+	'late: a shard whose node has no catalog refuses a write (55000)');
+like($err, qr/HINT:  On the coordinator, run SELECT cmodel_citus_prepare\(\)/, 'late: the hint names cmodel_citus_prepare()');
+is($coord->safe_psql('late', 'SELECT count(*) FROM late_ns.box'), '0', 'late: nothing was written');
+($rc, $out, $err) = $w1->psql('late', 'SELECT cmodel_citus_prepare()');
+like($err, qr/on a Citus worker node/, 'late: cmodel_citus_prepare() is refused on a worker');
+$coord->safe_psql('late', 'SELECT cmodel_citus_prepare()');
+is($coord->safe_psql('late', "SELECT partmethod::text FROM pg_dist_partition WHERE logicalrelid = 'cmodel.node_catalog'::regclass"),
+	'n', 'late: cmodel_citus_prepare() made the catalog a reference table');
+$coord->safe_psql('late', q{
+INSERT INTO late_ns.box DEFAULT VALUES;
+INSERT INTO late_ns.item (box_id) SELECT dbid FROM late_ns.box;
+DELETE FROM late_ns.box;});
+is($coord->safe_psql('late', 'SELECT count(*) FROM late_ns.item'), '0',
+	'late: then the shards apply their rules');
+
 $_->stop for @nodes;
 done_testing();
