@@ -217,6 +217,8 @@ CREATE TABLE cmodel.node_catalog (
 );
 CREATE INDEX node_catalog_table ON cmodel.node_catalog (schema_name, table_name, kind);
 CREATE INDEX node_catalog_namespace ON cmodel.node_catalog (namespace);
+-- Citus copies a reference table to a new node by logical replication
+ALTER TABLE cmodel.node_catalog REPLICA IDENTITY FULL;
 COMMENT ON TABLE cmodel.node_catalog IS
 'Derived from the registry (cmodel.node_facts), per namespace: kind n the namespace (schema_name), m a model table (label), r an on_delete rule of the table (column_name its key, child_* the relation, flag SET_NULL), a an auto_now (flag) or auto_now_add column; a Citus reference table, read by shards on every node';
 SELECT pg_catalog.pg_extension_config_dump('cmodel.node_catalog', '');

@@ -392,7 +392,13 @@ cmodel_on_delete_row(PG_FUNCTION_ARGS)
 	if (!IsLogicalWorker())
 		return PointerGetDatum(NULL);
 	info = cmodel_relinfo(td->tg_relation);
-	if (info->citus_shell)
+	/*
+	 * A Citus table's rows are in its shards; and a shard's rows reach an
+	 * apply worker when Citus moves the shard by logical replication, from
+	 * a source that applied on_delete itself and sends its children's
+	 * changes along.
+	 */
+	if (info->citus_shell || OidIsValid(info->catalog_rel))
 		return PointerGetDatum(NULL);
 	cmodel_relinfo_check_keys(info);
 	if (info->nrules == 0)

@@ -37,6 +37,7 @@
 
 #include "catalog/dependency.h"
 #include "catalog/index.h"
+#include "catalog/pg_authid.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "commands/extension.h"
@@ -81,6 +82,19 @@ push_metadata_snapshot(void)
 }
 
 /*
+ * Become the bootstrap superuser for a metadata read: finding a shard by
+ * name (to_regclass) needs USAGE on its schema, which the role whose
+ * DELETE cascades into it need not have.  The reads are fixed queries.
+ */
+static void
+metadata_user_enter(Oid *save_user, int *save_sec)
+{
+	GetUserIdAndSecContext(save_user, save_sec);
+	SetUserIdAndSecContext(BOOTSTRAP_SUPERUSERID,
+						   *save_sec | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
+}
+
+/*
  * One value of a one-row statement with text parameters, or NULL (in the
  * caller's memory): Citus's metadata read as of now (metadata), or one of
  * Citus's functions called.
@@ -95,6 +109,8 @@ run_value(const char *sql, int nargs, const char **args, bool metadata)
 	MemoryContext caller = CurrentMemoryContext;
 	int			i;
 	int			rc;
+	Oid			save_user = InvalidOid;
+	int			save_sec = 0;
 
 	Assert(nargs <= 2);
 	for (i = 0; i < nargs; i++)
@@ -102,10 +118,16 @@ run_value(const char *sql, int nargs, const char **args, bool metadata)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "cmodel: SPI_connect failed");
 	if (metadata)
+	{
+		metadata_user_enter(&save_user, &save_sec);
 		push_metadata_snapshot();
+	}
 	rc = SPI_execute_with_args(sql, nargs, types, values, nulls, metadata, 1);
 	if (metadata)
+	{
 		PopActiveSnapshot();
+		SetUserIdAndSecContext(save_user, save_sec);
+	}
 	if (rc < 0)
 		elog(ERROR, "cmodel: Citus metadata query failed: %s", sql);
 	if (SPI_processed > 0)
@@ -489,12 +511,15 @@ cmodel_citus_local_shards(Oid relid, bool *all_here)
 	bool		missing = false;
 	uint64		r;
 	int			rc;
+	Oid			save_user;
+	int			save_sec;
 
 	*all_here = true;
 	if (!cmodel_citus_present())
 		return NIL;
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "cmodel: SPI_connect failed");
+	metadata_user_enter(&save_user, &save_sec);
 	push_metadata_snapshot();
 	rc = SPI_execute_with_args("SELECT pg_catalog.to_regclass(pg_catalog.shard_name(s.logicalrelid, s.shardid))"
 							  "         ::pg_catalog.oid,"
@@ -506,6 +531,7 @@ cmodel_citus_local_shards(Oid relid, bool *all_here)
 							  " GROUP BY s.logicalrelid, s.shardid ORDER BY s.shardid",
 							  1, types, values, NULL, true, 0);
 	PopActiveSnapshot();
+	SetUserIdAndSecContext(save_user, save_sec);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "cmodel: Citus metadata query failed for the shards of relation %u", relid);
 	for (r = 0; r < SPI_processed; r++)

@@ -210,6 +210,8 @@ cmodel_delete_preview(PG_FUNCTION_ARGS)
 				 errhint("Pass the table and an array of its key values, for example ARRAY[1, 2].")));
 	relid = PG_GETARG_OID(0);
 	keys = PG_GETARG_ARRAYTYPE_P(1);
+	/* a worker has neither the registry nor a way to count the coordinator's children */
+	cmodel_citus_require_coordinator("preview a delete");
 	rel = table_open(relid, AccessShareLock);
 	acl = pg_class_aclcheck(relid, GetUserId(), ACL_SELECT);
 	if (acl != ACLCHECK_OK)

@@ -461,6 +461,53 @@ $coord->safe_psql('postgres', 'TRUNCATE public.clinic');
 is($coord->safe_psql('postgres', 'SELECT count(*) FROM clinic_ns.room'), '0',
 	'a TRUNCATE of the reference table still cascades');
 
+# --- a schema move by logical replication while its rows are deleted ----------
+# The move's apply worker replays the source's deletes on the new shards,
+# row by row; the source cascaded them already (and its children's deletes
+# come along), so the new shards' row triggers must not act, nor fail.
+$coord->safe_psql('postgres', q{
+SELECT count(*) FROM cmodel_register_models('mv_ns', '[{"name": "Top", "fields": [{"name": "n", "type": "IntegerField", "null": true}]}, {"name": "Sub", "fields": [{"name": "top", "type": "ForeignKey", "to": "Top", "on_delete": "CASCADE"}]}]');
+SET citus.enable_unsafe_triggers = on;
+SELECT citus_schema_distribute('mv_ns');
+BEGIN;
+SET LOCAL citus.propagate_set_commands = 'local';
+SET LOCAL cmodel.max_bulk_rows = 0;
+INSERT INTO mv_ns.top (n) SELECT g FROM generate_series(1, 20000) g;
+INSERT INTO mv_ns.sub (top_id) SELECT dbid FROM mv_ns.top;
+COMMIT;
+});
+my $mv_to = $node_of->('mv_ns.top') == $w1->port ? $w2 : $w1;
+my $mover = $coord->background_psql('postgres');
+$mover->query_until(qr/moving/, "\\echo moving\nSELECT citus_schema_move('mv_ns', '127.0.0.1', " . $mv_to->port . ");\n");
+$coord->safe_psql('postgres', join("\n", map { "DELETE FROM mv_ns.top WHERE n = $_;" } 1 .. 2000));
+$mover->query_safe('SELECT 1');
+$mover->quit;
+is($node_of->('mv_ns.top'), $mv_to->port, 'the schema move finished while deletes ran');
+is($coord->safe_psql('postgres', q{
+SELECT (SELECT count(*) FROM mv_ns.top) || ' ' || (SELECT count(*) FROM mv_ns.sub) || ' ' ||
+       (SELECT count(*) FROM mv_ns.sub s WHERE NOT EXISTS (SELECT 1 FROM mv_ns.top t WHERE t.dbid = s.top_id))}),
+	'18000 18000 0', 'and every delete cascaded once, on the source or the target');
+
+# --- a role that is not a superuser ---------------------------------------------
+# deleting core rows cascades into namespaces the role cannot even look into,
+# on every node (the shards' rules are found as the bootstrap superuser)
+$coord->safe_psql('postgres', q{
+CREATE ROLE od_app LOGIN;
+GRANT SELECT, DELETE ON public.staff TO od_app;
+INSERT INTO public.staff VALUES (40, 's40', 'F', 'L');
+INSERT INTO od_local.memo (staff_id) VALUES (40);
+INSERT INTO my_plugin.biography (biography, language, staff_id) VALUES ('bio', 'en', 40);
+INSERT INTO od_far.task (staff_id) VALUES (40);
+});
+($rc, $out, $err) = $coord->psql('postgres', 'SET ROLE od_app; DELETE FROM public.staff WHERE dbid = 40');
+is($rc, 0, 'a role with DELETE on a reference core table deletes from it') or diag($err);
+is($coord->safe_psql('postgres', q{
+SELECT (SELECT count(*) FROM od_local.memo WHERE staff_id = 40) + (SELECT count(*) FROM my_plugin.biography WHERE staff_id = 40)
+     + (SELECT count(*) FROM od_far.task WHERE staff_id = 40)}),
+	'0', 'and its children in namespaces it has no access to go, on both workers and the coordinator');
+($rc, $out, $err) = $w1->psql('postgres', "SELECT * FROM cmodel_delete_preview('public.staff', ARRAY[1]::bigint[])");
+like($err, qr/cannot preview a delete on a Citus worker node/, 'the delete preview runs on the coordinator only');
+
 # --- registrations made before Citus had nodes -------------------------------
 # A database whose namespace was registered while Citus had no nodes: its
 # node catalog stayed a plain table, so a worker has no copy, and its
