@@ -10,8 +10,9 @@
  * The node catalog (node_catalog.c)
  *
  * What cmodel's triggers and guard need of the registry, by schema and
- * table name: the namespaces, the on_delete rules a table's deletes apply,
- * its auto_now and auto_now_add columns, its model's label.  A Citus
+ * table name: the namespaces, the core tables and their keys, the
+ * on_delete rules a table's deletes apply, its auto_now and auto_now_add
+ * columns, its model's label.  A Citus
  * worker has no registry, and a shard there is judged as its table by
  * these rows; with
  * Citus installed the table is a reference table, so every node has them.
@@ -21,7 +22,7 @@
  */
 CREATE TABLE cmodel.node_catalog (
     namespace text NOT NULL,
-    kind "char" NOT NULL CHECK (kind IN ('n', 'm', 'r', 'a')),
+    kind "char" NOT NULL CHECK (kind IN ('n', 'm', 'c', 'r', 'a')),
     schema_name name NOT NULL,
     table_name name NOT NULL,
     column_name name,
@@ -36,7 +37,7 @@ CREATE INDEX node_catalog_namespace ON cmodel.node_catalog (namespace);
 -- Citus copies a reference table to a new node by logical replication
 ALTER TABLE cmodel.node_catalog REPLICA IDENTITY FULL;
 COMMENT ON TABLE cmodel.node_catalog IS
-'Derived from the registry (cmodel.node_facts), per namespace: kind n the namespace (schema_name), m a model table (label), r an on_delete rule of the table (column_name its key, child_* the relation, flag SET_NULL), a an auto_now (flag) or auto_now_add column; a Citus reference table, read by shards on every node';
+'Derived from the registry (cmodel.node_facts), per namespace ('''' for core models): kind n the namespace (schema_name), m a model table (label), c a core table (column_name its key, label the core model), r an on_delete rule of the table (column_name its key, child_* the relation, flag SET_NULL), a an auto_now (flag) or auto_now_add column; a Citus reference table, read by shards on every node';
 SELECT pg_catalog.pg_extension_config_dump('cmodel.node_catalog', '');
 
 CREATE VIEW cmodel.node_facts AS
@@ -49,6 +50,11 @@ SELECT m.namespace, 'm', m.namespace::name, m.table_name::name, NULL, NULL, NULL
        m.app_label OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) m.name
   FROM cmodel.reg_model m
  WHERE m.kind OPERATOR(pg_catalog.=) 'model' AND NOT m.retired
+UNION ALL
+SELECT '', 'c', n.nspname, c.relname, cm.key_column, NULL, NULL, NULL, NULL, cm.name
+  FROM cmodel.reg_core_model cm
+  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) cm.tbl::pg_catalog.oid
+  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
 UNION ALL
 SELECT r.namespace, 'r', n.nspname, c.relname, r.target_column::name, r.namespace::name,
        m.table_name::name, r.column_name::name, r.on_delete OPERATOR(pg_catalog.=) 'SET_NULL', NULL

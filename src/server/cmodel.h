@@ -140,6 +140,7 @@ extern Oid	cmodel_node_catalog_here(void);
 extern void cmodel_node_catalog_refresh(const char *ns);
 extern void cmodel_node_catalog_follow_renames(void);
 extern bool cmodel_node_catalog_has_namespace(const char *name);
+extern List *cmodel_node_catalog_core_keys(const char *schema, const char *table);
 
 /* grants.c: the privileges of the access levels */
 typedef enum CmLevel

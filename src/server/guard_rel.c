@@ -100,9 +100,9 @@ cmodel_guard_describe_rel(Oid relid, CmGuardRel *r)
 	ReleaseSysCache(tuple);
 	r->ns = cmodel_probe_schema_namespace(r->nspid);
 	r->qualname = psprintf("%s.%s", r->ns ? r->ns : get_namespace_name(r->nspid), r->relname);
-	/* a Citus shard in a namespace is judged, and named, as its table */
-	if (r->ns && cmodel_citus_shard_of(relid, &logical))
-		r->qualname = psprintf("%s.%s", r->ns, logical);
+	/* a Citus shard is judged, and named, as its table */
+	if (cmodel_citus_shard_of(relid, &logical))
+		r->qualname = psprintf("%s.%s", r->ns ? r->ns : get_namespace_name(r->nspid), logical);
 	r->guarded = r->ns != NULL && guarded_relkind(r->relkind) &&
 		(!cmodel_guard_is_index(r->relkind) || index_guarded(relid));
 	/* cmodel's own scripts may change the registry, and Citus its placements; nothing else may */
@@ -291,12 +291,14 @@ cmodel_guard_check_core_key_index(CmGuardScope *scope, Oid indexoid)
 		!is_core_key(relid, attnum) || other_unique_index(relid, attnum, indexoid))
 		return;
 	{
-		char	   *table = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
-													   get_rel_name(relid));
+		CmGuardRel	r;
 
-		cmodel_guard_violation(scope, CM_GUARD_CORE_PARENT, table, NULL,
+		if (!cmodel_guard_describe_rel(relid, &r))
+			return;
+		/* a Citus shard is named as its table */
+		cmodel_guard_violation(scope, CM_GUARD_CORE_PARENT, r.qualname, NULL,
 							   "cannot drop index \"%s\": it keeps the key of core table \"%s\" unique",
-							   get_rel_name(indexoid), table);
+							   get_rel_name(indexoid), r.qualname);
 	}
 }
 

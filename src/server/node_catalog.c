@@ -52,6 +52,8 @@
 /* Attribute numbers in cmodel.node_catalog (see cmodel.sql). */
 #define Anum_node_catalog_kind 2
 #define Anum_node_catalog_schema_name 3
+#define Anum_node_catalog_table_name 4
+#define Anum_node_catalog_column_name 5
 
 /* The catalog's own relation (the Citus table's shell, if it is one), or InvalidOid. */
 static Oid
@@ -206,9 +208,9 @@ cmodel_node_catalog_follow_renames(void)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "cmodel: SPI_connect failed");
 	if (SPI_execute("SELECT 1 FROM (SELECT schema_name, table_name FROM cmodel.node_facts"
-					" WHERE kind OPERATOR(pg_catalog.=) 'r'"
+					" WHERE kind OPERATOR(pg_catalog.=) ANY ('{r,c}'::\"char\"[])"
 					" EXCEPT SELECT schema_name, table_name FROM cmodel.node_catalog"
-					" WHERE kind OPERATOR(pg_catalog.=) 'r') d", false, 1) != SPI_OK_SELECT)
+					" WHERE kind OPERATOR(pg_catalog.=) ANY ('{r,c}'::\"char\"[])) d", false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "cmodel: could not compare the node catalog with the registry");
 	stale = SPI_processed > 0;
 	SPI_finish();
@@ -217,33 +219,59 @@ cmodel_node_catalog_follow_renames(void)
 }
 
 /*
- * See cmodel.h: does this node's catalog list namespace name?  For the
- * guard on a worker, whose registry is empty: a scan of the catalog's
- * placement here, as the guard reads the registry (probe.c).
+ * The column_name of this node's catalog rows of a kind for schema.table
+ * (table NULL: any), as the guard reads the registry (probe.c): a scan of
+ * the catalog's placement here, without SPI.  limit 1 stops at the first.
  */
-bool
-cmodel_node_catalog_has_namespace(const char *name)
+static List *
+scan_catalog(char kind, const char *schema, const char *table, int limit)
 {
 	Oid			relid = cmodel_node_catalog_here();
 	Relation	rel;
-	ScanKeyData keys[2];
+	ScanKeyData keys[3];
 	Snapshot	snapshot;
 	SysScanDesc scan;
-	bool		found;
+	HeapTuple	tuple;
+	List	   *columns = NIL;
+	int			nkeys = table ? 3 : 2;
 
 	if (!OidIsValid(relid))
-		return false;
+		return NIL;
 	rel = table_open(relid, AccessShareLock);
-	ScanKeyInit(&keys[0], Anum_node_catalog_kind, BTEqualStrategyNumber, F_CHAREQ, CharGetDatum('n'));
+	ScanKeyInit(&keys[0], Anum_node_catalog_kind, BTEqualStrategyNumber, F_CHAREQ, CharGetDatum(kind));
 	ScanKeyInit(&keys[1], Anum_node_catalog_schema_name, BTEqualStrategyNumber, F_NAMEEQ,
-				DirectFunctionCall1(namein, CStringGetDatum(name)));
+				DirectFunctionCall1(namein, CStringGetDatum(schema)));
+	if (table)
+		ScanKeyInit(&keys[2], Anum_node_catalog_table_name, BTEqualStrategyNumber, F_NAMEEQ,
+					DirectFunctionCall1(namein, CStringGetDatum(table)));
 	snapshot = RegisterSnapshot(GetLatestSnapshot());
-	scan = systable_beginscan(rel, InvalidOid, false, snapshot, 2, keys);
-	found = HeapTupleIsValid(systable_getnext(scan));
+	scan = systable_beginscan(rel, InvalidOid, false, snapshot, nkeys, keys);
+	while ((limit == 0 || list_length(columns) < limit) &&
+		   HeapTupleIsValid(tuple = systable_getnext(scan)))
+	{
+		bool		isnull;
+		Datum		d = heap_getattr(tuple, Anum_node_catalog_column_name, RelationGetDescr(rel), &isnull);
+
+		columns = lappend(columns, isnull ? pstrdup("") : pstrdup(NameStr(*DatumGetName(d))));
+	}
 	systable_endscan(scan);
 	UnregisterSnapshot(snapshot);
 	table_close(rel, AccessShareLock);
-	return found;
+	return columns;
+}
+
+/* See cmodel.h: does this node's catalog list namespace name?  (For the guard on a worker.) */
+bool
+cmodel_node_catalog_has_namespace(const char *name)
+{
+	return scan_catalog('n', name, NULL, 1) != NIL;
+}
+
+/* See cmodel.h: the key columns this node's catalog lists for core table schema.table. */
+List *
+cmodel_node_catalog_core_keys(const char *schema, const char *table)
+{
+	return scan_catalog('c', schema, table, 0);
 }
 
 /*

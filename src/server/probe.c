@@ -269,6 +269,14 @@ cmodel_probe_core_keys(Oid relid)
 																	   RelationGetDescr(rs.rel), &isnull)))));
 	}
 	registry_scan_end(&rs);
+	/* a Citus worker has no registry: a core table's shard has the keys the node catalog lists */
+	if (keys == NIL && cmodel_citus_worker())
+	{
+		char	   *logical;
+
+		if (cmodel_citus_shard_of(relid, &logical))
+			keys = cmodel_node_catalog_core_keys(get_namespace_name(get_rel_namespace(relid)), logical);
+	}
 	return keys;
 }
 

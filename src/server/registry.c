@@ -235,5 +235,7 @@ cmodel_core_model_record(PG_FUNCTION_ARGS)
 	cmodel_registry_exec("UPDATE cmodel.reg_namespace SET generation = generation OPERATOR(pg_catalog.+) 1",
 						 0, NULL);
 	SPI_finish();
+	/* the core models' rows of the node catalog (a move rewrites all of it) */
+	cmodel_node_catalog_refresh("");
 	PG_RETURN_VOID();
 }

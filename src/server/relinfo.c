@@ -403,7 +403,8 @@ load_label(CmRelInfo *e, const char *ns, const char *relname)
 	{
 		query(e, psprintf("SELECT label FROM %s"
 						  " WHERE schema_name OPERATOR(pg_catalog.=) $2 AND table_name OPERATOR(pg_catalog.=) $3"
-						  "   AND kind OPERATOR(pg_catalog.=) 'm' ORDER BY label COLLATE \"C\" LIMIT 1",
+						  "   AND kind OPERATOR(pg_catalog.=) ANY ('{m,c}'::\"char\"[])"
+						  " ORDER BY kind DESC, label COLLATE \"C\" LIMIT 1",
 						  quote_qualified_identifier("cmodel", get_rel_name(e->catalog_rel))),
 			  4, types, values);
 		return SPI_processed ? pstrdup(cell(0, 1)) : pstrdup(e->shown);

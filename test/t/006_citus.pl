@@ -409,6 +409,20 @@ for my $case (
 }
 is($home->safe_psql('postgres', "SELECT count(*) FROM pg_attribute WHERE attrelid = '$shard_name'::regclass AND attname = 'note' AND NOT attisdropped"),
 	'1', 'worker: the shard kept its column');
+# a core reference table's copy keeps its key: the node catalog knows the core tables
+my $staff_shard = $coord->safe_psql('postgres',
+	"SELECT shard_name FROM citus_shards WHERE table_name = 'public.staff'::regclass LIMIT 1");
+(my $staff_id = $staff_shard) =~ s/.*_//;
+for my $case (
+	[ "ALTER TABLE public.$staff_shard ALTER COLUMN dbid TYPE integer", 'ALTER COLUMN TYPE of its key' ],
+	[ "ALTER TABLE public.$staff_shard DROP CONSTRAINT staff_pkey_$staff_id", 'dropping the unique index on its key' ])
+{
+	my ($sql, $what) = @$case;
+	($rc, $out, $err) = $home->psql('postgres', $sql, extra_params => [ '-v', 'VERBOSITY=verbose' ]);
+	like($err, qr/0A000: .*public\.staff\b/, "worker: $what on a core table's copy is refused, naming the table");
+}
+is($home->safe_psql('postgres', "SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'public.$staff_shard'::regclass AND attname = 'dbid'"),
+	'bigint', 'worker: the copy kept its key');
 ($rc, $out, $err) = $coord->psql('postgres', q{
 SET cmodel.allow_destructive_ddl = on;
 ALTER TABLE my_plugin.visit ADD COLUMN scratch int;
