@@ -502,6 +502,17 @@ SELECT (SELECT count(*) FROM mv_ns.top) || ' ' || (SELECT count(*) FROM mv_ns.su
        (SELECT count(*) FROM mv_ns.sub s WHERE NOT EXISTS (SELECT 1 FROM mv_ns.top t WHERE t.dbid = s.top_id))}),
 	'18000 18000 0', 'and every delete cascaded once, on the source or the target');
 
+# the rebalancer (moves by logical replication in the background) and its
+# cleanup change no row anywhere
+my $everything = q{SELECT string_agg(format('%s=%s', c.oid::regclass,
+  (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM %s', c.oid::regclass), false, true, '')))[1]::text), ' ' ORDER BY c.oid::regclass::text)
+  FROM pg_class c JOIN pg_dist_partition p ON p.logicalrelid = c.oid
+ WHERE c.relnamespace::regnamespace::text IN ('my_plugin', 'od_far', 'od_local', 'mv_ns', 'sharded_ns', 'public')};
+my $all_before = $coord->safe_psql('postgres', $everything);
+$coord->safe_psql('postgres', 'SELECT citus_rebalance_start(); SELECT citus_rebalance_wait(); CALL citus_cleanup_orphaned_resources()');
+is($coord->safe_psql('postgres', $everything), $all_before, 'the rebalancer changed no row of any table');
+is($coord->safe_psql('postgres', 'SELECT count(*) FROM pg_dist_cleanup'), '0', 'and its leftovers were dropped');
+
 # --- a role that is not a superuser ---------------------------------------------
 # deleting core rows cascades into namespaces the role cannot even look into,
 # on every node (the shards' rules are found as the bootstrap superuser)
