@@ -58,7 +58,7 @@ test/fuzz/cm_fuzz: test/fuzz/cm_fuzz.c test/cm_testlib.h $(CORE_SRCS) $(CORE_HDR
 test/fuzz/cm_fuzz_isotime: test/fuzz/cm_fuzz_isotime.c src/core/isotime.c $(CORE_HDRS)
 	clang-14 $(HOST_CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ test/fuzz/cm_fuzz_isotime.c src/core/isotime.c
 
-.PHONY: unit fuzz prove bench bench-guard bench-ondelete bench-hub bench-scale bench-citus demo test check-layout
+.PHONY: unit python-test fuzz prove bench bench-guard bench-ondelete bench-hub bench-scale bench-citus demo test check-layout
 unit: test/unit/cm_unit
 	test/unit/cm_unit
 
@@ -82,6 +82,12 @@ prove:
 	PG_TEST_TIMEOUT_DEFAULT=60 PATH="$(bindir):$$PATH" \
 	PG_REGRESS="$(pgxsdir)/src/test/regress/pg_regress" \
 	PERL5LIB="$(pgxsdir)/src/test/perl:$$PERL5LIB" prove -v test/t/*.pl
+
+# The Python package (python/cmodel_django) and its tests, on Debian's
+# python3-django and python3-psycopg2 (the system's Python has them).
+PYTHON ?= /usr/bin/python3
+python-test:
+	$(PYTHON) python/tests/run.py
 
 bench:
 	bench/run.sh

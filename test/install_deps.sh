@@ -10,6 +10,7 @@
 #   libipc-run-perl           IPC::Run, needed by PostgreSQL::Test::Cluster
 #   clang-14 libclang-rt-14-dev  libFuzzer for `make fuzz`
 #   python3                   bench/model.py, the benchmark's model generator
+#   python3-django python3-psycopg2  the Django package (python/) and its tests
 #
 # When every package is already installed nothing is downloaded (saves the
 # apt-get update on a warm machine).  Installing needs root; as another user
@@ -25,6 +26,8 @@ PKGS=(
 	clang-14
 	libclang-rt-14-dev
 	python3
+	python3-django
+	python3-psycopg2
 )
 
 # A package counts as present only when dpkg says "installed" (a removed

@@ -7,6 +7,8 @@
 #   layout   make check-layout — the source tree's shape, counted per check
 #   unit     make unit        — counted per test, from cm_unit's own
 #                               "N passed, N failed" line
+#   python   make python-test — the Python package's tests (python/tests),
+#                               counted per test from their own line
 #   regress  make installcheck — pg_regress on a throwaway instance
 #                               (--temp-instance), counted per test
 #   isolation make installcheck REGRESS= — pg_isolation_regress, specs/*.spec
@@ -167,6 +169,7 @@ self_counting() {
 # --------------------------------------------------------------------------
 self_counting layout check-layout
 self_counting unit unit
+self_counting python python-test
 
 # pg_regress_counts LOG — print "passed failed" from pg_regress's (or
 # pg_isolation_regress's) closing box: " All N tests passed. ",

@@ -1,0 +1,140 @@
+"""The Canvas SDK's base classes and core models, as plugin models use them.
+
+A plugin's models module imports ``CustomModel``, ``ModelExtension`` and the
+core models it relates to from here instead of ``canvas_sdk``:
+
+- ``CustomModel``: the base of a plugin's own models.  A concrete subclass
+  gets the SDK's key, ``dbid`` (a bigint identity), unless one of its
+  fields is the primary key (a ``OneToOneField(primary_key=True)``), and
+  its app label from its module (``my_plugin.models`` -> ``my_plugin``),
+  so a module converts without a Django project around it.
+- ``ModelExtension``: mixed into a core model, it makes a proxy of it
+  (``class CustomStaff(Staff, ModelExtension)``), as the SDK does.
+- ``Staff`` and ``Patient``: unmanaged models of the platform's core tables
+  ``public.staff`` and ``public.patient`` (key ``dbid``), registered with
+  cmodel as the core models "Staff" and "Patient".  Any other unmanaged
+  model with a ``cmodel_core_model`` attribute (the core model's name)
+  counts as a core model too.
+"""
+
+from django.db import models
+from django.db.models.base import ModelBase
+
+CORE_APP_LABEL = "canvas_core"
+
+
+def _is_field(value):
+    return isinstance(value, models.Field)
+
+
+class CmodelModelBase(ModelBase):
+    """The metaclass of the package's base classes (see the module's text).
+
+    It also remembers what Django rewrites while it builds the class, for
+    the converter: the names of indexes Django named itself (a descriptor
+    leaves them out, and cmodel names the index), and each relation's
+    ``related_name`` as written, before Django fills in ``%(app_label)s``
+    and ``%(class)s``.
+    """
+
+    def __new__(mcs, name, bases, attrs, **kwargs):
+        module = attrs.get("__module__", "")
+        meta = attrs.get("Meta")
+        abstract = bool(getattr(meta, "abstract", False))
+        extension = any("_cmodel_extension" in getattr(b, "__dict__", {}) for b in bases)
+        concrete_parent = any(
+            isinstance(b, ModelBase) and hasattr(b, "_meta") and not b._meta.abstract for b in bases
+        )
+        if meta is None:
+            # as Django would: a class without a Meta takes its abstract base's
+            inherited = next((b.Meta for b in bases if hasattr(b, "Meta")), None)
+            meta = type("Meta", (inherited,) if inherited else (), {"abstract": False})
+            attrs["Meta"] = meta
+        if not abstract:
+            if not getattr(meta, "app_label", None):
+                meta.app_label = module.split(".")[0] if module else "plugin"
+            if extension:
+                meta.proxy = True
+            elif not concrete_parent and not _declares_key(attrs, bases):
+                attrs["dbid"] = models.BigAutoField(primary_key=True)
+        raw_related = {
+            key: value.remote_field.related_name
+            for key, value in attrs.items()
+            if _is_field(value) and value.is_relation and value.remote_field.related_name is not None
+        }
+        unnamed = [i for i, index in enumerate(getattr(meta, "indexes", ())) if not index.name]
+        cls = super().__new__(mcs, name, bases, attrs, **kwargs)
+        cls._cmodel_raw_related = raw_related
+        # Django names the class's copies of the indexes, in the same order
+        cls._cmodel_auto_index_names = frozenset(
+            cls._meta.indexes[i].name for i in unnamed if i < len(cls._meta.indexes)
+        )
+        return cls
+
+
+def _declares_key(attrs, bases):
+    """Does the class, or an abstract base of it, declare a primary key field?"""
+    if any(_is_field(value) and value.primary_key for value in attrs.values()):
+        return True
+    for base in bases:
+        meta = getattr(base, "_meta", None)
+        if meta is not None and meta.abstract and any(f.primary_key for f in meta.local_fields):
+            return True
+    return False
+
+
+class CustomModel(models.Model, metaclass=CmodelModelBase):
+    """The base of a plugin's own models (the SDK's ``CustomModel``)."""
+
+    class Meta:
+        abstract = True
+
+
+class ModelExtension(models.Model, metaclass=CmodelModelBase):
+    """Mixed into a core model: a proxy of it (the SDK's ``ModelExtension``)."""
+
+    _cmodel_extension = True
+
+    class Meta:
+        abstract = True
+
+
+class Staff(models.Model, metaclass=CmodelModelBase):
+    """The platform's staff table, ``public.staff``: core model "Staff"."""
+
+    cmodel_core_model = "Staff"
+    dbid = models.BigAutoField(primary_key=True)
+    id = models.TextField(unique=True)
+    first_name = models.TextField(null=True)
+    last_name = models.TextField(null=True)
+
+    class Meta:
+        app_label = CORE_APP_LABEL
+        db_table = "staff"
+        managed = False
+
+
+class Patient(models.Model, metaclass=CmodelModelBase):
+    """The platform's patient table, ``public.patient``: core model "Patient"."""
+
+    cmodel_core_model = "Patient"
+    dbid = models.BigAutoField(primary_key=True)
+    id = models.TextField(unique=True)
+    first_name = models.TextField(null=True)
+    last_name = models.TextField(null=True)
+
+    class Meta:
+        app_label = CORE_APP_LABEL
+        db_table = "patient"
+        managed = False
+
+
+CORE_MODELS = (Staff, Patient)
+
+
+def core_model_name(model):
+    """The core model name of a Django model, or None when it is not one."""
+    name = getattr(model, "cmodel_core_model", None)
+    if isinstance(name, str) and "cmodel_core_model" in model.__dict__:
+        return name
+    return None
