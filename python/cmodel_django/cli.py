@@ -1,0 +1,124 @@
+"""The command line: ``python3 -m cmodel_django``.
+
+    python3 -m cmodel_django plan     [--dsn DSN] [--plugin NAME] NAMESPACE MODULE
+    python3 -m cmodel_django register [--dsn DSN] [--plugin NAME] NAMESPACE MODULE
+
+MODULE is a plugin's models module, by its dotted name (importable from the
+current directory) or as a path to its ``.py`` file (its package's parent
+becomes importable).  ``plan`` prints what registering would do, and
+changes nothing; ``register`` registers, in one transaction, and prints what
+it did.  Each action is one line: action, object and statement, separated
+by tabs.  DSN is a libpq connection string (default: the PG* environment,
+as psql's).
+
+Exit status: 0 done, 1 an error from cmodel or the server (its SQLSTATE,
+message, detail and hint on stderr), or a model the converter refuses;
+2 a usage error or a module that does not import.
+"""
+
+import argparse
+import importlib
+import json
+import os
+import sys
+
+from .convert import ConversionError, models_to_descriptors
+
+PROG = "cmodel_django"
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called: exit status 2."""
+
+
+def _load_module(spec):
+    """The models module named by a dotted name or a path to a .py file."""
+    if spec.endswith(".py") or os.sep in spec:
+        path = os.path.abspath(spec)
+        if not os.path.isfile(path):
+            raise UsageError("no such file: %s" % spec)
+        parts = [os.path.splitext(os.path.basename(path))[0]]
+        directory = os.path.dirname(path)
+        while os.path.isfile(os.path.join(directory, "__init__.py")):
+            parts.insert(0, os.path.basename(directory))
+            directory = os.path.dirname(directory)
+        sys.path.insert(0, directory)
+        spec = ".".join(parts)
+    else:
+        sys.path.insert(0, os.getcwd())
+    try:
+        return importlib.import_module(spec)
+    except ImportError as e:
+        raise UsageError("cannot import %s: %s" % (spec, e))
+
+
+def _report_database_error(error):
+    """cmodel's (or the server's) error as psql shows it, on stderr."""
+    diag = error.diag
+    severity = diag.severity or "ERROR"
+    print("%s: %s:  %s" % (PROG, severity, (diag.message_primary or str(error)).strip()), file=sys.stderr)
+    if diag.message_detail:
+        print("DETAIL:  %s" % diag.message_detail, file=sys.stderr)
+    if diag.message_hint:
+        print("HINT:  %s" % diag.message_hint, file=sys.stderr)
+    if error.pgcode:
+        print("SQLSTATE:  %s" % error.pgcode, file=sys.stderr)
+
+
+def _run(command, dsn, namespace, descriptors, plugin):
+    import psycopg2
+
+    function = "cmodel_plan_models" if command == "plan" else "cmodel_register_models"
+    connection = psycopg2.connect(dsn)
+    try:
+        with connection:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT action, object, statement FROM %s(%%s, %%s::json, %%s)" % function,
+                    (namespace, json.dumps(descriptors), plugin),
+                )
+                rows = cursor.fetchall()
+        if command == "plan":
+            connection.rollback()
+    finally:
+        connection.close()
+    for action, obj, statement in rows:
+        print("%s\t%s\t%s" % (action, obj, statement or ""))
+    return rows
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python3 -m " + PROG,
+        description="Turn a plugin's Django models into cmodel descriptors and plan or register them.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name, text in (("plan", "print what registering the module would do; change nothing"),
+                       ("register", "register the module's models into the namespace")):
+        p = sub.add_parser(name, help=text, description=text)
+        p.add_argument("--dsn", default="", help="libpq connection string (default: the PG* environment)")
+        p.add_argument("--plugin", default=None, help="the plugin the models belong to")
+        p.add_argument("namespace", help="the cmodel namespace (its schema)")
+        p.add_argument("module", help="the models module: a dotted name or a path to its .py file")
+    args = parser.parse_args(argv)
+    try:
+        module = _load_module(args.module)
+        descriptors = models_to_descriptors(module)
+        if not descriptors:
+            raise UsageError("%s defines no models" % args.module)
+        _run(args.command, args.dsn, args.namespace, descriptors, args.plugin)
+    except UsageError as e:
+        print("%s: %s" % (PROG, e), file=sys.stderr)
+        return 2
+    except ConversionError as e:
+        print("%s: %s" % (PROG, e), file=sys.stderr)
+        return 1
+    except Exception as e:  # psycopg2's errors, without importing it at the top
+        if type(e).__module__.startswith("psycopg2"):
+            if getattr(e, "diag", None) is not None and getattr(e, "pgcode", None):
+                _report_database_error(e)
+            else:
+                print("%s: %s" % (PROG, str(e).strip()), file=sys.stderr)
+            return 1
+        raise
+    return 0

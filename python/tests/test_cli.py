@@ -1,0 +1,128 @@
+"""The command line against a throwaway server (server.py).
+
+The seed's model classes, planned and registered through
+``python3 -m cmodel_django``, give the tables the demo's descriptors give
+(same columns and types, same indexes); errors come through with cmodel's
+SQLSTATE, detail and hint and the Unix exit statuses.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import unittest
+
+from server import Server
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PACKAGE_ROOT = os.path.dirname(HERE)
+DEMO = os.path.join(PACKAGE_ROOT, "..", "demo", "seed_models.json")
+SERVER = None
+
+
+def setUpModule():
+    global SERVER
+    SERVER = Server()
+    sql("""
+CREATE EXTENSION cmodel;
+CREATE TABLE public.staff (dbid bigint PRIMARY KEY, id text UNIQUE, first_name text, last_name text);
+CREATE TABLE public.patient (dbid bigint PRIMARY KEY, id text UNIQUE, first_name text, last_name text);
+SELECT cmodel_register_core_model('Staff', 'public.staff', 'dbid');
+SELECT cmodel_register_core_model('Patient', 'public.patient', 'dbid');
+""")
+
+
+def tearDownModule():
+    if SERVER is not None:
+        SERVER.stop()
+
+
+def sql(text, *params):
+    import psycopg2
+
+    connection = psycopg2.connect(SERVER.dsn)
+    try:
+        with connection, connection.cursor() as cursor:
+            cursor.execute(text, params or None)
+            return cursor.fetchall() if cursor.description else None
+    finally:
+        connection.close()
+
+
+def cli(*args):
+    env = dict(os.environ, PYTHONPATH=PACKAGE_ROOT)
+    return subprocess.run([sys.executable, "-m", "cmodel_django"] + list(args), cwd=HERE, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+
+
+def schema_of(namespace):
+    """Every table's columns and every index of a namespace, the namespace's name replaced by NS."""
+    columns = sql("""
+SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+       pg_get_expr(d.adbin, d.adrelid), a.attidentity
+  FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+  LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+ WHERE c.relnamespace = %s::regnamespace AND c.relkind = 'r'
+ ORDER BY 1, a.attnum""", namespace)
+    indexes = sql("""
+SELECT replace(indexname, %s, 'NS'), replace(indexdef, %s, 'NS') FROM pg_indexes WHERE schemaname = %s
+ ORDER BY 1""", namespace, namespace, namespace)
+    return [tuple(r) for r in columns], [tuple(r) for r in indexes]
+
+
+class Register(unittest.TestCase):
+    def test_plan_prints_the_actions_and_changes_nothing(self):
+        done = cli("plan", "--dsn", SERVER.dsn, "plan_ns", "my_plugin.models")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        actions = [line.split("\t") for line in done.stdout.splitlines()]
+        self.assertIn(["create model", "plan_ns.healthcoach"], [a[:2] for a in actions])
+        self.assertTrue(all(len(a) == 3 for a in actions))
+        self.assertEqual(sql("SELECT count(*) FROM pg_namespace WHERE nspname = 'plan_ns'")[0][0], 0)
+
+    def test_the_seed_classes_register_what_the_demo_descriptors_do(self):
+        done = cli("register", "--dsn", SERVER.dsn, "--plugin", "my_plugin", "cli_ns", "my_plugin/models.py")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn("create model\tcli_ns.healthcoach\tCREATE TABLE cli_ns.healthcoach (", done.stdout)
+        with open(DEMO) as f:
+            sql("SELECT count(*) FROM cmodel_register_models('demo_ns', %s::json, 'my_plugin')", f.read())
+        cli_schema = schema_of("cli_ns")
+        demo_schema = schema_of("demo_ns")
+        self.assertEqual(cli_schema[0], demo_schema[0], "the same tables, columns, types and defaults")
+        self.assertEqual(cli_schema[1], demo_schema[1], "the same indexes")
+        self.assertGreater(len(cli_schema[1]), 10)
+        again = cli("register", "--dsn", SERVER.dsn, "--plugin", "my_plugin", "cli_ns", "my_plugin.models")
+        self.assertEqual((again.returncode, again.stdout), (0, ""), "registering again changes nothing")
+
+
+class Errors(unittest.TestCase):
+    def test_cmodel_errors_come_through_with_sqlstate_detail_and_hint(self):
+        done = cli("register", "--dsn", SERVER.dsn, "bad_ns", "bad_plugin.models")
+        self.assertEqual(done.returncode, 1)
+        self.assertRegex(done.stderr, r"^cmodel_django: ERROR:  .*related_name")
+        self.assertIn("\nDETAIL:  ", done.stderr)
+        self.assertIn("\nHINT:  ", done.stderr)
+        self.assertRegex(done.stderr, r"\nSQLSTATE:  [0-9A-Z]{5}\n")
+        self.assertEqual(done.stdout, "")
+        self.assertEqual(sql("SELECT count(*) FROM pg_namespace WHERE nspname = 'bad_ns'")[0][0], 0)
+
+    def test_a_model_the_converter_refuses(self):
+        done = cli("plan", "--dsn", SERVER.dsn, "refused_ns", "refused_plugin.models")
+        self.assertEqual(done.returncode, 1)
+        self.assertIn("field Code.code: has unique=True", done.stderr)
+
+    def test_usage_errors_exit_2(self):
+        self.assertEqual(cli().returncode, 2)
+        self.assertEqual(cli("plan", "only_ns").returncode, 2)
+        missing = cli("plan", "--dsn", SERVER.dsn, "x_ns", "no_such_plugin.models")
+        self.assertEqual(missing.returncode, 2)
+        self.assertIn("cannot import no_such_plugin.models", missing.stderr)
+        self.assertEqual(cli("plan", "--dsn", SERVER.dsn, "x_ns", "nowhere/models.py").returncode, 2)
+
+    def test_a_server_that_is_not_there(self):
+        done = cli("plan", "--dsn", "host=%s port=1 dbname=postgres" % SERVER.dir, "x_ns", "my_plugin.models")
+        self.assertEqual(done.returncode, 1)
+        self.assertIn("cmodel_django: ", done.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
