@@ -2,14 +2,16 @@
 
     python3 -m cmodel_django plan     [--dsn DSN] [--plugin NAME] NAMESPACE MODULE
     python3 -m cmodel_django register [--dsn DSN] [--plugin NAME] NAMESPACE MODULE
+    python3 -m cmodel_django models   [--dsn DSN] [--output FILE] NAMESPACE
 
 MODULE is a plugin's models module, by its dotted name (importable from the
 current directory) or as a path to its ``.py`` file (its package's parent
 becomes importable).  ``plan`` prints what registering would do, and
 changes nothing; ``register`` registers, in one transaction, and prints what
 it did.  Each action is one line: action, object and statement, separated
-by tabs.  DSN is a libpq connection string (default: the PG* environment,
-as psql's).
+by tabs.  ``models`` writes unmanaged Django models of a registered
+namespace's tables (generate.py), to stdout or FILE.  DSN is a libpq
+connection string (default: the PG* environment, as psql's).
 
 Exit status: 0 done, 1 an error from cmodel or the server (its SQLSTATE,
 message, detail and hint on stderr), or a model the converter refuses;
@@ -87,6 +89,28 @@ def _run(command, dsn, namespace, descriptors, plugin):
     return rows
 
 
+def _models(args):
+    import psycopg2
+
+    from .generate import namespace_models_source
+
+    connection = psycopg2.connect(args.dsn)
+    try:
+        try:
+            source = namespace_models_source(connection, args.namespace)
+        except LookupError as e:
+            print("%s: %s" % (PROG, e.args[0]), file=sys.stderr)
+            return 1
+    finally:
+        connection.close()
+    if args.output:
+        with open(args.output, "w") as f:
+            f.write(source)
+    else:
+        sys.stdout.write(source)
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="python3 -m " + PROG,
@@ -100,8 +124,15 @@ def main(argv=None):
         p.add_argument("--plugin", default=None, help="the plugin the models belong to")
         p.add_argument("namespace", help="the cmodel namespace (its schema)")
         p.add_argument("module", help="the models module: a dotted name or a path to its .py file")
+    p = sub.add_parser("models", help="write unmanaged Django models of a registered namespace",
+                       description="write unmanaged Django models of a registered namespace")
+    p.add_argument("--dsn", default="", help="libpq connection string (default: the PG* environment)")
+    p.add_argument("--output", "-o", default=None, help="the file to write (default: stdout)")
+    p.add_argument("namespace", help="the cmodel namespace (its schema)")
     args = parser.parse_args(argv)
     try:
+        if args.command == "models":
+            return _models(args)
         module = _load_module(args.module)
         descriptors = models_to_descriptors(module)
         if not descriptors:

@@ -20,7 +20,7 @@ core models it relates to from here instead of ``canvas_sdk``:
 from django.db import models
 from django.db.models.base import ModelBase
 
-CORE_APP_LABEL = "canvas_core"
+CORE_APP_LABEL = "cmodel_django"
 
 
 def _is_field(value):

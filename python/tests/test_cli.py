@@ -94,6 +94,51 @@ class Register(unittest.TestCase):
         self.assertEqual((again.returncode, again.stdout), (0, ""), "registering again changes nothing")
 
 
+class Models(unittest.TestCase):
+    def test_generated_models_run_the_seed_orm_examples(self):
+        import tempfile
+
+        done = cli("register", "--dsn", SERVER.dsn, "--plugin", "my_plugin", "orm_ns", "my_plugin.models")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        with tempfile.TemporaryDirectory() as directory:
+            os.mkdir(os.path.join(directory, "orm_app"))
+            open(os.path.join(directory, "orm_app", "__init__.py"), "w").close()
+            target = os.path.join(directory, "orm_app", "models.py")
+            done = cli("models", "--dsn", SERVER.dsn, "--output", target, "orm_ns")
+            self.assertEqual(done.returncode, 0, done.stderr)
+            with open(target) as f:
+                source = f.read()
+            self.assertIn("managed = False", source)
+            self.assertIn("db_table = 'orm_ns\".\"healthcoach'", source)
+            self.assertIn("related_name='orm_ns_specialties'", source)
+            run = subprocess.run([sys.executable, os.path.join(HERE, "orm_roundtrip.py"), SERVER.dir, str(54361),
+                                  directory], env=dict(os.environ, PYTHONPATH=PACKAGE_ROOT),
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        got = json.loads(run.stdout)
+        self.assertEqual(got, {
+            "create": True,
+            "get_or_create": [True, False],
+            "json_key_filter": 1,
+            "json_contains": 1,
+            "q": 2,
+            "select_related": "Jessica",
+            "reverse_one_to_one": "Spanish",
+            "prefetch_related": ["Jessica"],
+            "annotate_count": [["staff-uuid", 2]],
+            "update": 1,
+            "delete_cascades_in_the_database": 1,
+            "defaults": ["1.0", True],
+        })
+        # the delete of a core row went through cmodel's cascade too
+        self.assertEqual(sql("SELECT count(*) FROM public.staff WHERE id = 'staff-2'")[0][0], 0)
+
+    def test_a_namespace_without_models(self):
+        done = cli("models", "--dsn", SERVER.dsn, "nothing_ns")
+        self.assertEqual(done.returncode, 1)
+        self.assertIn("namespace 'nothing_ns' has no registered models", done.stderr)
+
+
 class Errors(unittest.TestCase):
     def test_cmodel_errors_come_through_with_sqlstate_detail_and_hint(self):
         done = cli("register", "--dsn", SERVER.dsn, "bad_ns", "bad_plugin.models")
