@@ -9,6 +9,8 @@ notebook imports to reach tables it did not define:
   (``db_table`` schema-qualified, so no ``search_path`` is needed), its key
   ``dbid`` unless a ``OneToOneField`` is the key, its fields with their
   options (abstract bases' fields first, as Django orders them);
+- ``AttributeHub`` is the namespace's hub store with the SDK's interface
+  (hubs.py);
 - proxies of core models subclass the package's ``Staff`` and ``Patient``
   (any other core model gets a class of its key column);
 - the module is an app's ``models.py`` (the app in ``INSTALLED_APPS``, so
@@ -150,6 +152,7 @@ def namespace_models_source(connection, namespace):
         "import uuid  # noqa: F401 (uuid4 defaults)",
         "",
         "from django.db import models",
+        "from cmodel_django.hubs import AttributeHub as _AttributeHub",
     ]
     imported = sorted(known[c] for c in used_cores if c in known)
     if imported:
@@ -160,6 +163,9 @@ def namespace_models_source(connection, namespace):
                   "    %s = models.%s(primary_key=True)" % (key, KEY_TYPES.get(key_type, "TextField")),
                   "", "    class Meta:", "        managed = False",
                   "        db_table = %r" % ('%s"."%s' % (schema, table))]
+    lines += ["", "", "class AttributeHub(_AttributeHub):",
+              "    # the namespace's hub store, with the SDK's AttributeHub interface",
+              "    namespace = %r" % namespace]
     for model, descriptor in described.items():
         kind = kinds[model]
         app_label = descriptor.get("app_label") or namespace

@@ -13,6 +13,7 @@ prints what they returned as one JSON object.
 """
 
 import datetime
+import decimal
 import json
 import sys
 
@@ -80,4 +81,36 @@ coach = m.HealthCoach.objects.create(name="Coach", practicing_since=2001, is_acc
                                      extended_attributes={})
 coach = m.HealthCoach.objects.get(dbid=coach.dbid)
 out["defaults"] = [str(coach.version), coach.created_date is not None]
+# the seed's "Combining Approaches": a hub next to the models
+staff = m.CustomStaff.objects.get(id="staff-uuid")
+dept = m.Department.objects.create(name="Cardiology", code="CARDIO")
+m.StaffDepartment.objects.create(staff=staff, department=m.Department.objects.get(code="CARDIO"),
+                                 role="Lead Physician")
+hub, created = m.AttributeHub.objects.get_or_create(type="staff_preferences", id=f"staff:{staff.id}")
+hub.set_attributes({
+    "pager_number": "555-1234",
+    "preferred_contact": "email",
+    "office_hours": {"monday": "9-5", "tuesday": "9-5"}
+})
+again, created_again = m.AttributeHub.objects.get_or_create(type="staff_preferences", id="staff:staff-uuid")
+out["hub_created"] = [created, created_again]
+out["hub_office_hours"] = again.get_attribute("office_hours")
+# typed values round-trip exactly; None is not missing
+typed = {"big": 2 ** 62 + 1, "huge": 2 ** 70, "rate": decimal.Decimal("1.50"), "ratio": 0.1,
+         "since": datetime.date(2024, 2, 29), "at": now, "flag": False, "nothing": None,
+         "doc": {"a": [1, 2.5, None]}}
+hub.set_attributes(typed)
+fresh = m.AttributeHub.objects.get(type="staff_preferences", id="staff:staff-uuid")
+out["hub_types"] = {name: [type(fresh.attributes[name]).__name__, str(fresh.attributes[name])]
+                    for name in sorted(typed)}
+out["hub_none_vs_missing"] = [fresh.get_attribute("nothing", "missing"), fresh.get_attribute("absent", "missing"),
+                              fresh.has_attribute("nothing"), fresh.has_attribute("absent")]
+hub.set_attribute("visits", 650)
+other, _ = m.AttributeHub.objects.get_or_create(type="staff_preferences", id="staff:other")
+other.set_attribute("visits", decimal.Decimal("650.0"))
+other.set_attribute("preferred_contact", "phone")
+out["hub_filter"] = [h.id for h in m.AttributeHub.objects.filter(type="staff_preferences", visits=650)]
+out["hub_filter_two"] = [h.id for h in m.AttributeHub.objects.filter(visits__gte=600, preferred_contact="email")]
+out["hub_delete_attribute"] = [hub.delete_attribute("pager_number"), hub.delete_attribute("pager_number")]
+out["hub_delete"] = [other.delete(), other.delete()]
 print(json.dumps(out))

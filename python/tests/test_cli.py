@@ -129,6 +129,24 @@ class Models(unittest.TestCase):
             "update": 1,
             "delete_cascades_in_the_database": 1,
             "defaults": ["1.0", True],
+            "hub_created": [True, False],
+            "hub_office_hours": {"monday": "9-5", "tuesday": "9-5"},
+            "hub_types": {
+                "at": ["datetime", "2024-05-01 12:00:00+00:00"],
+                "big": ["int", str(2 ** 62 + 1)],
+                "doc": ["dict", "{'a': [1, 2.5, None]}"],
+                "flag": ["bool", "False"],
+                "huge": ["Decimal", str(2 ** 70)],
+                "nothing": ["NoneType", "None"],
+                "rate": ["Decimal", "1.50"],
+                "ratio": ["Decimal", "0.1"],
+                "since": ["date", "2024-02-29"],
+            },
+            "hub_none_vs_missing": [None, "missing", True, False],
+            "hub_filter": ["staff:other", "staff:staff-uuid"],
+            "hub_filter_two": ["staff:staff-uuid"],
+            "hub_delete_attribute": [True, False],
+            "hub_delete": [True, False],
         })
         # the delete of a core row went through cmodel's cascade too
         self.assertEqual(sql("SELECT count(*) FROM public.staff WHERE id = 'staff-2'")[0][0], 0)
