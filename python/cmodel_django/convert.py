@@ -161,7 +161,7 @@ def _field(model, field):
         if key in PLAIN_OPTIONS:
             out[key] = list(value) if isinstance(value, tuple) else value
         elif key == "default":
-            out["default"] = _default(name, field, value)
+            out["default"] = _value(name, field.name, value)
         elif key == "to":
             out["to"] = _descriptor_name(model, field.remote_field.model)
         elif key == "on_delete":
@@ -188,14 +188,14 @@ def _field(model, field):
     return out
 
 
-def _default(model_name, field, value):
-    """A field default as a descriptor's JSON value."""
+def _value(model_name, field_name, value):
+    """A field default (or a condition's value) as a descriptor's JSON value."""
     if value is uuid.uuid4:
         return "uuid4"
     if value is dict or value is list:
         return value()              # Django's idiom for a JSONField's empty default
     if callable(value):
-        raise ConversionError(model_name, field.name, "has the callable default %s, which only runs in "
+        raise ConversionError(model_name, field_name, "has the callable default %s, which only runs in "
                               "Python (cmodel's defaults are values the database applies); use a constant "
                               "(or uuid.uuid4 for a UUIDField)" % getattr(value, "__name__", repr(value)))
     if isinstance(value, decimal.Decimal):
@@ -228,15 +228,8 @@ def condition(model_name, q):
             out.update(condition(model_name, child))
         else:
             key, value = child
-            out[key] = _default(model_name, _Named(key), value)
+            out[key] = _value(model_name, key, value)
     return out
-
-
-class _Named:
-    """Something with a name, for errors about a condition's value."""
-
-    def __init__(self, name):
-        self.name = name
 
 
 def _index(model, index):

@@ -39,11 +39,6 @@ KEY_TYPES = {"bigint": "BigIntegerField", "integer": "IntegerField", "smallint":
              "text": "TextField", "uuid": "UUIDField"}
 
 
-def _python(value):
-    """A descriptor's JSON value as Python source."""
-    return repr(value)
-
-
 def _default_source(value):
     if value == "uuid4":
         return "uuid.uuid4"
@@ -51,7 +46,7 @@ def _default_source(value):
         return "dict"
     if value == []:
         return "list"
-    return _python(value)
+    return repr(value)
 
 
 def _field_source(field, names, placeholders):

@@ -99,7 +99,7 @@ def _hub_json(attributes):
         param, kind = _sql_value(value)
         if value is None:
             text = "null"
-        elif kind in ("numeric",):
+        elif kind == "numeric":
             text = str(param)
             types[name] = "numeric"
         elif kind == "date":

@@ -99,35 +99,28 @@ class ModelExtension(models.Model, metaclass=CmodelModelBase):
         abstract = True
 
 
-class Staff(models.Model, metaclass=CmodelModelBase):
-    """The platform's staff table, ``public.staff``: core model "Staff"."""
-
-    cmodel_core_model = "Staff"
-    dbid = models.BigAutoField(primary_key=True)
-    id = models.TextField(unique=True)
-    first_name = models.TextField(null=True)
-    last_name = models.TextField(null=True)
+def _core_model(name, table):
+    """An unmanaged model of a platform table public.<table>, the core model name."""
 
     class Meta:
         app_label = CORE_APP_LABEL
-        db_table = "staff"
+        db_table = table
         managed = False
 
+    return CmodelModelBase(name, (models.Model,), {
+        "__module__": __name__,
+        "__doc__": "The platform's table public.%s: core model %r." % (table, name),
+        "cmodel_core_model": name,
+        "dbid": models.BigAutoField(primary_key=True),
+        "id": models.TextField(unique=True),
+        "first_name": models.TextField(null=True),
+        "last_name": models.TextField(null=True),
+        "Meta": Meta,
+    })
 
-class Patient(models.Model, metaclass=CmodelModelBase):
-    """The platform's patient table, ``public.patient``: core model "Patient"."""
 
-    cmodel_core_model = "Patient"
-    dbid = models.BigAutoField(primary_key=True)
-    id = models.TextField(unique=True)
-    first_name = models.TextField(null=True)
-    last_name = models.TextField(null=True)
-
-    class Meta:
-        app_label = CORE_APP_LABEL
-        db_table = "patient"
-        managed = False
-
+Staff = _core_model("Staff", "staff")
+Patient = _core_model("Patient", "patient")
 
 CORE_MODELS = (Staff, Patient)
 

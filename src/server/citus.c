@@ -156,6 +156,34 @@ call_value(const char *sql, int nargs, const char **args)
 }
 
 /*
+ * This node's Citus group (0: the coordinator, or a node not yet in a
+ * cluster, which has none), read once per transaction: the guard asks for
+ * every relation it judges.
+ */
+static int
+local_group(void)
+{
+	static LocalTransactionId checked = InvalidLocalTransactionId;
+	static int	group = 0;
+
+	if (checked != MyProc->lxid || !LocalTransactionIdIsValid(checked))
+	{
+		char	   *value = meta_value("SELECT groupid FROM pg_catalog.pg_dist_local_group", 0, NULL);
+
+		group = value ? atoi(value) : 0;
+		checked = MyProc->lxid;
+	}
+	return group;
+}
+
+/* See cmodel.h: is this node a Citus worker (a group other than the coordinator's)? */
+bool
+cmodel_citus_worker(void)
+{
+	return cmodel_citus_present() && local_group() != 0;
+}
+
+/*
  * See cmodel.h: refuse "what" (completing "cannot ...") on a Citus worker,
  * naming the coordinator.  A node that is not yet in a cluster (no local
  * group, or group 0) is a coordinator.
@@ -163,13 +191,9 @@ call_value(const char *sql, int nargs, const char **args)
 void
 cmodel_citus_require_coordinator(const char *what)
 {
-	char	   *group;
 	char	   *coordinator;
 
-	if (!cmodel_citus_present())
-		return;
-	group = meta_value("SELECT groupid FROM pg_catalog.pg_dist_local_group", 0, NULL);
-	if (group == NULL || strcmp(group, "0") == 0)
+	if (!cmodel_citus_worker())
 		return;
 	coordinator = meta_value("SELECT nodename OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) nodeport"
 							  "  FROM pg_catalog.pg_dist_node WHERE groupid OPERATOR(pg_catalog.=) 0"
@@ -177,8 +201,8 @@ cmodel_citus_require_coordinator(const char *what)
 	ereport(ERROR,
 			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 			 errmsg("cannot %s on a Citus worker node", what),
-			 errdetail("This node is a worker (group %s) of a Citus cluster; cmodel's registry lives on the coordinator, which registers models and places their tables on the workers.",
-					   group),
+			 errdetail("This node is a worker (group %d) of a Citus cluster; cmodel's registry lives on the coordinator, which registers models and places their tables on the workers.",
+					   local_group()),
 			 coordinator ?
 			 errhint("Connect to the coordinator (%s) and run it there.", coordinator) :
 			 errhint("Connect to the coordinator and run it there.")));
@@ -215,29 +239,6 @@ cmodel_citus_truncates_local_only(void)
 	const char *propagation = GetConfigOption("citus.enable_ddl_propagation", true, false);
 
 	return propagation && strcmp(propagation, "off") == 0;
-}
-
-/*
- * See cmodel.h: is this node a Citus worker (a group other than the
- * coordinator's)?  Asked once per transaction: the guard asks for every
- * relation it judges.
- */
-bool
-cmodel_citus_worker(void)
-{
-	static LocalTransactionId checked = InvalidLocalTransactionId;
-	static bool worker = false;
-
-	if (!cmodel_citus_present())
-		return false;
-	if (checked != MyProc->lxid || !LocalTransactionIdIsValid(checked))
-	{
-		char	   *group = meta_value("SELECT groupid FROM pg_catalog.pg_dist_local_group", 0, NULL);
-
-		worker = group != NULL && strcmp(group, "0") != 0;
-		checked = MyProc->lxid;
-	}
-	return worker;
 }
 
 /*
