@@ -58,7 +58,7 @@ test/fuzz/cm_fuzz: test/fuzz/cm_fuzz.c test/cm_testlib.h $(CORE_SRCS) $(CORE_HDR
 test/fuzz/cm_fuzz_isotime: test/fuzz/cm_fuzz_isotime.c src/core/isotime.c $(CORE_HDRS)
 	clang-14 $(HOST_CFLAGS) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ test/fuzz/cm_fuzz_isotime.c src/core/isotime.c
 
-.PHONY: unit python-test fuzz prove bench bench-guard bench-ondelete bench-hub bench-scale bench-citus demo test check-layout
+.PHONY: unit python-test fuzz prove bench bench-guard bench-ondelete bench-hub bench-scale bench-citus bench-django demo test check-layout
 unit: test/unit/cm_unit
 	test/unit/cm_unit
 
@@ -96,6 +96,7 @@ bench:
 	bench/hub.sh
 	bench/scale.sh
 	bench/citus.sh
+	bench/django_delete.sh
 
 bench-ondelete:
 	bench/ondelete.sh
@@ -111,6 +112,9 @@ bench-scale:
 
 bench-citus:
 	bench/citus.sh
+
+bench-django:
+	bench/django_delete.sh
 
 demo:
 	demo/run.sh

@@ -165,7 +165,8 @@ def _field(model, field):
         elif key == "to":
             out["to"] = _descriptor_name(model, field.remote_field.model)
         elif key == "on_delete":
-            out["on_delete"] = _on_delete(name, field, value)
+            # the rule as written (the class hands CASCADE and SET_NULL to cmodel)
+            out["on_delete"] = _on_delete(name, field, getattr(field, "cmodel_on_delete", None) or value)
         elif key == "related_name":
             out["related_name"] = _raw_related_name(model, field.name) or value
         elif key == "through":

@@ -5,9 +5,12 @@ core models it relates to from here instead of ``canvas_sdk``:
 
 - ``CustomModel``: the base of a plugin's own models.  A concrete subclass
   gets the SDK's key, ``dbid`` (a bigint identity), unless one of its
-  fields is the primary key (a ``OneToOneField(primary_key=True)``), and
-  its app label from its module (``my_plugin.models`` -> ``my_plugin``),
-  so a module converts without a Django project around it.
+  fields is the primary key (a ``OneToOneField(primary_key=True)``), its
+  app label from its module (``my_plugin.models`` -> ``my_plugin``), so a
+  module converts without a Django project around it, and the SDK's table
+  name, the model's name in lower case, which the plugin's connection
+  finds in its namespace through ``search_path``.  Its relations leave
+  CASCADE and SET_NULL to cmodel (see ``_leave_on_delete_to_cmodel``).
 - ``ModelExtension``: mixed into a core model, it makes a proxy of it
   (``class CustomStaff(Staff, ModelExtension)``), as the SDK does.
 - ``Staff`` and ``Patient``: unmanaged models of the platform's core tables
@@ -69,7 +72,38 @@ class CmodelModelBase(ModelBase):
         cls._cmodel_auto_index_names = frozenset(
             cls._meta.indexes[i].name for i in unnamed if i < len(cls._meta.indexes)
         )
+        if not abstract and not cls._meta.proxy and not extension:
+            if not getattr(meta, "db_table", None) and core_model_name(cls) is None:
+                # the SDK's table name: the model's, found through search_path
+                cls._meta.db_table = cls._meta.model_name
+            _leave_on_delete_to_cmodel(cls)
         return cls
+
+
+# The on_delete behaviours cmodel's triggers apply in the database.
+DATABASE_ON_DELETE = frozenset(("CASCADE", "SET_NULL", "DO_NOTHING"))
+
+
+def _leave_on_delete_to_cmodel(cls):
+    """Let the database apply the class's on_delete rules, not Django's collector.
+
+    cmodel applies CASCADE, SET_NULL and DO_NOTHING itself, in the
+    database, whoever deletes the parent rows.  If Django's collector
+    applied them too, a ``QuerySet.delete()`` would first read every child
+    and grandchild into Python and delete them level by level, and then
+    cmodel's triggers would look for children already gone.  So each such
+    relation tells Django DO_NOTHING, and the original rule is kept as
+    ``field.cmodel_on_delete`` for the converter: a delete of parents is
+    one DELETE, and the database does the rest.  (Any other rule is left
+    as it is; the converter passes it on, and cmodel refuses it.)
+    """
+    for field in cls._meta.local_fields:
+        if not field.is_relation or getattr(field, "cmodel_on_delete", None) is not None:
+            continue
+        rule = field.remote_field.on_delete
+        if getattr(rule, "__name__", None) in DATABASE_ON_DELETE:
+            field.cmodel_on_delete = rule
+            field.remote_field.on_delete = models.DO_NOTHING
 
 
 def _declares_key(attrs, bases):
