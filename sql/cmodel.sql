@@ -20,9 +20,11 @@ COMMENT ON SCHEMA cmodel IS 'cmodel registry: namespaces, models, fields, relati
 CREATE TABLE cmodel.reg_namespace (
     namespace text PRIMARY KEY,
     created_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    generation bigint NOT NULL DEFAULT 0
+    generation bigint NOT NULL DEFAULT 0,
+    rules text NOT NULL DEFAULT 'canvas'
+        CONSTRAINT reg_namespace_rules_check CHECK (rules OPERATOR(pg_catalog.=) ANY (ARRAY['canvas', 'django']))
 );
-COMMENT ON TABLE cmodel.reg_namespace IS 'Schemas owned by cmodel (one per plugin namespace); generation counts changes to a namespace''s registry and schema';
+COMMENT ON TABLE cmodel.reg_namespace IS 'Schemas owned by cmodel (one per plugin namespace); generation counts changes to a namespace''s registry and schema; rules is the rule set its models are validated by (canvas or django), chosen at creation';
 
 CREATE TABLE cmodel.reg_core_model (
     name text PRIMARY KEY,
@@ -296,9 +298,10 @@ CREATE VIEW cmodel.namespaces AS
 SELECT n.namespace,
        n.created_at,
        (SELECT pg_catalog.count(*) FROM cmodel.reg_model m
-         WHERE m.namespace = n.namespace AND NOT m.retired) AS models
+         WHERE m.namespace = n.namespace AND NOT m.retired) AS models,
+       n.rules
   FROM cmodel.reg_namespace n;
-COMMENT ON VIEW cmodel.namespaces IS 'Namespaces and how many active models each holds';
+COMMENT ON VIEW cmodel.namespaces IS 'Namespaces, how many active models each holds, and the rule set it validates them by';
 
 CREATE VIEW cmodel.models AS
 SELECT m.namespace,
@@ -375,7 +378,7 @@ COMMENT ON VIEW cmodel.plugins IS 'Model-set hash each plugin last registered, f
  * ------------------------------------------------------------------------
  */
 /* Not STRICT: a NULL name is an error (22004), not a silent no-op. */
-CREATE FUNCTION @extschema@.cmodel_create_namespace(namespace text)
+CREATE FUNCTION @extschema@.cmodel_create_namespace(namespace text, rules text DEFAULT NULL)
 RETURNS void
 LANGUAGE C
 VOLATILE
@@ -383,8 +386,8 @@ CALLED ON NULL INPUT
 PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'cmodel_create_namespace';
-COMMENT ON FUNCTION @extschema@.cmodel_create_namespace(text) IS
-'Create a plugin namespace (a schema owned by the registry); does nothing if it exists';
+COMMENT ON FUNCTION @extschema@.cmodel_create_namespace(text, text) IS
+'Create a plugin namespace (a schema owned by the registry) with a rule set, canvas (the default) or django; does nothing if it exists with that rule set';
 
 /* Not STRICT: NULL arguments are an error (22004), not a silent no-op. */
 CREATE FUNCTION @extschema@.cmodel_register_core_model(name text, tbl pg_catalog.regclass, key_column name)

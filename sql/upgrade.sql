@@ -138,6 +138,16 @@ SELECT kind, schema_name, table_name, column_name, child_table, child_column, fl
 SELECT (SELECT count(*) FROM (SELECT * FROM cmodel.node_catalog EXCEPT ALL SELECT * FROM cmodel.node_facts) d) AS extra,
        (SELECT count(*) FROM (SELECT * FROM cmodel.node_facts EXCEPT ALL SELECT * FROM cmodel.node_catalog) d) AS missing;
 
+-- 0.10.0 gives every namespace a rule set: the ones made before keep
+-- Canvas's, and a new one can choose Django's
+ALTER EXTENSION cmodel UPDATE TO '0.10.0';
+SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'cmodel';
+SELECT namespace, rules FROM cmodel.namespaces ORDER BY namespace COLLATE "C";
+SELECT cmodel_create_namespace('upg_django', 'django');
+SELECT action, object, statement FROM cmodel_register_model('upg_django',
+    '{"name": "Code", "fields": [{"name": "code", "type": "CharField", "max_length": 8, "primary_key": true}]}');
+SELECT namespace, rules FROM cmodel.namespaces ORDER BY namespace COLLATE "C";
+
 -- an upgraded install has the same objects as a fresh one, with the same
 -- properties.  cmodel_objects lists every member of the extension as rows
 -- (kind, identity, property=value): types, casts and operators; functions
@@ -313,7 +323,7 @@ SET client_min_messages = warning;
 SET cmodel.allow_destructive_ddl = on;
 -- the store's hub column holds the extension while the namespace exists
 DROP EXTENSION cmodel;
-DROP SCHEMA upg_ns CASCADE;
+DROP SCHEMA upg_ns, upg_django CASCADE;
 DROP EXTENSION cmodel;
 RESET cmodel.allow_destructive_ddl;
 RESET client_min_messages;

@@ -149,11 +149,28 @@ typedef enum CmFieldType
 	CM_F_DURATION,
 	CM_F_UUID,
 	CM_F_JSON,
+	CM_F_AUTO,					/* AutoField, BigAutoField, SmallAutoField: */
+	CM_F_BIGAUTO,				/* a primary key the database numbers */
+	CM_F_SMALLAUTO,				/* (Django's rules only) */
 	CM_F_FOREIGNKEY,
 	CM_F_ONETOONE,
 	CM_F_MANYTOMANY,
 	CM_F_COUNT					/* not a type: how many there are */
 } CmFieldType;
+
+/*
+ * A namespace's rule set, chosen when it is created: Canvas's (the SDK's:
+ * every model keyed by dbid, no unique=True, every column nullable and
+ * text-like fields text) or Django's (as a Django project's migrations
+ * make tables: any primary key, unique=True, NOT NULL unless null=True,
+ * CharField as varchar(max_length)).
+ */
+typedef enum CmRules
+{
+	CM_RULES_CANVAS = 0,
+	CM_RULES_DJANGO,
+	CM_RULES_COUNT
+} CmRules;
 
 typedef enum CmOnDelete
 {
@@ -181,6 +198,7 @@ typedef struct CmField
 	bool		auto_now_add;
 	bool		db_index;
 	bool		primary_key;
+	bool		unique;
 	int			null_opt;		/* -1 absent, 0 false, 1 true */
 	int			blank_opt;
 	char	   *verbose_name;
@@ -199,6 +217,7 @@ typedef struct CmField
 	/* resolved */
 	char	   *column;			/* NULL for ManyToMany */
 	char	   *column_type;	/* SQL type text */
+	bool		not_null;		/* Django's rules, null not true: NOT NULL */
 	CmModel    *target;			/* resolved concrete model, or NULL */
 	struct CmCoreModel *target_core;	/* resolved core model, or NULL */
 	char	   *target_name;	/* name as resolved (proxy or model) */
@@ -351,6 +370,7 @@ typedef struct CmColumn
 	char	   *name;
 	char	   *type;			/* format_type() text */
 	bool		unique;			/* has a single-column unique index */
+	bool		not_null;		/* attnotnull */
 	bool		user_type;		/* of a type that is not built in */
 } CmColumn;
 
@@ -439,6 +459,7 @@ typedef struct CmSnapshot
 	const char *namespace;
 	bool		schema_exists;
 	bool		namespace_registered;
+	CmRules		rules;			/* the namespace's, or the one it is created with */
 	int			ncores;
 	CmCoreModel *cores;
 	int			nmodels;
@@ -536,6 +557,8 @@ extern const char *cm_index_method(CmIndexKind k);
 extern const char *cm_index_origin_name(CmIndexOrigin o);
 extern const char *cm_action_name(CmActionKind k);
 extern const char *cm_hub_type_name(CmHubType t);
+extern const char *cm_rules_name(CmRules r);
+extern bool cm_rules_parse(const char *name, CmRules *out);
 extern bool cm_hub_type_parse(const char *name, size_t len, CmHubType *out);
 
 /*

@@ -34,7 +34,8 @@ extern CmField *cm_find_field(CmModel *m, const char *name);
 /* kinds.c: parsing the words descriptors use, and lists of them for details */
 extern bool cm_field_type_parse(const char *name, CmFieldType *out);
 extern char *cm_field_type_list(CmArena *arena);
-extern const char *cm_column_type(CmArena *arena, const CmField *f);
+extern const char *cm_column_type(CmArena *arena, const CmField *f, CmRules rules);
+extern int	cm_django_max_length(CmFieldType t);
 extern bool cm_on_delete_parse(const char *name, CmOnDelete *out);
 extern const char *cm_index_class(CmIndexKind k);
 extern const char *cm_index_suffix(CmIndexKind k);
@@ -62,6 +63,12 @@ typedef struct VCtx
 	CmModel   **reg;			/* active registered models not in the batch */
 	int			depth;			/* to_field chain depth */
 } VCtx;
+
+/* rules.c: what a namespace's rule set decides */
+extern bool cm_is_auto_field(CmFieldType t);
+extern bool cm_check_field_rules(VCtx *v, CmModel *m, CmField *f);
+extern bool cm_check_key_rules(VCtx *v, CmModel *m, CmField *pk);
+extern bool cm_column_not_null(const VCtx *v, const CmModel *m, const CmField *f);
 
 /* plan.c */
 extern bool cm_default_draws_uuid(const CmField *f);

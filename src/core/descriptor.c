@@ -360,25 +360,14 @@ parse_field(PCtx *c, json_t *jf, int idx, CmField *f)
 		}
 		else if (strcmp(key, "unique") == 0)
 		{
-			bool		b;
-
-			if (!get_bool(c, f, v, p, &b))
+			/* what a namespace's rule set allows is the validator's to say */
+			if (!get_bool(c, f, v, p, &f->unique))
 				return false;
-			if (b)
-				return ferr(c, f, p, CM_ERR_INVALID,
-							"unique=True changes the column definition, which the additive lifecycle cannot apply to an existing table.",
-							cm_printf(c->a, "Add {\"type\": \"UniqueConstraint\", \"fields\": [\"%s\"], \"name\": \"...\"} to meta.constraints instead.", f->name),
-							"unique=True is not supported");
 		}
 		else if (strcmp(key, "primary_key") == 0)
 		{
 			if (!get_bool(c, f, v, p, &f->primary_key))
 				return false;
-			if (f->primary_key && f->type != CM_F_ONETOONE)
-				return ferr(c, f, p, CM_ERR_INVALID,
-							"Only a OneToOneField can replace the automatic dbid primary key.",
-							"Use a OneToOneField with \"primary_key\": true, or remove primary_key.",
-							cm_printf(c->a, "primary_key is not supported on %s", tname));
 		}
 		else if (strcmp(key, "max_length") == 0)
 		{

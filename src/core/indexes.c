@@ -270,8 +270,10 @@ cm_resolve_indexes(VCtx *v, CmModel *m)
 		CmField    *f = m->all_fields[i];
 
 		if (f->type == CM_F_FOREIGNKEY)
-			m->all_indexes[m->nall_indexes++] = auto_index(v, f, CM_IDX_BTREE);
+			m->all_indexes[m->nall_indexes++] = auto_index(v, f, f->unique ? CM_IDX_UNIQUE : CM_IDX_BTREE);
 		else if (f->type == CM_F_ONETOONE && !f->primary_key)
+			m->all_indexes[m->nall_indexes++] = auto_index(v, f, CM_IDX_UNIQUE);
+		else if (f->unique && !f->primary_key && f->column)	/* Django's rules */
 			m->all_indexes[m->nall_indexes++] = auto_index(v, f, CM_IDX_UNIQUE);
 		else if (f->db_index && !f->primary_key && f->column)
 			m->all_indexes[m->nall_indexes++] = auto_index(v, f, CM_IDX_BTREE);

@@ -65,6 +65,9 @@ static const struct
 	[CM_F_DURATION] = {"DurationField", "interval"},
 	[CM_F_UUID] = {"UUIDField", "uuid"},
 	[CM_F_JSON] = {"JSONField", "jsonb"},
+	[CM_F_AUTO] = {"AutoField", "integer"},
+	[CM_F_BIGAUTO] = {"BigAutoField", "bigint"},
+	[CM_F_SMALLAUTO] = {"SmallAutoField", "smallint"},
 	[CM_F_FOREIGNKEY] = {"ForeignKey", NULL},
 	[CM_F_ONETOONE] = {"OneToOneField", NULL},
 	[CM_F_MANYTOMANY] = {"ManyToManyField", NULL},
@@ -114,12 +117,40 @@ cm_is_relation(CmFieldType t)
 	return t == CM_F_FOREIGNKEY || t == CM_F_ONETOONE || t == CM_F_MANYTOMANY;
 }
 
+/*
+ * Django's default max_length of the text fields that have one (CharField
+ * has none: Django requires it), for Django's rules.
+ */
+int
+cm_django_max_length(CmFieldType t)
+{
+	switch (t)
+	{
+		case CM_F_EMAIL:
+			return 254;
+		case CM_F_URL:
+			return 200;
+		case CM_F_SLUG:
+			return 50;
+		default:
+			return -1;
+	}
+}
+
 /* See cm_internal.h. */
 const char *
-cm_column_type(CmArena *arena, const CmField *f)
+cm_column_type(CmArena *arena, const CmField *f, CmRules rules)
 {
 	if (f->type == CM_F_DECIMAL)
 		return cm_printf(arena, "numeric(%d,%d)", f->max_digits, f->decimal_places);
+	if (rules == CM_RULES_DJANGO && f->type != CM_F_TEXT &&
+		strcmp(field_types[f->type].column_type ? field_types[f->type].column_type : "", "text") == 0)
+	{
+		int			len = f->max_length > 0 ? f->max_length : cm_django_max_length(f->type);
+
+		if (len > 0)
+			return cm_printf(arena, "character varying(%d)", len);
+	}
 	return field_types[f->type].column_type ? field_types[f->type].column_type : "text";
 }
 
@@ -460,4 +491,34 @@ cm_trigger_enable_sql(CmArena *arena, const char *qualname, int which)
 	return cm_printf(arena, "ALTER TABLE %s ENABLE %s TRIGGER %s", qualname,
 					 which == CM_TRIG_DELETE_ROW ? "REPLICA" : "ALWAYS",
 					 triggers[trigger_row(which)].name);
+}
+
+/* ------------------------------------------------------------------------
+ * Rule sets, as the registry stores them
+ * ------------------------------------------------------------------------
+ */
+static const char *const rules_names[] = {
+	[CM_RULES_CANVAS] = "canvas",
+	[CM_RULES_DJANGO] = "django",
+};
+
+STATIC_ASSERT_COUNT(rules_names, CM_RULES_COUNT);
+
+/* See cm_core.h. */
+const char *
+cm_rules_name(CmRules r)
+{
+	return rules_names[r];
+}
+
+/* See cm_core.h. */
+bool
+cm_rules_parse(const char *name, CmRules *out)
+{
+	int			i = find_name(rules_names, LENGTHOF(rules_names), name);
+
+	if (i < 0)
+		return false;
+	*out = (CmRules) i;
+	return true;
 }

@@ -118,6 +118,8 @@ field_json(const CmField *f)
 	set_str(o, "on_delete", cm_on_delete_name(f->on_delete));
 	if (f->primary_key)
 		json_object_set_new(o, "primary_key", json_true());
+	if (f->unique)
+		json_object_set_new(o, "unique", json_true());
 	set_str(o, "related_name", f->related_name);
 	set_str(o, "related_query_name", f->related_query_name);
 	set_str(o, "through", f->through);

@@ -413,7 +413,7 @@ relation_column(VCtx *v, CmModel *m, CmField *f, Target *t)
 								  cm_printf(v->a, "Use the target's key (\"%s\") or a field with a single-field UniqueConstraint.",
 											t->concrete->pk_field ? t->concrete->pk_field->name : "dbid"),
 								  "to_field \"%s\" is not a field of \"%s\"", f->to_field, t->concrete->name);
-		unique = tf->type == CM_F_ONETOONE;
+		unique = tf->type == CM_F_ONETOONE || tf->unique;
 		for (i = 0; !unique && i < t->concrete->nall_indexes; i++)
 		{
 			CmIndex    *ix = t->concrete->all_indexes[i];
@@ -450,7 +450,7 @@ relation_column(VCtx *v, CmModel *m, CmField *f, Target *t)
 		else
 		{
 			f->target_column = tf->name;
-			f->column_type = (char *) cm_column_type(v->a, tf);
+			f->column_type = (char *) cm_column_type(v->a, tf, v->snap->rules);
 		}
 	}
 	return true;
@@ -481,7 +481,7 @@ model_key(VCtx *v, CmModel *m)
 			if (pk)
 				return cm_model_error(v->err, v->a, CM_ERR_INVALID, m, m->all_fields[i]->name,
 									  m->all_fields[i]->path, "A model has one primary key.",
-									  "Keep primary_key on one OneToOneField.", "second primary key");
+									  "Keep primary_key on one field.", "second primary key");
 			pk = m->all_fields[i];
 		}
 	if (pk == NULL)
@@ -504,6 +504,16 @@ model_key(VCtx *v, CmModel *m)
 					 strcmp(t->columns[j].type, "bigint") == 0))
 					m->pk_type = t->columns[j].type;
 		}
+		return true;
+	}
+	if (!cm_check_key_rules(v, m, pk))
+		return false;
+	if (!cm_is_relation(pk->type))
+	{
+		/* Django's rules: the field's own column is the key */
+		m->pk_field = pk;
+		m->pk_column = pk->name;
+		m->pk_type = (char *) cm_column_type(v->a, pk, v->snap->rules);
 		return true;
 	}
 	m->pk_state = 1;
@@ -572,13 +582,13 @@ resolve_fields(VCtx *v, CmModel *m)
 		CmField    *f = m->all_fields[i];
 		Target		t;
 
-		if (!check_field_name(v, m, f))
+		if (!check_field_name(v, m, f) || !cm_check_field_rules(v, m, f))
 			return false;
 		f->related_name_expanded = cm_expand_name(v->a, m, f->related_name);
 		if (!cm_is_relation(f->type))
 		{
 			f->column = f->name;
-			f->column_type = (char *) cm_column_type(v->a, f);
+			f->column_type = (char *) cm_column_type(v->a, f, v->snap->rules);
 		}
 		else
 		{
@@ -596,6 +606,7 @@ resolve_fields(VCtx *v, CmModel *m)
 				f->column = cm_printf(v->a, "%s_id", f->name);
 			}
 		}
+		f->not_null = cm_column_not_null(v, m, f);
 		if (f->column && strlen(f->column) > CM_MAX_IDENT)
 			return cm_model_error(v->err, v->a, CM_ERR_INVALID, m, f->name, f->path,
 								  cm_printf(v->a, "Column \"%s\" would be longer than PostgreSQL's 63-byte limit, and cmodel never truncates names.", f->column),

@@ -188,27 +188,53 @@ is_serial(TypeName *tn)
 		strcmp(name, "smallserial") == 0 || strcmp(name, "serial2") == 0;
 }
 
-/* ALTER TABLE ... ADD COLUMN on a guarded table. */
-void
-cmodel_guard_check_new_column(CmGuardScope *scope, CmGuardRel *r, ColumnDef *cd)
+/*
+ * Is the column's default a constant (a literal, possibly cast)?  Then
+ * PostgreSQL records it for the rows that exist instead of rewriting the
+ * table, and a NOT NULL with it needs no scan: what Django's rules add.
+ */
+static bool
+constant_default(ColumnDef *cd)
 {
-	bool		plain = !(cd->is_not_null || cd->identity || cd->generated ||
-						  is_serial(cd->typeName));
+	Node	   *e = cd->raw_default;
 	ListCell   *lc;
 
 	foreach(lc, cd->constraints)
 	{
 		Constraint *c = lfirst_node(Constraint, lc);
 
-		if (c->contype == CONSTR_NOTNULL || c->contype == CONSTR_IDENTITY ||
-			c->contype == CONSTR_GENERATED)
+		if (c->contype == CONSTR_DEFAULT)
+			e = c->raw_expr;
+	}
+	while (e && IsA(e, TypeCast))
+		e = ((TypeCast *) e)->arg;
+	return e != NULL && IsA(e, A_Const) && !((A_Const *) e)->isnull;
+}
+
+/* ALTER TABLE ... ADD COLUMN on a guarded table. */
+void
+cmodel_guard_check_new_column(CmGuardScope *scope, CmGuardRel *r, ColumnDef *cd)
+{
+	bool		not_null = cd->is_not_null;
+	bool		plain = !(cd->identity || cd->generated || is_serial(cd->typeName));
+	ListCell   *lc;
+
+	foreach(lc, cd->constraints)
+	{
+		Constraint *c = lfirst_node(Constraint, lc);
+
+		if (c->contype == CONSTR_NOTNULL)
+			not_null = true;
+		else if (c->contype == CONSTR_IDENTITY || c->contype == CONSTR_GENERATED)
 			plain = false;
 		else
 			cmodel_guard_check_new_constraint(scope, r, c);
 	}
+	if (not_null && !constant_default(cd))
+		plain = false;
 	if (!plain)
 		cmodel_guard_violation(scope, CM_GUARD_ADD_FIELD, r->ns, NULL,
-							   "cannot add column \"%s.%s\" as NOT NULL, identity, serial or generated",
+							   "cannot add column \"%s.%s\" as NOT NULL without a constant default, identity, serial or generated",
 							   r->qualname, cd->colname);
 	cmodel_guard_check_temp_column(scope, r->ns, r->qualname, cd);
 }

@@ -67,8 +67,8 @@ static const struct
 		"Add a new field with the new definition and copy the data from the old one."
 	},
 	[CM_GUARD_ADD_FIELD] = {
-		"Columns are added to namespace \"%s\" nullable, without identity or generated values, so that adding one never rewrites or scans a table (lifecycle rule \"Add Field\").",
-		"Add the column as nullable, then fill it with UPDATE."
+		"Columns are added to namespace \"%s\" nullable (or NOT NULL with a constant default, which fills the rows that exist without touching them), without identity or generated values, so that adding one never rewrites or scans a table (lifecycle rule \"Add Field\").",
+		"Add the column as nullable, then fill it with UPDATE; or give it a constant default."
 	},
 	[CM_GUARD_DROP_INDEX] = {
 		"Namespace \"%s\" is additive-only: its indexes and constraints are never dropped or renamed (lifecycle rules \"Drop Index\" and \"Drop UniqueConstraint\").",

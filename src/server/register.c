@@ -68,7 +68,7 @@ emit_actions(FunctionCallInfo fcinfo, const CmPlan *plan)
 static void
 plan_and_apply(FunctionCallInfo fcinfo, CmArena *arena, const char *ns,
 			   const char *json, bool is_array, const char *plugin,
-			   const char *call_hash, bool apply, Oid caller)
+			   const char *call_hash, bool apply, Oid caller, int rules)
 {
 	CmSnapshot	snap;
 	CmPlan		plan;
@@ -78,6 +78,17 @@ plan_and_apply(FunctionCallInfo fcinfo, CmArena *arena, const char *ns,
 	if (apply)
 		cmodel_lock_namespace(ns);
 	cmodel_load_snapshot(arena, ns, &snap, apply);
+	if (rules >= 0)
+	{
+		if (snap.namespace_registered && snap.rules != (CmRules) rules)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("namespace \"%s\" already exists with the %s rule set", ns, cm_rules_name(snap.rules)),
+					 errdetail("A namespace's rule set is chosen when it is created and never changes: its registered models were validated by it."),
+					 errhint("Create a new namespace with cmodel_create_namespace(name, '%s'), or call cmodel_create_namespace('%s') without a rule set.",
+							 cm_rules_name((CmRules) rules), ns)));
+		snap.rules = (CmRules) rules;
+	}
 	if (snap.schema_exists && !snap.namespace_registered)
 		cmodel_check_adoptable(ns, caller);
 	if (json == NULL)
@@ -121,7 +132,7 @@ plan_and_apply(FunctionCallInfo fcinfo, CmArena *arena, const char *ns,
  */
 static void
 run_registration(FunctionCallInfo fcinfo, const char *ns, const char *json,
-				 bool is_array, const char *plugin, bool apply)
+				 bool is_array, const char *plugin, bool apply, int rules)
 {
 	CmArena    *arena = cmodel_core_begin();
 	Oid			caller = GetUserId();
@@ -146,7 +157,7 @@ run_registration(FunctionCallInfo fcinfo, const char *ns, const char *json,
 		if (json)
 			call_hash = cmodel_call_hash(ns, is_array, plugin, json);
 		if (call_hash == NULL || !cmodel_noop_answer(ns, call_hash, plugin, apply))
-			plan_and_apply(fcinfo, arena, ns, json, is_array, plugin, call_hash, apply, caller);
+			plan_and_apply(fcinfo, arena, ns, json, is_array, plugin, call_hash, apply, caller, rules);
 		SPI_finish();
 	}
 	PG_FINALLY();
@@ -192,7 +203,7 @@ registration_entry(FunctionCallInfo fcinfo, bool is_array, bool apply)
 					 errdetail("The plugin name keys the recorded model-set hash and owns the models it registers."),
 					 errhint("Pass the plugin's name, or NULL to register without a plugin.")));
 	}
-	run_registration(fcinfo, ns, json, is_array, plugin, apply);
+	run_registration(fcinfo, ns, json, is_array, plugin, apply, -1);
 	return (Datum) 0;
 }
 
@@ -239,14 +250,32 @@ cmodel_plan_models(PG_FUNCTION_ARGS)
 	return registration_entry(fcinfo, true, false);
 }
 
-/* cmodel_create_namespace(namespace text): create and register the schema. */
+/*
+ * cmodel_create_namespace(namespace text, rules text DEFAULT NULL): create
+ * and register the schema, with the rule set named ('canvas' or 'django';
+ * NULL: Canvas's for a new namespace, any for one that exists).
+ */
 PG_FUNCTION_INFO_V1(cmodel_create_namespace);
 Datum
 cmodel_create_namespace(PG_FUNCTION_ARGS)
 {
 	char	   *ns = required_text(fcinfo, 0, "namespace");
+	int			rules = -1;
 
-	run_registration(fcinfo, ns, NULL, false, NULL, true);
+	if (PG_NARGS() > 1 && !PG_ARGISNULL(1))
+	{
+		char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(1));
+		CmRules		r;
+
+		if (!cm_rules_parse(name, &r))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown rule set \"%s\" for namespace \"%s\"", name, ns),
+					 errdetail("A namespace validates its models with Canvas's rules or Django's."),
+					 errhint("Pass 'canvas' (the default) or 'django'.")));
+		rules = (int) r;
+	}
+	run_registration(fcinfo, ns, NULL, false, NULL, true, rules);
 	PG_RETURN_VOID();
 }
 

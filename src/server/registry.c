@@ -125,9 +125,15 @@ cmodel_write_registry(CmArena *arena, const CmSnapshot *snap, const CmPlan *plan
 	bool		changed = plan->nactions > 0;
 
 	args[0] = snap->namespace;
-	if (plan->register_namespace)
+	if (plan->register_namespace && snap->rules == CM_RULES_CANVAS)
 		cmodel_registry_exec("INSERT INTO cmodel.reg_namespace (namespace) VALUES ($1)"
 							 " ON CONFLICT DO NOTHING", 1, args);
+	else if (plan->register_namespace)
+	{
+		args[1] = cm_rules_name(snap->rules);
+		cmodel_registry_exec("INSERT INTO cmodel.reg_namespace (namespace, rules) VALUES ($1, $2)"
+							 " ON CONFLICT DO NOTHING", 2, args);
+	}
 
 	for (i = 0; i < plan->nmodels; i++)
 	{

@@ -85,11 +85,22 @@ load_registry(CmArena *arena, CmSnapshot *snap, bool ro)
 	 * this registration has recorded its no-op cache entry (and then moves
 	 * the generation past it).
 	 */
+	/* rules: read through to_jsonb, so an install older than the column reads Canvas's */
 	if (ro)
-		cmodel_exec("SELECT 1 FROM cmodel.reg_namespace WHERE namespace = $1", 1, args, ro);
+		cmodel_exec("SELECT pg_catalog.to_jsonb(n) OPERATOR(pg_catalog.->>) 'rules'"
+					"  FROM cmodel.reg_namespace n WHERE namespace = $1", 1, args, ro);
 	else
-		cmodel_exec("SELECT 1 FROM cmodel.reg_namespace WHERE namespace = $1 FOR UPDATE", 1, args, ro);
+		cmodel_exec("SELECT pg_catalog.to_jsonb(n) OPERATOR(pg_catalog.->>) 'rules'"
+					"  FROM cmodel.reg_namespace n WHERE namespace = $1 FOR UPDATE", 1, args, ro);
 	snap->namespace_registered = SPI_processed > 0;
+	snap->rules = CM_RULES_CANVAS;
+	if (snap->namespace_registered)
+	{
+		char	   *rules = cmodel_cell_text(arena, 0, 1);
+
+		if (rules && !cm_rules_parse(rules, &snap->rules))
+			elog(ERROR, "cmodel: namespace \"%s\" has the unknown rule set \"%s\"", snap->namespace, rules);
+	}
 
 	cmodel_exec("SELECT name, descriptor::pg_catalog.text, plugin, kind, retired"
 				"  FROM cmodel.reg_model WHERE namespace = $1 ORDER BY name", 1, args, ro);
@@ -179,7 +190,7 @@ load_schema(CmArena *arena, CmSnapshot *snap, bool ro)
 	tsnap = cmodel_query_snapshot(ro);
 	cmodel_exec_snapshot("WITH " CM_SCHEMA_RELATIONS
 						 "SELECT t.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), pa.attname,"
-						 "       t.oid"
+						 "       t.oid, a.attnotnull"
 						 "  FROM pg_catalog.pg_class t"
 						 "  JOIN pg_catalog.pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped"
 						 "  LEFT JOIN pg_catalog.pg_index i ON i.indrelid = t.oid AND i.indisprimary AND i.indnkeyatts = 1"
@@ -204,6 +215,7 @@ load_schema(CmArena *arena, CmSnapshot *snap, bool ro)
 		i = t->ncolumns++;
 		t->columns[i].name = cmodel_cell_text(arena, r, 2);
 		t->columns[i].type = cmodel_cell_text(arena, r, 3);
+		t->columns[i].not_null = cmodel_cell_bool(r, 6);
 	}
 	snap->ntables = ntables;
 	UnregisterSnapshot(tsnap);
