@@ -96,3 +96,11 @@ SELECT cmodel_plan_model('canvas_ns', :'counter'::json);
 -- under Canvas's rules columns stay nullable text
 SELECT statement FROM cmodel_plan_model('canvas_ns', '{"name": "Plain", "fields": [{"name": "c", "type": "CharField", "max_length": 5}]}')
  WHERE action = 'create model';
+
+SET client_min_messages = warning;
+SET cmodel.allow_destructive_ddl = on;
+DROP SCHEMA grit CASCADE;
+DROP EXTENSION cmodel;
+DROP TABLE public.grit_user;
+RESET cmodel.allow_destructive_ddl;
+RESET client_min_messages;

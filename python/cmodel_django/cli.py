@@ -1,7 +1,7 @@
 """The command line: ``python3 -m cmodel_django``.
 
-    python3 -m cmodel_django plan     [--dsn DSN] [--plugin NAME] NAMESPACE MODULE
-    python3 -m cmodel_django register [--dsn DSN] [--plugin NAME] NAMESPACE MODULE
+    python3 -m cmodel_django plan     [--dsn DSN] [--plugin NAME] [--rules canvas|django] NAMESPACE MODULE
+    python3 -m cmodel_django register [--dsn DSN] [--plugin NAME] [--rules canvas|django] NAMESPACE MODULE
     python3 -m cmodel_django models   [--dsn DSN] [--output FILE] NAMESPACE
 
 MODULE is a plugin's models module, by its dotted name (importable from the
@@ -9,7 +9,9 @@ current directory) or as a path to its ``.py`` file (its package's parent
 becomes importable).  ``plan`` prints what registering would do, and
 changes nothing; ``register`` registers, in one transaction, and prints what
 it did.  Each action is one line: action, object and statement, separated
-by tabs.  ``models`` writes unmanaged Django models of a registered
+by tabs.  The models convert for the namespace's rule set; ``--rules``
+creates the namespace with one (``django`` for Grit's models) and is an
+error for a namespace that has the other.  ``models`` writes unmanaged Django models of a registered
 namespace's tables (generate.py), to stdout or FILE.  DSN is a libpq
 connection string (default: the PG* environment, as psql's).
 
@@ -24,7 +26,7 @@ import json
 import os
 import sys
 
-from .convert import ConversionError, models_to_descriptors
+from .convert import RULES, ConversionError, models_to_descriptors
 
 PROG = "cmodel_django"
 
@@ -67,7 +69,21 @@ def _report_database_error(error):
         print("SQLSTATE:  %s" % error.pgcode, file=sys.stderr)
 
 
-def _run(command, dsn, namespace, descriptors, plugin):
+def _namespace_rules(cursor, namespace):
+    """The rule set of a registered namespace, or None when it does not exist yet."""
+    cursor.execute("SELECT to_jsonb(n) ->> 'rules' FROM cmodel.namespaces n WHERE n.namespace = %s",
+                   (namespace,))
+    row = cursor.fetchone()
+    return (row[0] or "canvas") if row else None
+
+
+def _run(command, dsn, namespace, module, plugin, rules):
+    """Convert the module for the namespace's rule set, then plan or register it.
+
+    rules (from --rules) creates the namespace with that rule set first (an
+    error if it exists with another); without it, the namespace's own rule
+    set is used, Canvas's for a namespace that does not exist yet.
+    """
     import psycopg2
 
     function = "cmodel_plan_models" if command == "plan" else "cmodel_register_models"
@@ -75,13 +91,20 @@ def _run(command, dsn, namespace, descriptors, plugin):
     try:
         with connection:
             with connection.cursor() as cursor:
+                if rules:
+                    cursor.execute("SELECT cmodel_create_namespace(%s, %s)", (namespace, rules))
+                else:
+                    rules = _namespace_rules(cursor, namespace) or "canvas"
+                descriptors = models_to_descriptors(module, rules=rules)
+                if not descriptors:
+                    raise UsageError("%s defines no models" % module.__name__)
                 cursor.execute(
                     "SELECT action, object, statement FROM %s(%%s, %%s::json, %%s)" % function,
                     (namespace, json.dumps(descriptors), plugin),
                 )
                 rows = cursor.fetchall()
-        if command == "plan":
-            connection.rollback()
+                if command == "plan":
+                    connection.rollback()   # a namespace --rules created, too
     finally:
         connection.close()
     for action, obj, statement in rows:
@@ -122,6 +145,9 @@ def main(argv=None):
         p = sub.add_parser(name, help=text, description=text)
         p.add_argument("--dsn", default="", help="libpq connection string (default: the PG* environment)")
         p.add_argument("--plugin", default=None, help="the plugin the models belong to")
+        p.add_argument("--rules", choices=RULES, default=None,
+                       help="create the namespace with this rule set (default: the namespace's own; "
+                            "canvas for a new one)")
         p.add_argument("namespace", help="the cmodel namespace (its schema)")
         p.add_argument("module", help="the models module: a dotted name or a path to its .py file")
     p = sub.add_parser("models", help="write unmanaged Django models of a registered namespace",
@@ -134,10 +160,7 @@ def main(argv=None):
         if args.command == "models":
             return _models(args)
         module = _load_module(args.module)
-        descriptors = models_to_descriptors(module)
-        if not descriptors:
-            raise UsageError("%s defines no models" % args.module)
-        _run(args.command, args.dsn, args.namespace, descriptors, args.plugin)
+        _run(args.command, args.dsn, args.namespace, module, args.plugin, args.rules)
     except UsageError as e:
         print("%s: %s" % (PROG, e), file=sys.stderr)
         return 2

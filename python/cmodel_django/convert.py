@@ -7,7 +7,8 @@ in a JSON array) per class.  A field's options are read from Django's own
 ``deconstruct()``, which gives exactly the options the class states, and
 carry Django's names, as descriptors do.  What cmodel's descriptors cannot
 say is a ``ConversionError`` naming the class and the field: a callable
-default (but ``uuid.uuid4``), ``unique=True``, a CheckConstraint,
+default (but ``uuid.uuid4``), ``unique=True`` (under Canvas's rules), a
+CheckConstraint,
 multi-table inheritance, an option without an equivalent (``dict`` and
 ``list``, Django's way to default a JSONField to ``{}`` or ``[]``, are
 those values).  Nothing is
@@ -27,7 +28,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
-from .sdk import CustomModel, ModelExtension, core_model_name
+from .sdk import CmodelModelBase, core_model_name
 
 # Django field classes and the descriptor types they are.  Exact classes: a
 # subclass (an AutoField, a custom field) is not silently taken for its base.
@@ -49,6 +50,9 @@ FIELD_TYPES = {
     models.DurationField: "DurationField",
     models.UUIDField: "UUIDField",
     models.JSONField: "JSONField",
+    models.AutoField: "AutoField",              # a primary key: Django's rules only
+    models.BigAutoField: "BigAutoField",
+    models.SmallAutoField: "SmallAutoField",
     models.ForeignKey: "ForeignKey",
     models.OneToOneField: "OneToOneField",
     models.ManyToManyField: "ManyToManyField",
@@ -65,7 +69,7 @@ PLAIN_OPTIONS = (
 IGNORED_OPTIONS = ("serialize",)
 
 # Meta options (as the class states them) that descriptors record as they are.
-META_PLAIN = ("ordering", "verbose_name", "unique_together", "index_together")
+META_PLAIN = ("ordering", "verbose_name", "verbose_name_plural", "unique_together", "index_together")
 # Meta options the package itself sets, or that are read elsewhere.
 META_HANDLED = ("abstract", "proxy", "app_label", "indexes", "constraints")
 
@@ -97,9 +101,46 @@ def _model_classes(source):
     return list(source)
 
 
-def models_to_descriptors(source):
-    """The cmodel descriptors of a models module or of a list of model classes."""
-    return [model_descriptor(model) for model in _model_classes(source)]
+# The rule sets a namespace is created with (cmodel_create_namespace).
+RULES = ("canvas", "django")
+
+
+def models_to_descriptors(source, rules="canvas"):
+    """The cmodel descriptors of a models module or of a list of model classes.
+
+    rules is the rule set of the namespace they are for.  Under Canvas's
+    (the default) ``unique=True`` is refused here, and a ManyToManyField
+    needs a ``through`` model, as the SDK says.  Under Django's,
+    ``unique=True`` carries over, and the join table Django makes for a
+    ManyToManyField without one becomes a descriptor of its own (Django's
+    auto-created through model: its key, a ForeignKey to each side, both
+    unique together), named as Django names it.
+    """
+    if rules not in RULES:
+        raise ValueError("rules must be one of %s, not %r" % (", ".join(RULES), rules))
+    models_ = _model_classes(source)
+    out = [model_descriptor(model, rules) for model in models_]
+    if rules == "django":
+        out.extend(_auto_through_descriptor(model, field)
+                   for model in models_ if not model._meta.abstract and not model._meta.proxy
+                   for field in model._meta.local_many_to_many
+                   if field.remote_field.through._meta.auto_created)
+    return out
+
+
+def _auto_through_descriptor(model, field):
+    """The descriptor of the join table Django made for a ManyToManyField without through."""
+    through = field.remote_field.through
+    fields = []
+    for f in through._meta.local_fields:
+        if f.primary_key:
+            fields.append({"name": f.name, "type": FIELD_TYPES[type(f)], "primary_key": True})
+        else:
+            target = f.remote_field.model
+            fields.append({"name": f.name, "type": "ForeignKey", "to": core_model_name(target) or target.__name__,
+                           "on_delete": "CASCADE", "related_name": f.remote_field.related_name})
+    return {"name": through.__name__, "fields": fields,
+            "meta": {"unique_together": [list(pair) for pair in through._meta.unique_together]}}
 
 
 def _descriptor_name(model, target):
@@ -110,13 +151,14 @@ def _descriptor_name(model, target):
     return core if core else target.__name__
 
 
-def model_descriptor(model):
-    """The descriptor of one Django model class."""
+def model_descriptor(model, rules="canvas"):
+    """The descriptor of one Django model class (rules: see models_to_descriptors)."""
     name = model.__name__
     meta = model._meta
-    if not issubclass(model, (CustomModel, ModelExtension)):
+    if not isinstance(model, CmodelModelBase) or core_model_name(model):
         raise ConversionError(name, None, "is not a CustomModel or a ModelExtension; "
-                              "subclass cmodel_django.CustomModel (or mix ModelExtension into a core model)")
+                              "subclass cmodel_django.CustomModel (or mix ModelExtension into a core model; "
+                              "Grit's models subclass cmodel_django.grit.BaseModel)")
     if meta.proxy:
         base = meta.proxy_for_model
         return {"name": name, "bases": [_descriptor_name(model, base)], "meta": {"proxy": True}}
@@ -126,7 +168,7 @@ def model_descriptor(model):
                               "which cmodel does not make; inherit from an abstract model, or relate "
                               "to %s with a OneToOneField" % (parents, parents))
     fields = sorted(meta.local_fields + meta.local_many_to_many, key=lambda f: f.creation_counter)
-    descriptor = {"name": name, "fields": [_field(model, f) for f in fields if not _is_sdk_key(f)]}
+    descriptor = {"name": name, "fields": [_field(model, f, rules) for f in fields if not _is_sdk_key(f)]}
     descriptor_meta = _meta(model)
     if descriptor_meta:
         descriptor["meta"] = descriptor_meta
@@ -147,7 +189,7 @@ def _raw_related_name(model, field_name):
     return None
 
 
-def _field(model, field):
+def _field(model, field, rules):
     name = model.__name__
     kind = FIELD_TYPES.get(type(field))
     if kind is None:
@@ -171,12 +213,20 @@ def _field(model, field):
             out["related_name"] = _raw_related_name(model, field.name) or value
         elif key == "through":
             out["through"] = field.remote_field.through.__name__
+        elif key == "unique" and rules == "django":
+            out["unique"] = value
         elif key == "unique":
             raise ConversionError(name, field.name, "has unique=True, which Canvas's rules refuse; "
-                                  "add a UniqueConstraint on the field to Meta.constraints")
+                                  "add a UniqueConstraint on the field to Meta.constraints, or convert "
+                                  "with rules='django' for a namespace created with Django's rules")
         else:
             raise ConversionError(name, field.name, "has the option %s=%r, which cmodel's descriptors "
                                   "have no equivalent for; remove it" % (key, value))
+    if kind == "ManyToManyField" and rules == "django" and field.remote_field.through._meta.auto_created:
+        through = field.remote_field.through
+        out["through"] = through.__name__
+        if field.remote_field.model is model:
+            out["through_fields"] = [field.m2m_field_name(), field.m2m_reverse_field_name()]
     if kind == "ManyToManyField":
         # deconstruct() (Django 3.2) leaves these two out
         if field.remote_field.through_fields:

@@ -59,7 +59,8 @@ class CmodelModelBase(ModelBase):
             if extension:
                 meta.proxy = True
             elif not concrete_parent and not _declares_key(attrs, bases):
-                attrs["dbid"] = models.BigAutoField(primary_key=True)
+                key_name, make_key = _automatic_key(bases)
+                attrs[key_name] = make_key()
         raw_related = {
             key: value.remote_field.related_name
             for key, value in attrs.items()
@@ -76,6 +77,11 @@ class CmodelModelBase(ModelBase):
             if not getattr(meta, "db_table", None) and core_model_name(cls) is None:
                 # the SDK's table name: the model's, found through search_path
                 cls._meta.db_table = cls._meta.model_name
+                for field in cls._meta.local_many_to_many:
+                    through = field.remote_field.through
+                    if not isinstance(through, str) and through._meta.auto_created:
+                        # Django named the implicit join table before the line above
+                        through._meta.db_table = "%s_%s" % (cls._meta.db_table, field.name)
             _leave_on_delete_to_cmodel(cls)
         return cls
 
@@ -106,6 +112,20 @@ def _leave_on_delete_to_cmodel(cls):
             field.remote_field.on_delete = models.DO_NOTHING
 
 
+def _automatic_key(bases):
+    """The key a class gets when it declares none: its base's ``cmodel_key``.
+
+    ``cmodel_key`` is (field name, a function making the field): the SDK's
+    ``("dbid", BigAutoField)`` for ``CustomModel``, Grit's UUID ``id`` for
+    ``cmodel_django.grit.BaseModel``.
+    """
+    for base in bases:
+        key = getattr(base, "cmodel_key", None)
+        if key is not None:
+            return key
+    return "dbid", lambda: models.BigAutoField(primary_key=True)
+
+
 def _declares_key(attrs, bases):
     """Does the class, or an abstract base of it, declare a primary key field?"""
     if any(_is_field(value) and value.primary_key for value in attrs.values()):
@@ -120,6 +140,8 @@ def _declares_key(attrs, bases):
 class CustomModel(models.Model, metaclass=CmodelModelBase):
     """The base of a plugin's own models (the SDK's ``CustomModel``)."""
 
+    cmodel_key = ("dbid", lambda: models.BigAutoField(primary_key=True))
+
     class Meta:
         abstract = True
 
@@ -133,28 +155,39 @@ class ModelExtension(models.Model, metaclass=CmodelModelBase):
         abstract = True
 
 
-def _core_model(name, table):
-    """An unmanaged model of a platform table public.<table>, the core model name."""
+def core_model(name, table, fields, module=__name__):
+    """An unmanaged model of a platform table public.<table>, registered as core model name.
+
+    fields are the table's columns as Django fields, its key among them.
+    """
 
     class Meta:
         app_label = CORE_APP_LABEL
         db_table = table
         managed = False
 
-    return CmodelModelBase(name, (models.Model,), {
-        "__module__": __name__,
+    attrs = {
+        "__module__": module,
         "__doc__": "The platform's table public.%s: core model %r." % (table, name),
         "cmodel_core_model": name,
+        "Meta": Meta,
+    }
+    attrs.update(fields)
+    return CmodelModelBase(name, (models.Model,), attrs)
+
+
+def _canvas_core_model(name, table):
+    """A Canvas core table: key dbid, the platform's text id, names."""
+    return core_model(name, table, {
         "dbid": models.BigAutoField(primary_key=True),
         "id": models.TextField(unique=True),
         "first_name": models.TextField(null=True),
         "last_name": models.TextField(null=True),
-        "Meta": Meta,
     })
 
 
-Staff = _core_model("Staff", "staff")
-Patient = _core_model("Patient", "patient")
+Staff = _canvas_core_model("Staff", "staff")
+Patient = _canvas_core_model("Patient", "patient")
 
 CORE_MODELS = (Staff, Patient)
 

@@ -29,6 +29,8 @@ CREATE TABLE public.staff (dbid bigint PRIMARY KEY, id text UNIQUE, first_name t
 CREATE TABLE public.patient (dbid bigint PRIMARY KEY, id text UNIQUE, first_name text, last_name text);
 SELECT cmodel_register_core_model('Staff', 'public.staff', 'dbid');
 SELECT cmodel_register_core_model('Patient', 'public.patient', 'dbid');
+CREATE TABLE public.custom_user (id uuid PRIMARY KEY, email text);
+SELECT cmodel_register_core_model('CustomUser', 'public.custom_user', 'id');
 """)
 
 
@@ -189,3 +191,61 @@ class Errors(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Grit(unittest.TestCase):
+    """Grit's models (grit_app) need a namespace with Django's rules."""
+
+    def test_grit_models_make_the_tables_django_makes_and_run_the_seed_examples(self):
+        done = cli("register", "--dsn", SERVER.dsn, "--rules", "django", "grit_ns", "grit_app/models.py")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn("create model\tgrit_ns.team_team_members\t", done.stdout)
+        self.assertEqual(sql("SELECT rules FROM cmodel.namespaces WHERE namespace = 'grit_ns'"), [("django",)])
+        run = subprocess.run([sys.executable, os.path.join(HERE, "grit_roundtrip.py"), SERVER.dir, str(54361),
+                              "grit_ns"], env=dict(os.environ, PYTHONPATH=PACKAGE_ROOT + os.pathsep + HERE),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        got = json.loads(run.stdout)
+        # the same tables, columns, types, NOT NULL, keys and unique columns as Django's own
+        self.assertEqual(got["cmodel"]["columns"], got["django"]["columns"])
+        self.assertEqual(got["cmodel"]["keys"], got["django"]["keys"])
+        self.assertIn(["productcategory", "code", "character varying(50)", True], got["cmodel"]["columns"])
+        self.assertIn(["lead", "id", "uuid", True], got["cmodel"]["columns"])
+        del got["cmodel"], got["django"]
+        self.assertEqual(got, {
+            "explicit_key": ["ELEC", "TECH"],
+            "uuid_key": ["UUID", "Ada Byron", True],
+            "through": ["Michael", "Sarah"],
+            "through_query": ["Michael"],
+            "implicit_through": ["Michael", "Sarah"],
+            "unique": "23505",
+            "delete_statements": ["DELETE"],
+            "left_after_delete": [0, 0, 0, 1],
+        })
+        # the same namespace cannot change its rule set
+        done = cli("plan", "--dsn", SERVER.dsn, "--rules", "canvas", "grit_ns", "grit_app/models.py")
+        self.assertEqual(done.returncode, 1)
+        self.assertIn("already exists with the django rule set", done.stderr)
+        self.assertIn("SQLSTATE:  55000", done.stderr)
+
+    def test_grit_models_are_refused_under_canvas_rules(self):
+        # the converter refuses unique=True for a Canvas namespace, naming class and field
+        done = cli("plan", "--dsn", SERVER.dsn, "canvas_grit", "grit_app/models.py")
+        self.assertEqual(done.returncode, 1)
+        self.assertIn("field Product.sku: has unique=True, which Canvas's rules refuse", done.stderr)
+        # and cmodel refuses the rest with Canvas's error
+        sys.path.insert(0, PACKAGE_ROOT)
+        from cmodel_django import _setup
+        _setup.ensure_django()
+        from cmodel_django.convert import models_to_descriptors
+        import grit_app.models as grit
+
+        descriptors = [d for d in models_to_descriptors(grit, rules="django") if d["name"] == "Lead"]
+        import psycopg2
+
+        with self.assertRaises(psycopg2.Error) as raised:
+            sql("SELECT * FROM cmodel_plan_models('canvas_grit', %s::json)", json.dumps(descriptors))
+        self.assertEqual(raised.exception.pgcode, "42P17")
+        self.assertIn('field "id"', raised.exception.diag.message_primary)
+        self.assertIn("primary_key is not supported on UUIDField", raised.exception.diag.message_primary)
+        self.assertIn("Canvas's rules", raised.exception.diag.message_detail)

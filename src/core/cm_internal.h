@@ -69,6 +69,7 @@ extern bool cm_is_auto_field(CmFieldType t);
 extern bool cm_check_field_rules(VCtx *v, CmModel *m, CmField *f);
 extern bool cm_check_key_rules(VCtx *v, CmModel *m, CmField *pk);
 extern bool cm_column_not_null(const VCtx *v, const CmModel *m, const CmField *f);
+extern bool cm_core_related_names_namespaced(const VCtx *v);
 
 /* plan.c */
 extern bool cm_default_draws_uuid(const CmField *f);

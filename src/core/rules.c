@@ -14,6 +14,9 @@
  *	  UniqueConstraint); under Django's it is a unique index on the column;
  *	- AutoField, BigAutoField, SmallAutoField: Django's rules only, and
  *	  only as the primary key (Django's check fields.E100);
+ *	- reverse accessors on core models: Canvas's rules want them to carry
+ *	  the plugin's app label (every plugin shares the core models); Django's
+ *	  leave related_name to the model, as Django does;
  *	- NOT NULL: Canvas's columns are all nullable; under Django's rules a
  *	  column is NOT NULL unless the field says "null": true, and SET_NULL
  *	  needs that (fields.E320); a CharField needs max_length (fields.E120),
@@ -125,4 +128,11 @@ cm_column_not_null(const VCtx *v, const CmModel *m, const CmField *f)
 {
 	return v->snap->rules == CM_RULES_DJANGO && f->column != NULL && f != m->pk_field &&
 		f->null_opt != 1;
+}
+
+/* See cm_internal.h. */
+bool
+cm_core_related_names_namespaced(const VCtx *v)
+{
+	return v->snap->rules == CM_RULES_CANVAS;
 }

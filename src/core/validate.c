@@ -547,7 +547,8 @@ check_related_name(VCtx *v, CmModel *m, CmField *f, Target *t)
 		return cm_model_error(v->err, v->a, CM_ERR_INVALID, m, f->name, path,
 							  "related_name must be a valid identifier, or end with \"+\" to have no reverse relation.",
 							  "Correct the related_name.", "invalid related_name \"%s\"", rn);
-	if (t->core && (t->model == NULL || t->model->kind != CM_MODEL_PROXY))
+	if (t->core && (t->model == NULL || t->model->kind != CM_MODEL_PROXY) &&
+		cm_core_related_names_namespaced(v))
 	{
 		size_t		al = strlen(m->app_label);
 		bool		ok = rn && (hidden ||
