@@ -86,6 +86,7 @@ SELECT cmodel_plan_model('grit', '{"name": "A2", "fields": [{"name": "c", "type"
 SELECT cmodel_plan_model('grit', '{"name": "A3", "fields": [{"name": "c", "type": "CharField", "max_length": 5, "primary_key": true, "null": true}]}');
 SELECT cmodel_plan_model('grit', '{"name": "A4", "fields": [{"name": "p", "type": "ForeignKey", "to": "Counter", "on_delete": "SET_NULL"}]}');
 SELECT cmodel_plan_model('grit', '{"name": "A5", "fields": [{"name": "p", "type": "ForeignKey", "to": "Counter", "on_delete": "CASCADE", "primary_key": true}]}');
+SELECT cmodel_plan_model('grit', '{"name": "A7", "fields": [{"name": "c", "type": "CharField", "max_length": 3, "default": "abcd"}]}');
 SELECT cmodel_plan_model('grit', '{"name": "A6", "fields": [{"name": "a", "type": "UUIDField", "primary_key": true}, {"name": "b", "type": "UUIDField", "primary_key": true}]}');
 
 -- the same models under Canvas's rules: Canvas's errors
