@@ -209,6 +209,8 @@ def _field(model, field, rules):
         elif key == "on_delete":
             # the rule as written (the class hands CASCADE and SET_NULL to cmodel)
             out["on_delete"] = _on_delete(name, field, getattr(field, "cmodel_on_delete", None) or value)
+        elif key == "choices":
+            out["choices"] = _choices(name, field.name, value)
         elif key == "related_name":
             out["related_name"] = _raw_related_name(model, field.name) or value
         elif key == "through":
@@ -258,6 +260,19 @@ def _value(model_name, field_name, value):
     if isinstance(value, uuid.UUID):
         return str(value)
     return value
+
+
+def _choices(model_name, field_name, choices):
+    """Django's choices as descriptor pairs: [[value, label], ...], groups as [name, pairs]."""
+    if isinstance(choices, dict):
+        choices = choices.items()
+    out = []
+    for value, label in choices:
+        if isinstance(label, (list, tuple, dict)):
+            out.append([str(value), _choices(model_name, field_name, label)])
+        else:
+            out.append([_value(model_name, field_name, value), str(label)])
+    return out
 
 
 def _on_delete(model_name, field, value):

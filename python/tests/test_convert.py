@@ -330,11 +330,11 @@ class Refused(unittest.TestCase):
         self.assert_refused([Binary], "Binary", "blob", "BinaryField")
 
     def test_options_without_an_equivalent(self):
-        class Choice(CustomModel):
-            __module__ = "t_no_choices.models"
-            status = models.TextField(choices=[("a", "A")])
+        class Editable(CustomModel):
+            __module__ = "t_no_editable.models"
+            status = models.TextField(editable=False)
 
-        self.assert_refused([Choice], "Choice", "status", "choices")
+        self.assert_refused([Editable], "Editable", "status", "editable")
 
         class Column(CustomModel):
             __module__ = "t_no_column.models"
@@ -392,3 +392,114 @@ class Refused(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class OnDeleteInTheDatabase(unittest.TestCase):
+    def test_relations_leave_cascade_and_set_null_to_cmodel(self):
+        class Box(CustomModel):
+            __module__ = "t_od.models"
+
+        class Item(CustomModel):
+            __module__ = "t_od.models"
+            box = models.ForeignKey(Box, on_delete=models.CASCADE)
+            spare = models.ForeignKey(Box, on_delete=models.SET_NULL, null=True, related_name="spares")
+            seen = models.ForeignKey(Box, on_delete=models.DO_NOTHING, related_name="seen_by")
+
+        # Django's collector sees DO_NOTHING everywhere: a delete is one DELETE
+        self.assertEqual({f.remote_field.on_delete for f in Item._meta.local_fields if f.is_relation},
+                         {models.DO_NOTHING})
+        self.assertEqual(Item._meta.db_table, "item")
+        (_, item) = models_to_descriptors([Box, Item])
+        self.assertEqual([f["on_delete"] for f in item["fields"]], ["CASCADE", "SET_NULL", "DO_NOTHING"])
+
+
+class DjangoRules(unittest.TestCase):
+    """rules="django": what a namespace created with Django's rules takes."""
+
+    def test_unique_keys_and_automatic_keys_carry_over(self):
+        class Code(CustomModel):
+            __module__ = "t_dj_keys.models"
+            code = models.CharField(max_length=8, primary_key=True)
+            label = models.CharField(max_length=20, unique=True)
+
+        class Counter(CustomModel):
+            __module__ = "t_dj_keys.models"
+            id = models.AutoField(primary_key=True)
+            big = models.ForeignKey(Code, on_delete=models.CASCADE)
+
+        code, counter = models_to_descriptors([Code, Counter], rules="django")
+        self.assertEqual(code["fields"], [
+            {"name": "code", "type": "CharField", "primary_key": True, "max_length": 8},
+            {"name": "label", "type": "CharField", "max_length": 20, "unique": True}])
+        self.assertEqual(counter["fields"][0], {"name": "id", "type": "AutoField", "primary_key": True})
+        # under Canvas's rules the converter refuses unique=True, cmodel the keys
+        with self.assertRaises(ConversionError) as caught:
+            models_to_descriptors([Code])
+        self.assertEqual((caught.exception.model, caught.exception.field), ("Code", "label"))
+        with self.assertRaises(ValueError):
+            models_to_descriptors([Code], rules="grit")
+
+    def test_a_many_to_many_without_through_gets_djangos_join_table(self):
+        class Member(CustomModel):
+            __module__ = "t_dj_m2m.models"
+
+        class Club(CustomModel):
+            __module__ = "t_dj_m2m.models"
+            members = models.ManyToManyField(Member)
+            friends = models.ManyToManyField("self")
+
+        member, club, members, friends = models_to_descriptors([Member, Club], rules="django")
+        self.assertEqual(club["fields"][0], {"name": "members", "type": "ManyToManyField", "to": "Member",
+                                             "through": "Club_members"})
+        self.assertEqual(club["fields"][1]["through_fields"], ["from_club", "to_club"])
+        self.assertEqual(members, {
+            "name": "Club_members",
+            "fields": [{"name": "id", "type": "BigAutoField", "primary_key": True},
+                       {"name": "club", "type": "ForeignKey", "to": "Club", "on_delete": "CASCADE",
+                        "related_name": "Club_members+"},
+                       {"name": "member", "type": "ForeignKey", "to": "Member", "on_delete": "CASCADE",
+                        "related_name": "Club_members+"}],
+            "meta": {"unique_together": [["club", "member"]]}})
+        self.assertEqual([f["name"] for f in friends["fields"]], ["id", "from_club", "to_club"])
+        self.assertEqual(Club.members.through._meta.db_table, "club_members")
+        # Canvas's rules: no join table of its own (cmodel asks for a through model)
+        self.assertNotIn("through", models_to_descriptors([Member, Club])[1]["fields"][0])
+
+    def test_grit_base_model(self):
+        from cmodel_django.grit import BaseModel
+
+        class Lead(BaseModel):
+            __module__ = "t_grit.models"
+            email = models.EmailField(max_length=255, blank=True)
+
+        class Category(BaseModel):
+            __module__ = "t_grit.models"
+            code = models.CharField(max_length=50, primary_key=True)
+
+        lead, category = models_to_descriptors([Lead, Category], rules="django")
+        by_name = {f["name"]: f for f in lead["fields"]}
+        self.assertEqual(by_name["id"], {"name": "id", "type": "UUIDField", "primary_key": True, "default": "uuid4"})
+        self.assertEqual(by_name["owner"]["to"], "CustomUser")
+        self.assertEqual(by_name["owner"]["on_delete"], "SET_NULL")
+        self.assertEqual(by_name["metadata"]["default"], {})
+        self.assertEqual([f["name"] for f in lead["fields"]],
+                         ["created_at", "updated_at", "owner", "metadata", "email", "id"])
+        # a class with its own primary key gets no id, as Django adds none
+        self.assertNotIn("id", [f["name"] for f in category["fields"]])
+        self.assertEqual(Category._meta.pk.name, "code")
+
+
+class Choices(unittest.TestCase):
+    def test_choices_are_recorded_as_pairs(self):
+        class Deal(CustomModel):
+            __module__ = "t_choices.models"
+            Stage = models.TextChoices("Stage", "OPEN WON")
+            status = models.CharField(max_length=10, choices=[("NEW", "New"), ("OLD", "Old")])
+            stage = models.TextField(choices=Stage.choices)
+            size = models.IntegerField(choices=[("Small", ((1, "one"), (2, "two")))])
+
+        (deal,) = models_to_descriptors([Deal])
+        self.assertEqual([f.get("choices") for f in deal["fields"]], [
+            [["NEW", "New"], ["OLD", "Old"]],
+            [["OPEN", "Open"], ["WON", "Won"]],
+            [["Small", [[1, "one"], [2, "two"]]]]])

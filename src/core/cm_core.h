@@ -203,6 +203,7 @@ typedef struct CmField
 	int			blank_opt;
 	char	   *verbose_name;
 	char	   *help_text;
+	char	   *choices_json;	/* Django's choices, recorded: compact JSON or NULL */
 
 	/* relations */
 	char	   *to;

@@ -56,7 +56,7 @@ static const struct
 	unsigned int types;
 }			field_options[] = {
 	{"name", ALL_TYPES}, {"type", ALL_TYPES},
-	{"verbose_name", ALL_TYPES}, {"help_text", ALL_TYPES},
+	{"verbose_name", ALL_TYPES}, {"help_text", ALL_TYPES}, {"choices", ALL_COLUMN},
 	{"null", ALL_COLUMN}, {"blank", ALL_TYPES},
 	{"default", ALL_COLUMN}, {"db_index", ALL_COLUMN},
 	{"unique", ALL_COLUMN}, {"primary_key", ALL_COLUMN},
@@ -322,6 +322,22 @@ parse_field(PCtx *c, json_t *jf, int idx, CmField *f)
 		{
 			if (!get_string(c, f, v, p, &f->help_text))
 				return false;
+		}
+		else if (strcmp(key, "choices") == 0)
+		{
+			/* Django's (value, label) pairs, or named groups of them: recorded */
+			size_t		i;
+
+			if (!json_is_array(v))
+				return ferr(c, f, p, CM_ERR_INVALID,
+							"choices is a list of [value, label] pairs (or of [group, pairs]), as Django takes them.",
+							"Write \"choices\": [[\"NEW\", \"New\"], ...].", "choices must be an array");
+			for (i = 0; i < json_array_size(v); i++)
+				if (!json_is_array(json_array_get(v, i)) || json_array_size(json_array_get(v, i)) != 2)
+					return ferr(c, f, cm_printf(c->a, "%s[%zu]", p, i), CM_ERR_INVALID,
+								"Each choice is a [value, label] pair, or a [group, pairs] group.",
+								"Write the choice as a two-element array.", "choice is not a pair");
+			f->choices_json = cm_json_dump(c->a, v);
 		}
 		else if (strcmp(key, "null") == 0 || strcmp(key, "blank") == 0)
 		{

@@ -112,6 +112,7 @@ field_json(const CmField *f)
 		json_object_set_new(o, "blank", json_boolean(f->blank_opt));
 	set_str(o, "verbose_name", f->verbose_name);
 	set_str(o, "help_text", f->help_text);
+	set_raw(o, "choices", f->choices_json);
 	set_str(o, "to", f->to);
 	if (f->type != CM_F_MANYTOMANY)
 		set_str(o, "to_field", f->to_field);

@@ -247,6 +247,12 @@ test_validation_rules(void)
 				 CM_ERR_INVALID, "unique=True");
 	expect_error("primary_key on TextField", "{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"TextField\",\"primary_key\":true}]}",
 				 CM_ERR_INVALID, "primary_key");
+	expect_error("choices not a list", "{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"TextField\",\"choices\":{\"a\":\"A\"}}]}",
+				 CM_ERR_INVALID, "choices must be an array");
+	expect_error("a choice that is not a pair", "{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"TextField\",\"choices\":[[\"a\",\"A\"],[\"b\"]]}]}",
+				 CM_ERR_INVALID, "choice is not a pair");
+	check(plan_has("{\"name\":\"A\",\"fields\":[{\"name\":\"x\",\"type\":\"TextField\",\"choices\":[[\"a\",\"A\"],[\"G\",[[1,\"one\"]]]]}]}",
+				   "create model", "\"x\" text"), "choices are recorded and change no column", NULL);
 	expect_error("on_delete missing", "{\"name\":\"A\",\"fields\":[{\"name\":\"s\",\"type\":\"ForeignKey\",\"to\":\"Staff\",\"related_name\":\"+\"}]}",
 				 CM_ERR_INVALID, "fields[0].on_delete");
 	expect_error("on_delete PROTECT", "{\"name\":\"A\",\"fields\":[{\"name\":\"s\",\"type\":\"ForeignKey\",\"to\":\"Staff\",\"on_delete\":\"PROTECT\",\"related_name\":\"+\"}]}",

@@ -2,7 +2,8 @@
 them, with only the imports pointed at the package: Lead, Company and
 Employee, ProductCategory's own primary key, the relation examples (a
 ForeignKey, a ManyToManyField with and without a through model, a
-OneToOneField, a relation to the platform's user) and a unique=True field.
+OneToOneField, a relation to the platform's user) a unique=True field and
+choices (Django 3.2 takes a list of pairs or TextChoices.choices).
 Names the seed uses twice (its examples are separate modules) are kept
 once."""
 
@@ -18,6 +19,19 @@ class Lead(BaseModel):
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
+
+
+class Opportunity(BaseModel):
+    STATUS_CHOICES = [
+        ("NEW", "New"),
+        ("QUALIFIED", "Qualified"),
+        ("CONVERTED", "Converted"),
+    ]
+    StageType = models.TextChoices("StageType", "PROSPECTING QUALIFICATION PROPOSAL NEGOTIATION CLOSED_WON CLOSED_LOST")
+
+    name = models.CharField(max_length=100)
+    status = models.CharField(max_length=20, choices=STATUS_CHOICES)
+    stage = models.CharField(blank=True, choices=StageType.choices, max_length=20)
 
 
 class Company(BaseModel):
