@@ -7,8 +7,10 @@ notebook imports to reach tables it did not define:
 
 - every concrete model is a ``managed = False`` model of its table
   (``db_table`` schema-qualified, so no ``search_path`` is needed), its key
-  ``dbid`` unless a ``OneToOneField`` is the key, its fields with their
-  options (abstract bases' fields first, as Django orders them);
+  ``dbid`` unless a field is the key, its fields with their options
+  (abstract bases' fields first, as Django orders them), ``null=True``
+  where the column takes NULL (every column under Canvas's rules; under
+  Django's, the fields that say so);
 - ``AttributeHub`` is the namespace's hub store with the SDK's interface
   (hubs.py);
 - proxies of core models subclass the package's ``Staff`` and ``Patient``
@@ -34,6 +36,7 @@ COLUMN_FIELDS = {
     "FloatField": "FloatField", "DecimalField": "DecimalField", "BooleanField": "BooleanField",
     "DateField": "DateField", "DateTimeField": "DateTimeField", "TimeField": "TimeField",
     "DurationField": "DurationField", "UUIDField": "UUIDField", "JSONField": "JSONField",
+    "AutoField": "AutoField", "BigAutoField": "BigAutoField", "SmallAutoField": "SmallAutoField",
 }
 KEY_TYPES = {"bigint": "BigIntegerField", "integer": "IntegerField", "smallint": "SmallIntegerField",
              "text": "TextField", "uuid": "UUIDField"}
@@ -49,7 +52,12 @@ def _default_source(value):
     return repr(value)
 
 
-def _field_source(field, names, placeholders):
+def _null_option(field, rules):
+    """null=True where the column takes NULL: every column under Canvas's rules."""
+    return [] if rules == "django" and not field.get("null") else ["null=True"]
+
+
+def _field_source(field, names, placeholders, rules):
     kind = field["type"]
     options = []
     if kind in ("ForeignKey", "OneToOneField", "ManyToManyField"):
@@ -71,7 +79,7 @@ def _field_source(field, names, placeholders):
             if field.get("primary_key"):
                 options.append("primary_key=True")
             else:
-                options.append("null=True")
+                options += _null_option(field, rules)
         for key in ("related_name", "related_query_name"):
             if field.get(key):
                 options.append("%s=%r" % (key, field[key] % placeholders))
@@ -80,7 +88,9 @@ def _field_source(field, names, placeholders):
     if field.get("primary_key"):
         options.append("primary_key=True")
     else:
-        options.append("null=True")
+        options += _null_option(field, rules)
+    if field.get("unique"):
+        options.append("unique=True")
     for key in ("max_length", "max_digits", "decimal_places"):
         if field.get(key) is not None:
             options.append("%s=%r" % (key, field[key]))
@@ -125,6 +135,9 @@ def namespace_models_source(connection, namespace):
                        "  JOIN pg_attribute a ON a.attrelid = t.oid AND a.attname = c.key_column"
                        " ORDER BY c.name")
         cores = {row[0]: row[1:] for row in cursor.fetchall()}
+        cursor.execute("SELECT to_jsonb(n) ->> 'rules' FROM cmodel.namespaces n WHERE n.namespace = %s",
+                       (namespace,))
+        rules = (cursor.fetchone() or ["canvas"])[0] or "canvas"
 
     known = {core_model_name(m): m.__name__ for m in CORE_MODELS}
     used_cores = set()
@@ -176,7 +189,7 @@ def namespace_models_source(connection, namespace):
             lines.append("    dbid = models.BigAutoField(primary_key=True)")
         for field in fields:
             lines.append("    %s = %s" % (field["name"], _field_source(
-                field, names, {"app_label": app_label, "class": model.lower()})))
+                field, names, {"app_label": app_label, "class": model.lower()}, rules)))
         lines += ["", "    class Meta:", "        managed = False",
                   "        db_table = %r" % ('%s"."%s' % (namespace, tables[model]))]
     return "\n".join(lines) + "\n"

@@ -222,6 +222,18 @@ class Grit(unittest.TestCase):
             "delete_statements": ["DELETE"],
             "left_after_delete": [0, 0, 0, 1],
         })
+        # generated models of the namespace: Django's keys, NOT NULL where the fields say so
+        done = cli("models", "--dsn", SERVER.dsn, "grit_ns")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        compile(done.stdout, "grit_ns_models.py", "exec")
+        self.assertIn("    id = models.UUIDField(primary_key=True, default=uuid.uuid4)\n", done.stdout)
+        self.assertIn("    first_name = models.CharField(max_length=50)\n", done.stdout)
+        self.assertIn("    category = models.ForeignKey('ProductCategory', on_delete=models.DO_NOTHING, "
+                      "db_constraint=False, to_field='code', null=True)\n", done.stdout)
+        self.assertIn("    sku = models.SlugField(unique=True)\n", done.stdout)
+        self.assertIn("class Team_team_members(models.Model):\n    id = models.BigAutoField(primary_key=True)\n",
+                      done.stdout)
+        self.assertIn("    code = models.CharField(primary_key=True, max_length=50)\n", done.stdout)
         # the same namespace cannot change its rule set
         done = cli("plan", "--dsn", SERVER.dsn, "--rules", "canvas", "grit_ns", "grit_app/models.py")
         self.assertEqual(done.returncode, 1)
