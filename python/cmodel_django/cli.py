@@ -69,14 +69,6 @@ def _report_database_error(error):
         print("SQLSTATE:  %s" % error.pgcode, file=sys.stderr)
 
 
-def _namespace_rules(cursor, namespace):
-    """The rule set of a registered namespace, or None when it does not exist yet."""
-    cursor.execute("SELECT to_jsonb(n) ->> 'rules' FROM cmodel.namespaces n WHERE n.namespace = %s",
-                   (namespace,))
-    row = cursor.fetchone()
-    return (row[0] or "canvas") if row else None
-
-
 def _run(command, dsn, namespace, module, plugin, rules):
     """Convert the module for the namespace's rule set, then plan or register it.
 
@@ -86,6 +78,8 @@ def _run(command, dsn, namespace, module, plugin, rules):
     """
     import psycopg2
 
+    from .generate import namespace_rules
+
     function = "cmodel_plan_models" if command == "plan" else "cmodel_register_models"
     connection = psycopg2.connect(dsn)
     try:
@@ -94,7 +88,7 @@ def _run(command, dsn, namespace, module, plugin, rules):
                 if rules:
                     cursor.execute("SELECT cmodel_create_namespace(%s, %s)", (namespace, rules))
                 else:
-                    rules = _namespace_rules(cursor, namespace) or "canvas"
+                    rules = namespace_rules(cursor, namespace)
                 descriptors = models_to_descriptors(module, rules=rules)
                 if not descriptors:
                     raise UsageError("%s defines no models" % module.__name__)

@@ -112,6 +112,15 @@ def _fields_with_bases(name, described, seen=()):
     return fields + list(descriptor.get("fields", []))
 
 
+def namespace_rules(cursor, namespace):
+    """The rule set of a namespace: Canvas's for one that does not exist yet, or that
+    predates rule sets (read through to_jsonb, which has no rules before 0.10.0)."""
+    cursor.execute("SELECT to_jsonb(n) ->> 'rules' FROM cmodel.namespaces n WHERE n.namespace = %s",
+                   (namespace,))
+    row = cursor.fetchone()
+    return (row[0] if row else None) or "canvas"
+
+
 def namespace_models_source(connection, namespace):
     """The source of a models module for the namespace's registered models."""
     with connection.cursor() as cursor:
@@ -135,9 +144,7 @@ def namespace_models_source(connection, namespace):
                        "  JOIN pg_attribute a ON a.attrelid = t.oid AND a.attname = c.key_column"
                        " ORDER BY c.name")
         cores = {row[0]: row[1:] for row in cursor.fetchall()}
-        cursor.execute("SELECT to_jsonb(n) ->> 'rules' FROM cmodel.namespaces n WHERE n.namespace = %s",
-                       (namespace,))
-        rules = (cursor.fetchone() or ["canvas"])[0] or "canvas"
+        rules = namespace_rules(cursor, namespace)
 
     known = {core_model_name(m): m.__name__ for m in CORE_MODELS}
     used_cores = set()

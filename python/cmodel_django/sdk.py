@@ -104,7 +104,7 @@ def _leave_on_delete_to_cmodel(cls):
     as it is; the converter passes it on, and cmodel refuses it.)
     """
     for field in cls._meta.local_fields:
-        if not field.is_relation or getattr(field, "cmodel_on_delete", None) is not None:
+        if not field.is_relation:
             continue
         rule = field.remote_field.on_delete
         if getattr(rule, "__name__", None) in DATABASE_ON_DELETE:

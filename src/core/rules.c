@@ -34,17 +34,6 @@
 
 #include <string.h>
 
-/* Characters of a UTF-8 string: the bytes that do not continue a sequence. */
-static size_t
-utf8_chars(const char *s)
-{
-	size_t		n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char) *s & 0xC0) != 0x80;
-	return n;
-}
-
 /* See cm_internal.h. */
 bool
 cm_is_auto_field(CmFieldType t)
@@ -104,21 +93,6 @@ cm_check_field_rules(VCtx *v, CmModel *m, CmField *f)
 		return cm_model_error(v->err, v->a, CM_ERR_INVALID, m, f->name, f->path,
 							  "Under Django's rules a CharField is varchar(max_length), and Django requires max_length (fields.E120).",
 							  "Add \"max_length\", or use a TextField.", "CharField requires max_length");
-	if (f->default_json && f->type != CM_F_TEXT && !cm_is_relation(f->type))
-	{
-		/* a varchar default longer than max_length would be cut short by its cast */
-		const char *type = cm_column_type(v->a, f, v->snap->rules);
-		char	  **vals;
-		int			len = f->max_length > 0 ? f->max_length : cm_django_max_length(f->type);
-
-		if (strncmp(type, "character varying", 17) == 0 && len > 0 &&
-			cm_json_scalars(v->a, f->default_json, &vals) == 1 && vals[0] != NULL &&
-			utf8_chars(vals[0]) > (size_t) len)
-			return cm_model_error(v->err, v->a, CM_ERR_INVALID, m, f->name, cm_printf(v->a, "%s.default", f->path),
-								  cm_printf(v->a, "The column is %s, and the default has %zu characters.", type, utf8_chars(vals[0])),
-								  "Shorten the default, or raise max_length.",
-								  "default of field \"%s\" is longer than max_length", f->name);
-	}
 	if (f->on_delete == CM_OD_SET_NULL && f->null_opt != 1)
 		return cm_model_error(v->err, v->a, CM_ERR_INVALID, m, f->name, cm_printf(v->a, "%s.on_delete", f->path),
 							  "Under Django's rules a column is NOT NULL unless the field allows null, so SET_NULL could not apply (Django's check fields.E320).",
